@@ -1,0 +1,41 @@
+# One command runs the assistant, one runs the tests; both set up what they need.
+#   make run    environments, database, model (trained if missing or stale), every process
+#   make test   environments, PostgreSQL, Chromium, then lint, types, data checks and all tests
+
+SHELL := /bin/bash
+UV := .tools/bin/uv
+UV_VERSION := 0.13.9
+RASA := .venv-rasa/bin/rasa
+export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
+
+.PHONY: run test setup train validate lint clean
+
+run: setup
+	.venv/bin/python -m bot.launcher
+
+test: setup
+	bash scripts/test.sh
+
+setup: $(UV)
+	@# The project's own environment: Python 3.11+, current libraries, locked.
+	$(UV) sync --frozen --quiet
+	@# The Rasa engine's environment: Python 3.10, Rasa 3.6.21 and its own pins, locked.
+	cd engine && UV_PROJECT_ENVIRONMENT=$(CURDIR)/.venv-rasa \
+		../$(UV) sync --frozen --quiet --python "$$(bash ../scripts/python310.sh)"
+
+$(UV):
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+train: setup
+	.venv/bin/python -c "from bot.model import ensure_model; print(ensure_model())"
+
+validate: setup
+	RASA_TELEMETRY_ENABLED=false $(RASA) data validate
+
+lint: setup
+	.venv/bin/ruff check .
+	.venv/bin/mypy
+
+clean:
+	rm -rf .tools .venv .venv-rasa models var .rasa

@@ -1,0 +1,5 @@
+"""Rasa SDK custom actions: thin glue between the dialogue, `knowledge/` and the case store.
+
+The action server imports every module of this package, so no module does I/O
+at import time: database engines are made on first use.
+"""

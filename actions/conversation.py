@@ -1,0 +1,71 @@
+"""What an action needs to know about the conversation: who, in which language, where, when."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from rasa_sdk import Tracker
+
+from knowledge import INSTITUTION_CODES
+from office.settings import load_settings
+
+# The regulations count days in China's calendar, whatever the server's zone.
+CHINA_TIME = ZoneInfo("Asia/Shanghai")
+LANGUAGES = ("en", "zh")
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """The person behind a conversation, as the case store keys them."""
+
+    channel: str
+    channel_user_id: str
+
+
+def today() -> date:
+    """Today's date in China."""
+    return datetime.now(CHINA_TIME).date()
+
+
+def language(tracker: Tracker) -> str:
+    """The language to answer in: the `language` slot, English when unknown."""
+    value = tracker.get_slot("language")
+    return value if value in LANGUAGES else "en"
+
+
+def metadata(tracker: Tracker) -> dict[str, Any]:
+    """Metadata the channel attached to the latest message (empty when none)."""
+    value = tracker.latest_message.get("metadata") if tracker.latest_message else None
+    return value if isinstance(value, dict) else {}
+
+
+def speaker(tracker: Tracker) -> Speaker:
+    """Channel and user id of the person; bridges name their channel in the metadata."""
+    channel = metadata(tracker).get("channel") or tracker.get_latest_input_channel() or "rest"
+    return Speaker(channel=str(channel), channel_user_id=tracker.sender_id)
+
+
+def message_key(tracker: Tracker) -> str | None:
+    """A key that is the same when a channel delivers one message twice.
+
+    Bridges pass their own message id (Telegram's update id) in the metadata;
+    otherwise Rasa's message id identifies the message.
+    """
+    key = metadata(tracker).get("message_id") or (tracker.latest_message or {}).get("message_id")
+    return f"{speaker(tracker).channel}:{tracker.sender_id}:{key}" if key else None
+
+
+@functools.cache
+def default_institution() -> str:
+    """The deployment's institution, from DEFAULT_INSTITUTION."""
+    return load_settings().default_institution
+
+
+def institution(tracker: Tracker) -> str:
+    """The institution whose rules apply: the one the person named, else the default."""
+    value = tracker.get_slot("institution")
+    return value if value in INSTITUTION_CODES else default_institution()

@@ -1,0 +1,195 @@
+"""How long will my residence permit be? (CPU Article 6, through `knowledge`)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.conversation import institution, language, today
+from actions.parsing import parse_choice, parse_date, parse_percentage, parse_yes_no
+from knowledge import PermitFacts, missing_permit_facts, residence_permit_validity
+
+# Slots carry the PermitFacts field names, so the form asks for exactly what
+# `missing_permit_facts` says is still needed.
+PERMIT_SLOTS = (
+    "student_status",
+    "programme",
+    "paid",
+    "attendance_percent",
+    "final_year",
+    "needs_courses_or_lab",
+    "approval_date",
+    "lease_end",
+    "insurance_end",
+)
+DATE_SLOTS = ("approval_date", "lease_end", "insurance_end")
+
+CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
+    "student_status": {
+        "new": ("new", "first year", "just arrived", "incoming", "新生", "刚入学", "刚来"),
+        "returning": ("returning", "continuing", "old student", "second year", "老生", "在读"),
+        "delayed_graduation": ("delay", "extended study", "延期", "延毕"),
+    },
+    "programme": {
+        "degree": ("degree", "bachelor", "master", "phd", "doctor", "undergraduate",
+                   "学历", "本科", "硕士", "博士", "研究生"),
+        "language": ("language", "preparatory", "foundation", "chinese course", "preppie",
+                     "语言", "进修", "预科"),
+    },
+    "paid": {
+        "year": ("year", "annual", "全年", "学年", "一年"),
+        "semester": ("semester", "half", "term", "学期", "半年"),
+        "none": ("not paid", "haven't", "have not", "nothing", "unpaid", "没交", "未缴",
+                 "没缴", "还没", "未交"),
+    },
+}
+
+
+def _as_date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _known(tracker: Tracker, slot: str) -> str | None:
+    """A choice slot's value, or None while it still holds unvalidated free text."""
+    value = tracker.get_slot(slot)
+    return value if value in CHOICES[slot] else None
+
+
+def permit_facts(tracker: Tracker) -> PermitFacts:
+    """The Article 6 facts gathered so far; unknown or not yet validated ones are None.
+
+    The SDK asks for the required slots before it validates the latest answer,
+    so raw text ("85%", "I'm returning") must read as "not known yet" here.
+    """
+    attendance = tracker.get_slot("attendance_percent")
+    final_year = tracker.get_slot("final_year")
+    needs_courses = tracker.get_slot("needs_courses_or_lab")
+    return PermitFacts(
+        institution=institution(tracker),
+        student_status=_known(tracker, "student_status"),
+        programme=_known(tracker, "programme"),
+        paid=_known(tracker, "paid"),
+        attendance_percent=float(attendance) if isinstance(attendance, int | float) else None,
+        final_year=final_year if isinstance(final_year, bool) else None,
+        needs_courses_or_lab=needs_courses if isinstance(needs_courses, bool) else None,
+        approval_date=_as_date(tracker.get_slot("approval_date")),
+        lease_end=_as_date(tracker.get_slot("lease_end")),
+        insurance_end=_as_date(tracker.get_slot("insurance_end")),
+    )
+
+
+class ValidatePermitDurationForm(FormValidationAction):
+    """Asks only for the facts the rule still needs, and reads free-text answers."""
+
+    def name(self) -> str:
+        return "validate_permit_duration_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        return list(missing_permit_facts(permit_facts(tracker)))
+
+    def _choice(self, slot: str, value: Any, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+        options = CHOICES[slot]
+        choice = value if value in options else parse_choice(str(value), options)
+        if choice is None:
+            dispatcher.utter_message(response="utter_invalid_choice")
+        return {slot: choice}
+
+    def validate_student_status(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._choice("student_status", value, dispatcher)
+
+    def validate_programme(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._choice("programme", value, dispatcher)
+
+    def validate_paid(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._choice("paid", value, dispatcher)
+
+    def validate_attendance_percent(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        rate = float(value) if isinstance(value, int | float) else parse_percentage(str(value))
+        if rate is None or not 0 <= rate <= 100:
+            dispatcher.utter_message(response="utter_invalid_attendance")
+            return {"attendance_percent": None}
+        return {"attendance_percent": rate}
+
+    def _yes_no(self, slot: str, value: Any, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+        answer = value if isinstance(value, bool) else parse_yes_no(str(value))
+        if answer is None:
+            dispatcher.utter_message(response="utter_invalid_choice")
+        return {slot: answer}
+
+    def validate_final_year(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._yes_no("final_year", value, dispatcher)
+
+    def validate_needs_courses_or_lab(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._yes_no("needs_courses_or_lab", value, dispatcher)
+
+    def _date(
+        self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        parsed = parse_date(str(value), today(), language(tracker))
+        if parsed is None:
+            dispatcher.utter_message(response="utter_invalid_date")
+            return {slot: None}
+        return {slot: parsed.isoformat()}
+
+    def validate_approval_date(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._date("approval_date", value, dispatcher, tracker)
+
+    def validate_lease_end(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._date("lease_end", value, dispatcher, tracker)
+
+    def validate_insurance_end(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._date("insurance_end", value, dispatcher, tracker)
+
+
+class ActionPermitDuration(Action):
+    """Answers with the permit's end date or length and the article, then forgets the facts."""
+
+    def name(self) -> str:
+        return "action_permit_duration"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        facts = permit_facts(tracker)
+        if missing_permit_facts(facts):
+            # Reached without a complete form (e.g. a story jumped here): ask again.
+            dispatcher.utter_message(response="utter_default")
+            return []
+        decision = residence_permit_validity(facts, today())
+        dispatcher.utter_message(text=decision.render(language(tracker)))
+        if not decision.covered:
+            dispatcher.utter_message(response="utter_offer_request")
+        # Payment and attendance change every term: the next question starts afresh.
+        return [SlotSet(slot, None) for slot in PERMIT_SLOTS]

@@ -1,0 +1,66 @@
+"""The trained Rasa model: named after a fingerprint of what it was trained from.
+
+`make run` and the tests call `ensure_model()`: when config, domain, training data,
+custom NLU components and the engine's lock are unchanged, the existing archive is
+reused; otherwise Rasa trains a new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import subprocess
+from pathlib import Path
+
+from bot.processes import REPO_ROOT, rasa_environment, rasa_executable
+
+log = logging.getLogger(__name__)
+
+TRAINING_INPUTS = (
+    "config.yml", "domain.yml", "data", "engine/components.py", "engine/jieba", "engine/uv.lock",
+)
+
+
+def training_files(root: Path = REPO_ROOT) -> list[Path]:
+    """Every file the model is trained from, in a stable order."""
+    files: list[Path] = []
+    for name in TRAINING_INPUTS:
+        path = root / name
+        files.extend(sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path])
+    return files
+
+
+def fingerprint(root: Path = REPO_ROOT) -> str:
+    """A hash of the training files' names and contents."""
+    digest = hashlib.sha256()
+    for path in training_files(root):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def model_path(root: Path = REPO_ROOT) -> Path:
+    """Where the model for the current training files lives."""
+    return root / "models" / f"{fingerprint(root)}.tar.gz"
+
+
+def ensure_model(root: Path = REPO_ROOT) -> Path:
+    """Returns the model for the current training files, training it if missing or stale."""
+    path = model_path(root)
+    if path.exists():
+        log.info("reusing the trained model %s", path.name)
+        return path
+    log.info("training a new model %s (data, domain or config changed)", path.name)
+    subprocess.run(
+        [
+            str(rasa_executable(root)), "train",
+            "--fixed-model-name", path.name.removesuffix(".tar.gz"),
+            "--out", str(path.parent),
+        ],
+        cwd=root,
+        env=rasa_environment(),
+        check=True,
+    )
+    return path

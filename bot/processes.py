@@ -1,0 +1,145 @@
+"""The processes of the assistant and how to start, watch and stop them together."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from office.settings import Settings
+
+log = logging.getLogger(__name__)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+STOP_GRACE_SECONDS = 15.0
+
+
+def rasa_executable(root: Path = REPO_ROOT) -> Path:
+    """The `rasa` command of the engine's own Python 3.10 environment."""
+    return root / ".venv-rasa" / "bin" / "rasa"
+
+
+def rasa_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Environment for Rasa: no telemetry (there is no internet), quiet TensorFlow."""
+    env = dict(os.environ)
+    env.update(
+        RASA_TELEMETRY_ENABLED="false",
+        TF_CPP_MIN_LOG_LEVEL="2",
+        SQLALCHEMY_SILENCE_UBER_WARNING="1",
+        PYTHONWARNINGS="ignore",
+    )
+    env.update(extra or {})
+    return env
+
+
+@dataclass(frozen=True)
+class ProcessSpec:
+    """A process to start: its command, environment and the URL that answers when ready."""
+
+    name: str
+    argv: tuple[str, ...]
+    ready_url: str | None = None
+    env: Mapping[str, str] = field(default_factory=dict)
+
+
+def assistant_processes(settings: Settings, model: Path) -> list[ProcessSpec]:
+    """Every process `make run` starts, for these settings and this model."""
+    python = sys.executable
+    action_url = f"http://localhost:{settings.action_server_port}"
+    specs = [
+        ProcessSpec(
+            "action-server",
+            (python, "-m", "rasa_sdk", "--actions", "actions",
+             "--port", str(settings.action_server_port)),
+            ready_url=f"{action_url}/health",
+        ),
+        ProcessSpec(
+            "rasa",
+            (str(rasa_executable()), "run", "--enable-api", "--cors", "*",
+             "--port", str(settings.rasa_port), "--model", str(model),
+             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"),
+            ready_url=f"http://localhost:{settings.rasa_port}/status",
+            env=rasa_environment({"ACTION_ENDPOINT_URL": f"{action_url}/webhook"}),
+        ),
+    ]
+    return specs
+
+
+class ProcessGroup:
+    """Starts processes, waits until each is ready, and stops them all together."""
+
+    def __init__(
+        self, environ: Mapping[str, str] | None = None, log_dir: Path | None = None
+    ) -> None:
+        """`log_dir`: write each process's output to `<name>.log` there instead of the terminal."""
+        self._environ = dict(environ if environ is not None else os.environ)
+        self._log_dir = log_dir
+        self._running: list[tuple[ProcessSpec, subprocess.Popen[bytes]]] = []
+
+    def start(self, specs: Iterable[ProcessSpec], timeout: float = 300.0) -> None:
+        """Starts each process in its own session and waits until all are ready."""
+        for spec in specs:
+            env = {**self._environ, **spec.env}
+            log.info("starting %s", spec.name)
+            output = None
+            if self._log_dir is not None:
+                self._log_dir.mkdir(parents=True, exist_ok=True)
+                output = (self._log_dir / f"{spec.name}.log").open("ab")
+            process = subprocess.Popen(
+                spec.argv, cwd=REPO_ROOT, env=env, start_new_session=True,
+                stdout=output, stderr=subprocess.STDOUT if output else None,
+            )
+            if output is not None:
+                output.close()  # the child holds its own copy
+            self._running.append((spec, process))
+        deadline = time.monotonic() + timeout
+        for spec, process in self._running:
+            if spec.ready_url:
+                self._wait_ready(spec, process, deadline)
+            log.info("%s is ready", spec.name)
+
+    def _wait_ready(
+        self, spec: ProcessSpec, process: subprocess.Popen[bytes], deadline: float
+    ) -> None:
+        assert spec.ready_url is not None
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"{spec.name} exited with code {process.returncode}")
+            try:
+                if httpx.get(spec.ready_url, timeout=2.0).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        raise TimeoutError(f"{spec.name} was not ready at {spec.ready_url}")
+
+    def first_exited(self) -> tuple[str, int] | None:
+        """Name and exit code of a process that has stopped, if any has."""
+        for spec, process in self._running:
+            code = process.poll()
+            if code is not None:
+                return spec.name, code
+        return None
+
+    def stop(self) -> None:
+        """Asks every process to stop, then kills those still running after a grace period."""
+        for _, process in reversed(self._running):
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        for spec, process in reversed(self._running):
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                log.warning("%s did not stop in time; killing it", spec.name)
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        self._running.clear()

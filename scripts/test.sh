@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The whole test suite, as `make test` runs it (after `make setup`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "lint and types"
+.venv/bin/ruff check .
+.venv/bin/mypy
+
+step "training data"
+.venv-rasa/bin/rasa data validate
+
+step "model"
+.venv/bin/python -c "import logging; logging.basicConfig(level=logging.INFO); from bot.model import ensure_model; ensure_model()"
+
+step "test stories"
+model=$(.venv/bin/python -c "from bot.model import model_path; print(model_path())")
+.venv-rasa/bin/rasa test core --model "$model" --stories tests/stories \
+  --fail-on-prediction-errors --out var/test-results/stories
+
+step "pytest"
+.venv/bin/pytest "$@"
