@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # The whole test suite, as `make test` runs it (after `make setup`).
+# Extra arguments go to pytest, e.g. `bash scripts/test.sh -k lost_passport`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1
 
-step() { printf '\n=== %s\n' "$*"; }
+step() { printf '\n=== %s (%ss)\n' "$*" "$SECONDS"; }
+
+step "services: PostgreSQL"
+TEST_POSTGRES_URL="$(bash scripts/postgres.sh)"
+export TEST_POSTGRES_URL REQUIRE_POSTGRES=1
 
 step "lint and types"
 .venv/bin/ruff check .
@@ -19,7 +24,8 @@ step "model"
 step "test stories"
 model=$(.venv/bin/python -c "from bot.model import model_path; print(model_path())")
 .venv-rasa/bin/rasa test core --model "$model" --stories tests/stories \
-  --fail-on-prediction-errors --out var/test-results/stories
+  --fail-on-prediction-errors --out test-artifacts/stories
 
 step "pytest"
 .venv/bin/pytest "$@"
+step "done"

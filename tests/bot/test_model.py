@@ -1,0 +1,44 @@
+"""The model is retrained exactly when what it is trained from changes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.model import TRAINING_INPUTS, fingerprint, model_path
+from bot.processes import REPO_ROOT
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the training inputs, free to change."""
+    for name in TRAINING_INPUTS:
+        source = REPO_ROOT / name
+        target = tmp_path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target)
+        else:
+            shutil.copy(source, target)
+    return tmp_path
+
+
+def test_unchanged_inputs_name_the_same_model(project: Path) -> None:
+    assert fingerprint(project) == fingerprint(project) == fingerprint(REPO_ROOT)
+    assert model_path(project).name == f"{fingerprint(project)}.tar.gz"
+
+
+@pytest.mark.parametrize("changed", ["config.yml", "domain.yml", "data/nlu/basics.yml"])
+def test_a_changed_training_file_names_a_new_model(project: Path, changed: str) -> None:
+    before = fingerprint(project)
+    with (project / changed).open("a", encoding="utf-8") as file:
+        file.write("\n# changed\n")
+    assert fingerprint(project) != before
+
+
+def test_a_new_data_file_names_a_new_model(project: Path) -> None:
+    before = fingerprint(project)
+    (project / "data" / "nlu" / "extra.yml").write_text('version: "3.1"\n', "utf-8")
+    assert fingerprint(project) != before

@@ -1,0 +1,63 @@
+"""`make run`'s launcher: everything comes up, and Ctrl-C stops every process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+
+from bot.model import ensure_model
+from bot.processes import REPO_ROOT
+from tests.e2e.conftest import free_port
+
+pytestmark = pytest.mark.e2e
+
+
+def wait_for(url: str, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    return False
+
+
+def test_launcher_serves_the_rest_channel_and_ctrl_c_stops_every_process(tmp_path: Path) -> None:
+    ensure_model()  # trained beforehand: the launcher must then reuse it, not train
+    models_before = sorted((REPO_ROOT / "models").glob("*.tar.gz"))
+    ports = {name: str(free_port()) for name in
+             ("RASA_PORT", "ACTION_SERVER_PORT", "WEB_PORT", "STAFF_API_PORT")}
+    env = {**os.environ, **ports, "DATABASE_URL": f"sqlite:///{tmp_path / 'office.db'}"}
+    log = (tmp_path / "launcher.log").open("wb")
+    launcher = subprocess.Popen(
+        [sys.executable, "-m", "bot.launcher"], cwd=REPO_ROOT, env=env,
+        stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        rasa = f"http://localhost:{ports['RASA_PORT']}"
+        assert wait_for(f"{rasa}/status", timeout=300), (tmp_path / "launcher.log").read_text()
+        reply = httpx.post(f"{rasa}/webhooks/rest/webhook",
+                           json={"sender": "launcher-test", "message": "I lost my passport"},
+                           timeout=60).json()
+        assert any("CPU-" in r.get("text", "") for r in reply)
+        children = psutil.Process(launcher.pid).children(recursive=True)
+        assert len(children) >= 2
+
+        launcher.send_signal(signal.SIGINT)
+        assert launcher.wait(timeout=60) == 0
+        gone, alive = psutil.wait_procs(children, timeout=30)
+        assert alive == []
+    finally:
+        if launcher.poll() is None:
+            launcher.kill()
+    assert sorted((REPO_ROOT / "models").glob("*.tar.gz")) == models_before
