@@ -14,29 +14,28 @@ _CHINESE_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百点]+"
 _ARABIC_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
 
+def _chinese_whole(text: str) -> int | None:
+    """Value of a whole Chinese numeral from 0 to 100 ("七十五" -> 75, "十" -> 10), else None."""
+    if text in ("百", "一百"):
+        return 100
+    if len(text) == 1 and text in _DIGITS:
+        return _DIGITS[text]
+    tens, ten, units = text.partition("十")
+    if not ten or len(tens) > 1 or len(units) > 1:
+        return None
+    if (tens and tens not in _DIGITS) or (units and units not in _DIGITS):
+        return None
+    return (_DIGITS[tens] if tens else 1) * 10 + (_DIGITS[units] if units else 0)
+
+
 def chinese_number(text: str) -> float | None:
     """Value of a Chinese numeral up to 100 ("七十五" -> 75, "八十点五" -> 80.5), else None."""
     whole, _, fraction = text.partition("点")
-    if not whole:
+    value = _chinese_whole(whole)
+    if value is None or any(ch not in _DIGITS for ch in fraction):
         return None
-    if whole == "百" or whole == "一百":
-        value = 100.0
-    elif "十" in whole:
-        tens, _, units = whole.partition("十")
-        if len(tens) > 1 or len(units) > 1:
-            return None
-        value = float(_DIGITS.get(tens, 1 if tens == "" else -100) * 10 + _DIGITS.get(units, 0))
-        if tens and tens not in _DIGITS or units and units not in _DIGITS:
-            return None
-    elif len(whole) == 1 and whole in _DIGITS:
-        value = float(_DIGITS[whole])
-    else:
-        return None
-    if fraction:
-        if any(ch not in _DIGITS for ch in fraction):
-            return None
-        value += float("0." + "".join(str(_DIGITS[ch]) for ch in fraction))
-    return value
+    decimals = "".join(str(_DIGITS[ch]) for ch in fraction)
+    return float(f"{value}.{decimals}") if decimals else float(value)
 
 
 def parse_percentage(text: str) -> float | None:
@@ -49,7 +48,8 @@ def parse_percentage(text: str) -> float | None:
     if match:
         value = float(match.group().replace(",", "."))
         # "0.85" is a fraction when no percent sign says otherwise.
-        if value <= 1 and "%" not in cleaned and "percent" not in cleaned.lower() and "." in match.group():
+        is_fraction = "." in match.group() and value <= 1
+        if is_fraction and "%" not in cleaned and "percent" not in cleaned.lower():
             value *= 100
     else:
         chinese = _CHINESE_NUMBER.search(cleaned.replace("百分之", ""))

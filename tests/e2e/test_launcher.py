@@ -55,7 +55,7 @@ def test_launcher_serves_the_rest_channel_and_ctrl_c_stops_every_process(tmp_pat
 
         launcher.send_signal(signal.SIGINT)
         assert launcher.wait(timeout=60) == 0
-        gone, alive = psutil.wait_procs(children, timeout=30)
+        _, alive = psutil.wait_procs(children, timeout=30)
         assert alive == []
     finally:
         if launcher.poll() is None:
