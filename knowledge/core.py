@@ -1,0 +1,246 @@
+"""The shared vocabulary of the knowledge base: bilingual text, citations, decisions, legal days.
+
+Everything here is pure: no file, clock or network access. "Today" is always an argument.
+
+Day counting follows the Civil Code of the People's Republic of China:
+
+* Art. 201: a period counted in days, months or years starts the day *after* the event;
+  the day of the event itself is not counted.
+* Art. 202: a period counted in months or years ends on the corresponding date of the last
+  month; when that month has no such date, it ends on the month's last day.
+
+Art. 203 (a last day falling on a public holiday moves to the next working day) is *not*
+applied: the knowledge base has no holiday calendar and never guesses one, so every answer
+that states a deadline gives the plain date and the steps tell the user to confirm it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from types import MappingProxyType
+from typing import Final
+
+LANGUAGES: Final[tuple[str, ...]] = ("en", "zh")
+
+
+def normalise_language(lang: str | None) -> str:
+    """Map any language tag ("zh-CN", "ZH", "en_US", None) to "en" or "zh"; unknown -> "en"."""
+    if lang and lang.strip().lower().startswith("zh"):
+        return "zh"
+    return "en"
+
+
+@dataclass(frozen=True)
+class Text:
+    """A user-facing text that exists in English and Chinese."""
+
+    en: str
+    zh: str
+
+    def get(self, lang: str) -> str:
+        """Return the text in ``lang`` ("en" or "zh"; anything else gives English)."""
+        return self.zh if normalise_language(lang) == "zh" else self.en
+
+    def join(self, other: Text, en_sep: str = " ", zh_sep: str = "") -> Text:
+        """Concatenate two texts language by language (Chinese needs no space)."""
+        return Text(self.en + en_sep + other.en, self.zh + zh_sep + other.zh)
+
+
+# Names used when citing a source. Profiles in ``knowledge.institutions`` reuse them so that
+# a citation and a profile can never spell an institution differently.
+SOURCE_NAMES: Final[Mapping[str, Text]] = MappingProxyType(
+    {
+        "CPU": Text("China Pharmaceutical University", "中国药科大学"),
+        "JSNU": Text("Jiangsu Normal University", "江苏师范大学"),
+        "WESTLAKE": Text("Westlake University", "西湖大学"),
+        "QJNU": Text("Qujing Normal University", "曲靖师范学院"),
+        "CN": Text("National law", "国家法律"),
+    }
+)
+
+# National documents a citation with institution "CN" may name in ``Citation.document``.
+NATIONAL_DOCUMENTS: Final[Mapping[str, Text]] = MappingProxyType(
+    {
+        "exit_entry_law": Text(
+            "Exit and Entry Administration Law of the People's Republic of China",
+            "《中华人民共和国出境入境管理法》",
+        ),
+        "entry_exit_regulations": Text(
+            "Regulations of the People's Republic of China on Administration of the Entry "
+            "and Exit of Foreigners",
+            "《中华人民共和国外国人入境出境管理条例》",
+        ),
+        "civil_code": Text(
+            "Civil Code of the People's Republic of China", "《中华人民共和国民法典》"
+        ),
+    }
+)
+
+_CHINESE_DIGITS: Final[str] = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """Write 1..999 the way Chinese laws number articles (6 六, 13 十三, 201 二百零一)."""
+    if not 1 <= n <= 999:
+        raise ValueError(f"article numbers run from 1 to 999, got {n}")
+    hundreds, rest = divmod(n, 100)
+    tens, units = divmod(rest, 10)
+    written = _CHINESE_DIGITS[hundreds] + "百" if hundreds else ""
+    if tens:
+        # 十三 on its own, but 一百一十三 after hundreds.
+        written += ("" if tens == 1 and not hundreds else _CHINESE_DIGITS[tens]) + "十"
+    elif hundreds and units:
+        written += "零"
+    return written + (_CHINESE_DIGITS[units] if units else "")
+
+
+_ARTICLE_PATTERN: Final[re.Pattern[str]] = re.compile(r"^(\d+)((?:\(\d+\))*)$")
+
+
+def _article_label(institution: str, article: str) -> Text:
+    """Render an article reference such as "6(2)(1)" for regulations and laws."""
+    if article.startswith("Q:"):
+        question = article[2:].strip()
+        return Text(f"Faculty/Staff Portal, “{question}”", f"教职工门户“{question}”")
+    match = _ARTICLE_PATTERN.match(article)
+    if match is None:
+        return Text(article, article)
+    main = int(match.group(1))
+    parts = re.findall(r"\((\d+)\)", match.group(2))
+    if institution == "QJNU":
+        return Text(f"responsibility {main}", f"职责第{chinese_number(main)}项")
+    zh_parts = "".join(f"（{chinese_number(int(p))}）" for p in parts)
+    return Text(f"Article {article}", f"第{chinese_number(main)}条{zh_parts}")
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a rule comes from: an institution (or "CN" for national law) and an article.
+
+    ``article`` is "6(2)(1)" style for regulations and laws, a responsibility number for
+    Qujing Normal University and "Q: <question>" for Westlake University portal entries.
+    ``document`` names the national law when ``institution`` is "CN" (a key of
+    ``NATIONAL_DOCUMENTS``). ``label`` overrides the rendered article part when the source
+    numbers something unusually (CPU prints Article 10 twice) or a question needs its
+    Chinese translation.
+    """
+
+    institution: str
+    article: str
+    document: str = ""
+    label: Text | None = None
+
+    def render(self, lang: str) -> str:
+        """E.g. "China Pharmaceutical University, Article 6" / "中国药科大学 第六条"."""
+        if self.institution == "CN" and self.document in NATIONAL_DOCUMENTS:
+            source = NATIONAL_DOCUMENTS[self.document]
+        else:
+            source = SOURCE_NAMES.get(self.institution, Text(self.institution, self.institution))
+        label = self.label or _article_label(self.institution, self.article)
+        if normalise_language(lang) == "zh":
+            # A law's title in 《》 runs straight into the article: 《…》第七十八条.
+            separator = "" if source.zh.endswith("》") else " "
+            return f"{source.zh}{separator}{label.zh}"
+        return f"{source.en}, {label.en}"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The outcome of applying a rule to one person's facts.
+
+    ``covered`` is False when the sources do not decide the case; the answer then says so
+    and names who does cover the topic, and the assistant offers to open a request with the
+    office instead of guessing.
+    """
+
+    topic: str
+    covered: bool
+    answer: Text
+    citations: tuple[Citation, ...]
+    steps: tuple[Text, ...] = ()
+    valid_until: date | None = None
+    days: int | None = None
+    amount_range: tuple[int, int] | None = None  # RMB, (lowest, highest) where a rule sets one
+
+    def render(self, lang: str) -> str:
+        """The answer, its numbered steps and a "Source:" / "依据：" line."""
+        zh = normalise_language(lang) == "zh"
+        lines = [self.answer.get(lang)]
+        lines.extend(f"{n}. {step.get(lang)}" for n, step in enumerate(self.steps, start=1))
+        if self.citations:
+            rendered = [citation.render(lang) for citation in self.citations]
+            lines.append("依据：" + "；".join(rendered) if zh else "Source: " + "; ".join(rendered))
+        return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- legal day counting
+
+
+def add_days(event: date, days: int) -> date:
+    """Last day of a period of ``days`` days after ``event`` (Civil Code Art. 201).
+
+    The event day is not counted, so "within 30 days of entry on 1 Sep" ends on 1 Oct.
+    """
+    return event + timedelta(days=days)
+
+
+def days_before(protected: date, days: int) -> date:
+    """Latest day that still leaves ``days`` full days before ``protected``."""
+    return protected - timedelta(days=days)
+
+
+def _shift_months(day: date, months: int) -> date:
+    """Same date ``months`` later (or earlier); the month's last day when it has no such date."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month0 = divmod(index, 12)
+    last = calendar.monthrange(year, month0 + 1)[1]
+    return date(year, month0 + 1, min(day.day, last))
+
+
+def add_months(event: date, months: int) -> date:
+    """Last day of a period of ``months`` months after ``event`` (Civil Code Art. 201, 202).
+
+    Counting starts the next day and ends on the corresponding date of the last month, or on
+    that month's last day when there is none: one month from 31 Jan 2025 ends 28 Feb 2025.
+    """
+    if months < 0:
+        raise ValueError("use months_before() for periods counted backwards")
+    return _shift_months(event, months)
+
+
+def months_before(protected: date, months: int) -> date:
+    """Latest day to act when a rule asks for action ``months`` months before ``protected``.
+
+    Counted backwards the same way as Civil Code Art. 202 counts forwards: the corresponding
+    date, or the last day of that month when it has none (one month before 31 Mar is 28/29
+    Feb). The result is never after ``protected``.
+    """
+    if months < 0:
+        raise ValueError("months must not be negative")
+    return _shift_months(protected, -months)
+
+
+def next_year_date(today: date, month: int, day: int) -> date:
+    """The given month and day in the year after ``today``'s (CPU Art. 6 "下一年的…")."""
+    return date(today.year + 1, month, day)
+
+
+def format_date(day: date, lang: str) -> str:
+    """Write a date the way each language does: "10 September 2025" / "2025年9月10日"."""
+    if normalise_language(lang) == "zh":
+        return f"{day.year}年{day.month}月{day.day}日"
+    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
+
+
+def date_text(day: date) -> Text:
+    """A date as a bilingual text."""
+    return Text(format_date(day, "en"), format_date(day, "zh"))
+
+
+def not_covered(topic: str, answer: Text, citations: tuple[Citation, ...] = ()) -> Decision:
+    """A decision saying the sources do not decide this case (the office should be asked)."""
+    return Decision(topic=topic, covered=False, answer=answer, citations=citations)

@@ -1,0 +1,374 @@
+"""Deadlines as dates, computed from the user's own dates.
+
+Day counting follows the Civil Code (see ``knowledge.core``): the day of the event is not
+counted (Art. 201) and a period in months ends on the corresponding date or the month's last
+day (Art. 202). Rules that ask for action "one month before" a date are counted backwards
+the same way, so a deadline never falls after the date it protects.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Final
+
+from knowledge.answers import cite, national, not_addressed
+from knowledge.core import Citation, Decision, Text, add_days, date_text, months_before
+from knowledge.institutions import cpu, institution, jsnu, qjnu, westlake
+from knowledge.national import (
+    CIVIL_CODE,
+    REGISTRATION,
+    REGISTRATION_HOURS,
+    X1_RESIDENCE_PERMIT,
+    X1_RESIDENCE_PERMIT_DAYS,
+)
+
+RESIDENCE_PERMIT_APPLICATION: Final = "residence_permit_application"
+TEMPORARY_REGISTRATION: Final = "temporary_registration"
+EXTENSION_APPLICATION: Final = "extension_application"
+STAY_PERMIT: Final = "stay_permit"
+TRANSFER: Final = "transfer"
+ZERO_ENTRY_TRAVEL: Final = "zero_entry_travel"
+INTERNATIONAL_CONFERENCE: Final = "international_conference"
+MEDICAL_EXAMINATION: Final = "medical_examination"
+NEW_STUDENT_PAYMENT: Final = "payment_before_visa"
+
+ENTRY: Final = "entry"
+NEW_PASSPORT: Final = "new_passport"
+ADDRESS_CHANGE: Final = "address_change"
+REGISTRATION_EVENTS: Final = (ENTRY, NEW_PASSPORT, ADDRESS_CHANGE)
+
+_DAY_COUNT: Final = national(CIVIL_CODE, "201")
+_MONTH_COUNT: Final = national(CIVIL_CODE, "201", "202")
+
+
+def _code(institution_code: str) -> str:
+    return institution(institution_code).code
+
+
+def residence_permit_application_deadline(institution_code: str, entry_date: date) -> Decision:
+    """Last day to apply for a residence permit after entering on an X1 visa.
+
+    National law (Exit and Entry Administration Law Art. 30): within 30 days of entry,
+    repeated by CPU Art. 2 and JSNU Art. 1–2. The entry day is not counted.
+    """
+    code = _code(institution_code)
+    deadline = add_days(entry_date, X1_RESIDENCE_PERMIT_DAYS)
+    entered, until = date_text(entry_date), date_text(deadline)
+    answer = Text(
+        f"You entered on {entered.en} with an X1 visa, which is valid for 30 days after entry: "
+        f"apply for your residence permit by {until.en} at the latest (the day of entry is not "
+        "counted).",
+        f"您于{entered.zh}持X1签证入境，签证入境后30天有效：最迟须在{until.zh}前申请居留许可"
+        "（入境当日不计入）。",
+    )
+    citations: tuple[Citation, ...] = (X1_RESIDENCE_PERMIT.citation, *_DAY_COUNT)
+    steps: tuple[Text, ...] = ()
+    if code == cpu.CODE:
+        citations = cite(code, "2", "5") + citations
+        steps = (
+            Text("Pay at least one semester's fees and register (Art. 5).",
+                 "先缴清至少一学期费用并完成注册（第五条）。"),
+            Text("Get the Letter of Immigration from the School of International Education and "
+                 "apply at the exit-entry authority.",
+                 "到国际教育学院开具居留许可介绍信，再到出入境管理部门申请。"),
+        )
+    elif code == jsnu.CODE:
+        citations = cite(code, "1", "2", "3", "11") + citations
+        steps = (
+            Text("Register in the WeChat mini program “International Student Service "
+                 "Assistant” (Art. 3).",
+                 "在微信小程序“留学生服务小助手”完成信息注册（第三条）。"),
+            Text("Prepare the documents of Art. 11, including the health certificate.",
+                 "准备第十一条所列材料（含健康证明）。"),
+            Text("Apply at the Exit and Entry Administration Branch of Xuzhou Public Security "
+                 "Bureau before the visa expires.",
+                 "在签证到期前向徐州市公安局出入境管理支队申请。"),
+        )
+    return Decision(RESIDENCE_PERMIT_APPLICATION, True, answer, citations, steps,
+                    valid_until=deadline, days=X1_RESIDENCE_PERMIT_DAYS)
+
+
+def _moment_text(at: datetime | date) -> Text:
+    if isinstance(at, datetime):
+        return Text(f"{at:%H:%M} on {date_text(at.date()).en}",
+                    f"{date_text(at.date()).zh}{at:%H:%M}")
+    return date_text(at)
+
+
+def _registration_by(at: datetime | date) -> tuple[date, Text]:
+    """End of the 24 hours after ``at``; with only a date, the same time of day next day."""
+    if isinstance(at, datetime):
+        end = at + timedelta(hours=REGISTRATION_HOURS)
+        return end.date(), _moment_text(end)
+    end_day = at + timedelta(days=1)
+    day = date_text(end_day)
+    return end_day, Text(f"the same time of day on {day.en}", f"{day.zh}的同一时刻")
+
+
+_EVENT_TEXT: Final = {
+    ENTRY: Text("each entry into China", "每次入境"),
+    NEW_PASSPORT: Text("receiving a new passport", "更换护照"),
+    ADDRESS_CHANGE: Text("changing your address in China", "变更在华住址"),
+}
+# National law counts from moving in (Art. 39), not from crossing the border.
+_MOVING_IN_TEXT: Final = {
+    ENTRY: Text("moving into your accommodation after entering China", "入境后入住住所"),
+    ADDRESS_CHANGE: Text("moving to your new address", "迁入新住址"),
+}
+
+
+def registration_deadline(institution_code: str, event: str, at: datetime | date) -> Decision:
+    """When temporary residence registration is due: 24 hours after ``event`` at ``at``.
+
+    CPU Art. 4 (entry, new passport, change of address); JSNU Art. 3 (change of address,
+    off-campus students, in the WeChat mini program); national law (Exit and Entry
+    Administration Law Art. 39: 24 hours after moving in) for everyone else.
+    """
+    if event not in REGISTRATION_EVENTS:
+        raise ValueError(f"event must be one of {REGISTRATION_EVENTS}")
+    code = _code(institution_code)
+    if event == NEW_PASSPORT and code != cpu.CODE:
+        return _new_passport_registration(code)
+    end_day, end_text = _registration_by(at)
+    when = _moment_text(at)
+    what = _EVENT_TEXT[event] if code == cpu.CODE else _MOVING_IN_TEXT[event]
+    answer = Text(
+        f"Register your temporary residence within 24 hours of {what.en} ({when.en}): by "
+        f"{end_text.en}.",
+        f"须在{what.zh}后24小时内（{when.zh}起）办理临时住宿登记：最迟{end_text.zh}。",
+    )
+    citations: tuple[Citation, ...] = (REGISTRATION.citation,)
+    steps: tuple[Text, ...] = (
+        Text("If you stay in a hotel, the hotel registers you.",
+             "住宿旅馆的，由旅馆为您办理登记。"),
+    )
+    if code == cpu.CODE:
+        citations = (*cite(code, "4"), *citations)
+        steps = (
+            Text("Register with the Nanjing police.", "向南京公安申报临时住宿登记。"),
+            Text("If registration fails, tell the School of International Education at once.",
+                 "如申报失败，及时联系国际教育学院。"),
+        )
+    elif code == jsnu.CODE:
+        citations = (*cite(code, "3"), *citations)
+        steps = (
+            Text("Register in the WeChat mini program “International Student Service "
+                 "Assistant”.", "在微信小程序“留学生服务小助手”中申报住宿登记。"),
+            Text("Without this registration you cannot collect the documents for extending "
+                 "your residence permit.", "未完成住宿登记的，无法领取延长居留许可的材料。"),
+        )
+    return Decision(TEMPORARY_REGISTRATION, True, answer, citations, steps, valid_until=end_day)
+
+
+def _new_passport_registration(code: str) -> Decision:
+    if code != jsnu.CODE:
+        return not_addressed(
+            TEMPORARY_REGISTRATION, code,
+            Text("registering again after getting a new passport", "更换护照后的住宿登记"),
+            cite(cpu.CODE, "4"),
+        )
+    return Decision(TEMPORARY_REGISTRATION, False, Text(
+        "Jiangsu Normal University asks you to update your data in the WeChat mini program "
+        "“International Student Service Assistant” promptly after a new passport (Art. 3) and "
+        "to register your accommodation again (Art. 13), but it sets no hour limit, so I "
+        "cannot give you an exact deadline. Do it as soon as possible; I can open a request "
+        "with the International College to confirm.",
+        "江苏师范大学要求换发护照后及时在微信小程序“留学生服务小助手”更新信息（第三条）并重新申报"
+        "住宿登记（第十三条），但未规定具体时限，因此无法给出确切截止时间。请尽快办理；我可以为您"
+        "向国际学院提交咨询申请以确认。",
+    ), cite(code, "3", "13"))
+
+
+def extension_application_deadline(
+    institution_code: str,
+    permit_expiry: date,
+    holiday_start: date | None = None,
+    holiday_end: date | None = None,
+) -> Decision:
+    """Last day to ask the office for a residence-permit extension: one month before expiry.
+
+    CPU Art. 9; JSNU Art. 9, which also requires procedures to be finished before the
+    holidays (nothing is processed during them): when the one-month deadline falls in the
+    holiday, the deadline moves to the day before it starts.
+    """
+    code = _code(institution_code)
+    if code not in (cpu.CODE, jsnu.CODE):
+        return not_addressed(
+            EXTENSION_APPLICATION, code,
+            Text("when to apply for a residence-permit extension", "居留许可延期的申请时间"),
+            cite(cpu.CODE, "9") + cite(jsnu.CODE, "9"),
+        )
+    office = institution(code).office
+    deadline = months_before(permit_expiry, 1)
+    expiry, by = date_text(permit_expiry), date_text(deadline)
+    answer = Text(
+        f"Your permit expires on {expiry.en}. Apply to the {office.en} for the extension at "
+        f"least one month ahead, by {by.en}.",
+        f"您的居留许可于{expiry.zh}到期，须至少提前一个月（{by.zh}前）向{office.zh}申请延期。",
+    )
+    steps: tuple[Text, ...] = (
+        Text("Watch the expiry dates of your passport, visa and residence permit.",
+             "密切关注护照、签证和居留许可的有效期。"),
+    )
+    if code == jsnu.CODE and holiday_start is not None and holiday_start <= deadline and (
+            holiday_end is None or deadline <= holiday_end):
+        deadline = holiday_start - timedelta(days=1)
+        before = date_text(deadline)
+        answer = answer.join(Text(
+            f"That falls in the holidays, when procedures are generally not handled: finish "
+            f"them by {before.en}, before the holidays begin.",
+            f"该日期处于假期，假期一般不予办理：请在假期开始前、{before.zh}前办理完毕。",
+        ), zh_sep="")
+    return Decision(EXTENSION_APPLICATION, True, answer, cite(code, "9") + _MONTH_COUNT, steps,
+                    valid_until=deadline)
+
+
+def stay_permit_request_deadline(institution_code: str, fee_due: date) -> Decision:
+    """Last day to apply for suspension or withdrawal (and a stay permit): CPU Art. 8.
+
+    One month before the fee deadline. The stay permit lasts at most one month and may be
+    granted once during the whole study period (Art. 3).
+    """
+    code = _code(institution_code)
+    if code == jsnu.CODE:
+        return Decision(STAY_PERMIT, False, Text(
+            "Jiangsu Normal University Art. 15 says students who withdraw, suspend their "
+            "studies or are dismissed change their residence permit to a short-term stay permit "
+            "and leave within the time limit, but it sets no date for applying. I can open a "
+            "request with the International College.",
+            "江苏师范大学第十五条规定，退学、休学或被开除的学生须将居留许可换发为短期停留证件并限期"
+            "离境，但未规定申请时间。我可以为您向国际学院提交咨询申请。",
+        ), cite(code, "15"))
+    if code != cpu.CODE:
+        return not_addressed(STAY_PERMIT, code,
+                             Text("stay permits before leaving your studies",
+                                  "离校前的停留证件"),
+                             cite(cpu.CODE, "8") + cite(jsnu.CODE, "15"))
+    deadline = months_before(fee_due, cpu.STAY_PERMIT_REQUEST_MONTHS_BEFORE)
+    due, by = date_text(fee_due), date_text(deadline)
+    return Decision(STAY_PERMIT, True, Text(
+        f"If you cannot pay the fees due on {due.en}, submit a written application for "
+        f"suspension or withdrawal to the School of International Education by {by.en} (at "
+        "least one month before). If approved, you get a stay permit of at most one month to "
+        "leave the university and go home.",
+        f"如无法在{due.zh}缴费截止日前缴费，须至少提前一个月（{by.zh}前）向国际教育学院提交书面休学"
+        "或退学申请；经同意后签发最长不超过一个月的停留证件，以便办理离校手续并回国。",
+    ), cite(code, "8", "3") + _MONTH_COUNT, (
+        Text("Write the application for suspension or withdrawal.", "书面提交休学或退学申请。"),
+        Text("Attach your flight information.", "原则上附上机票信息。"),
+        Text("A stay permit can be granted only once during your studies.",
+             "在学期间最多只能申请一次停留证件。"),
+    ), valid_until=deadline)
+
+
+def transfer_deadline(institution_code: str, arrival: date) -> Decision:
+    """Residence-permit change after transferring in: within 10 days of arrival (JSNU Art. 6)."""
+    code = _code(institution_code)
+    if code != jsnu.CODE:
+        return not_addressed(TRANSFER, code,
+                             Text("transfers from another university", "从其他学校转入"),
+                             cite(jsnu.CODE, "6"))
+    deadline = add_days(arrival, jsnu.TRANSFER_DAYS)
+    came, by = date_text(arrival), date_text(deadline)
+    return Decision(TRANSFER, True, Text(
+        f"You arrived on {came.en}: change your residence permit at the Exit and Entry "
+        f"Administration Branch of Xuzhou Public Security Bureau by {by.en} (within 10 days; "
+        "the arrival day is not counted).",
+        f"您于{came.zh}到校：须在{by.zh}前（10日内，到校当日不计入）到徐州市公安局出入境管理支队"
+        "办理居留许可变更手续。",
+    ), cite(code, "6") + _DAY_COUNT, valid_until=deadline, days=jsnu.TRANSFER_DAYS)
+
+
+def zero_entry_travel_deadline(institution_code: str, departure: date) -> Decision:
+    """Students on a zero-entry X visa leaving China apply one month before (JSNU Art. 8)."""
+    code = _code(institution_code)
+    if code != jsnu.CODE:
+        return not_addressed(ZERO_ENTRY_TRAVEL, code,
+                             Text("travelling abroad on a zero-entry X visa",
+                                  "持X字零次签证出境"),
+                             cite(jsnu.CODE, "8"))
+    deadline = months_before(departure, jsnu.ZERO_ENTRY_TRAVEL_MONTHS_BEFORE)
+    leave, by = date_text(departure), date_text(deadline)
+    return Decision(ZERO_ENTRY_TRAVEL, True, Text(
+        f"You plan to leave on {leave.en} on a zero-entry X visa: apply to your college by "
+        f"{by.en} (one month before leaving).",
+        f"您持X字零次签证，计划于{leave.zh}出境：须在{by.zh}前（出境前一个月）向所在学院申请。",
+    ), cite(code, "8") + _MONTH_COUNT, (
+        Text("Apply to your college; the university must approve.", "向所在学院申请，经学校同意。"),
+        Text("Get the certificate from the International College.", "领取国际学院出具的证明。"),
+        Text("Apply for a return visa at the Exit and Entry Administration Branch of Xuzhou "
+             "Public Security Bureau.", "到徐州市公安局出入境管理支队办理往返签证。"),
+        Text("Come back within the visa's validity.", "在签证有效期内入境返校。"),
+    ), valid_until=deadline)
+
+
+def conference_contact_deadline(institution_code: str, announcement: date) -> Decision:
+    """Contact the office 2–3 months before a conference is announced (Westlake portal)."""
+    code = _code(institution_code)
+    if code == qjnu.CODE:
+        return Decision(INTERNATIONAL_CONFERENCE, False, Text(
+            "At Qujing Normal University the International Exchange and Cooperation Office "
+            "organises international conferences (responsibility 7), but its page gives no lead "
+            "time, so I cannot give you a date. I can open a request with the office.",
+            "曲靖师范学院国际交流与合作处负责组织国际会议（职责第七项），但其页面未规定提前时间，因此"
+            "无法给出日期。我可以为您向该处提交咨询申请。",
+        ), cite(code, "7"))
+    if code != westlake.CODE:
+        return not_addressed(INTERNATIONAL_CONFERENCE, code,
+                             Text("hosting international conferences", "举办国际会议"),
+                             (westlake.cite(westlake.Q_CONFERENCE),))
+    latest = months_before(announcement, westlake.CONFERENCE_MONTHS_BEFORE_LATEST)
+    earliest = months_before(announcement, westlake.CONFERENCE_MONTHS_BEFORE_EARLIEST)
+    ann, early, late = date_text(announcement), date_text(earliest), date_text(latest)
+    return Decision(INTERNATIONAL_CONFERENCE, True, Text(
+        f"You plan to announce the conference on {ann.en}: contact the Office of International "
+        f"Affairs two to three months before, that is by {early.en} if you can and by "
+        f"{late.en} at the latest.",
+        f"会议计划于{ann.zh}公开发布：须提前两到三个月联系国际事务办公室，最好在{early.zh}前，"
+        f"最迟在{late.zh}前。",
+    ), (westlake.cite(westlake.Q_CONFERENCE), *_MONTH_COUNT), (
+        Text("Contact the Office of International Affairs.", "联系国际事务办公室。"),
+        Text("The Office files the required documents with the authorities according to the "
+             "conference's scope and size.",
+             "办公室根据会议规模和范围协助向相关主管部门报备材料。"),
+    ), valid_until=latest)
+
+
+def medical_examination_deadline(institution_code: str, permit_expiry: date) -> Decision:
+    """The yearly medical examination comes before the permit application (JSNU Art. 11(6)).
+
+    The application itself is due one month before expiry (Art. 9), so the health
+    certificate must be ready by then.
+    """
+    code = _code(institution_code)
+    if code != jsnu.CODE:
+        return not_addressed(MEDICAL_EXAMINATION, code,
+                             Text("a yearly medical examination", "每学年的体检"),
+                             cite(jsnu.CODE, "11"))
+    deadline = months_before(permit_expiry, jsnu.EXTENSION_MONTHS_BEFORE)
+    expiry, by = date_text(permit_expiry), date_text(deadline)
+    return Decision(MEDICAL_EXAMINATION, True, Text(
+        f"Your permit expires on {expiry.en}. Have this academic year's medical examination "
+        f"and get the health certificate from Xuzhou Entry-Exit Inspection and Quarantine "
+        f"Bureau before you apply for the extension, which is due by {by.en}.",
+        f"您的居留许可于{expiry.zh}到期。须在申请延期前完成本学年体检并取得徐州出入境检验检疫局出具"
+        f"的健康证明，延期申请最迟在{by.zh}前提出。",
+    ), cite(code, "11", "9") + _MONTH_COUNT, valid_until=deadline)
+
+
+def new_student_payment_deadline(institution_code: str, arrival: date) -> Decision:
+    """New students pay at least a semester within 30 days of arrival (CPU Art. 6(1)(3))."""
+    code = _code(institution_code)
+    if code != cpu.CODE:
+        return not_addressed(NEW_STUDENT_PAYMENT, code,
+                             Text("a payment deadline for new students", "新生缴费期限"),
+                             cite(cpu.CODE, "6(1)(3)"))
+    deadline = add_days(arrival, cpu.NEW_STUDENT_PAYMENT_DAYS)
+    came, by = date_text(arrival), date_text(deadline)
+    return Decision(NEW_STUDENT_PAYMENT, True, Text(
+        f"You arrived on {came.en}: pay at least one semester's fees by {by.en} (30 days after "
+        "arrival), or the School of International Education gives no visa extension.",
+        f"您于{came.zh}入境：须在{by.zh}前（入境后30天内）缴满至少一学期费用，否则国际教育学院"
+        "不给予签证延期。",
+    ), cite(code, "6(1)(3)", "5") + _DAY_COUNT, valid_until=deadline,
+        days=cpu.NEW_STUDENT_PAYMENT_DAYS)

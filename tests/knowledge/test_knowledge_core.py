@@ -1,0 +1,133 @@
+"""Bilingual texts, citations, rendering and Chinese legal day counting."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from knowledge import Citation, Decision, Text
+from knowledge.core import add_days, add_months, chinese_number, months_before
+
+DAY_COUNTING = {
+    "30 days after 1 September end on 1 October (the event day is not counted)":
+        (add_days, date(2025, 9, 1), 30, date(2025, 10, 1)),
+    "10 days after arrival on 25 December end on 4 January":
+        (add_days, date(2025, 12, 25), 10, date(2026, 1, 4)),
+    "one month from 15 March ends on 15 April": (add_months, date(2025, 3, 15), 1,
+                                                 date(2025, 4, 15)),
+    "one month from 31 January ends on the last day of February":
+        (add_months, date(2025, 1, 31), 1, date(2025, 2, 28)),
+    "one month from 31 January in a leap year ends on 29 February":
+        (add_months, date(2024, 1, 31), 1, date(2024, 2, 29)),
+    "twelve months from 29 February end on 28 February":
+        (add_months, date(2024, 2, 29), 12, date(2025, 2, 28)),
+    "one month from 15 December crosses into January":
+        (add_months, date(2025, 12, 15), 1, date(2026, 1, 15)),
+    "one month before 10 September is 10 August":
+        (months_before, date(2025, 9, 10), 1, date(2025, 8, 10)),
+    "one month before 31 March is the last day of February":
+        (months_before, date(2025, 3, 31), 1, date(2025, 2, 28)),
+    "one month before 31 March in a leap year is 29 February":
+        (months_before, date(2024, 3, 31), 1, date(2024, 2, 29)),
+    "one month before 10 January is 10 December of the year before":
+        (months_before, date(2026, 1, 10), 1, date(2025, 12, 10)),
+    "three months before 31 May is 28 February":
+        (months_before, date(2025, 5, 31), 3, date(2025, 2, 28)),
+}
+
+
+@pytest.mark.parametrize(("function", "start", "amount", "expected"), DAY_COUNTING.values(),
+                         ids=DAY_COUNTING.keys())
+def test_day_counting(function: object, start: date, amount: int, expected: date) -> None:
+    assert function(start, amount) == expected  # type: ignore[operator]
+
+
+def test_months_cannot_be_counted_backwards_with_add_months() -> None:
+    with pytest.raises(ValueError):
+        add_months(date(2025, 1, 1), -1)
+
+
+dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31))
+
+
+@given(day=dates, months=st.integers(min_value=0, max_value=36))
+def test_a_month_deadline_never_falls_after_the_date_it_protects(day: date, months: int) -> None:
+    before = months_before(day, months)
+    assert before <= day
+    assert add_months(before, months) <= day
+
+
+@given(day=dates, months=st.integers(min_value=0, max_value=36))
+def test_a_period_in_months_ends_on_the_same_day_or_the_months_last_day(
+    day: date, months: int
+) -> None:
+    end = add_months(day, months)
+    assert end >= day
+    last_day_of_month = (end + timedelta(days=1)).month != end.month
+    assert end.day == day.day or (end.day < day.day and last_day_of_month)
+    assert (end.year * 12 + end.month) - (day.year * 12 + day.month) == months
+
+
+NUMERALS = {"one": (1, "一"), "ten": (10, "十"), "eleven": (11, "十一"), "thirteen": (13, "十三"),
+            "twenty": (20, "二十"), "ninety-nine": (99, "九十九"), "one hundred": (100, "一百"),
+            "one hundred and thirteen": (113, "一百一十三"),
+            "two hundred and one": (201, "二百零一")}
+
+
+@pytest.mark.parametrize(("number", "written"), NUMERALS.values(), ids=NUMERALS.keys())
+def test_article_numbers_are_written_the_chinese_way(number: int, written: str) -> None:
+    assert chinese_number(number) == written
+
+
+LANGUAGES = {"English gives English": ("en", "hello"), "Chinese gives Chinese": ("zh", "你好"),
+             "a regional Chinese tag gives Chinese": ("zh-CN", "你好"),
+             "an unknown language falls back to English": ("fr", "hello")}
+
+
+@pytest.mark.parametrize(("lang", "expected"), LANGUAGES.values(), ids=LANGUAGES.keys())
+def test_text_in_a_language(lang: str, expected: str) -> None:
+    assert Text("hello", "你好").get(lang) == expected
+
+
+CITATIONS = {
+    "a CPU article in English": (Citation("CPU", "6"), "en",
+                                 "China Pharmaceutical University, Article 6"),
+    "a CPU article in Chinese": (Citation("CPU", "6"), "zh", "中国药科大学 第六条"),
+    "a CPU sub-clause in Chinese": (Citation("CPU", "6(2)(1)"), "zh",
+                                    "中国药科大学 第六条（二）（一）"),
+    "a JSNU article": (Citation("JSNU", "13"), "en", "Jiangsu Normal University, Article 13"),
+    "national law in Chinese": (Citation("CN", "78", document="exit_entry_law"), "zh",
+                                "《中华人民共和国出境入境管理法》第七十八条"),
+    "national law in English": (Citation("CN", "201", document="civil_code"), "en",
+                                "Civil Code of the People's Republic of China, Article 201"),
+    "a Qujing responsibility": (Citation("QJNU", "6"), "en",
+                                "Qujing Normal University, responsibility 6"),
+    "a Westlake question without a label": (
+        Citation("WESTLAKE", "Q: How do I?"), "en",
+        "Westlake University, Faculty/Staff Portal, “How do I?”"),
+    "a label overrides the article": (
+        Citation("CPU", "10bis", label=Text("second 10", "第二个第十条")), "zh",
+        "中国药科大学 第二个第十条"),
+}
+
+
+@pytest.mark.parametrize(("citation", "lang", "expected"), CITATIONS.values(),
+                         ids=CITATIONS.keys())
+def test_citation_rendering(citation: Citation, lang: str, expected: str) -> None:
+    assert citation.render(lang) == expected
+
+
+def test_a_decision_renders_answer_numbered_steps_and_sources() -> None:
+    decision = Decision("t", True, Text("Answer.", "回答。"),
+                        (Citation("CPU", "13"), Citation("CPU", "4")),
+                        (Text("First.", "第一步。"), Text("Second.", "第二步。")))
+    assert decision.render("en") == (
+        "Answer.\n1. First.\n2. Second.\nSource: China Pharmaceutical University, Article 13; "
+        "China Pharmaceutical University, Article 4"
+    )
+    assert decision.render("zh") == (
+        "回答。\n1. 第一步。\n2. 第二步。\n依据：中国药科大学 第十三条；中国药科大学 第四条"
+    )
