@@ -25,10 +25,10 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.model import ensure_model  # noqa: E402
-from bot.processes import REPO_ROOT, ProcessGroup, assistant_processes  # noqa: E402
-from office.db import migrate  # noqa: E402
-from office.settings import load_settings  # noqa: E402
+from bot.model import ensure_model
+from bot.processes import REPO_ROOT, ProcessGroup, assistant_processes
+from office.db import migrate
+from office.settings import load_settings
 
 MESSAGES = {
     "greeting (NLU + rule, no action)": "hello",
