@@ -1,0 +1,1 @@
+"""The case store: people, requests, their audit trail, reminders and the outbox."""

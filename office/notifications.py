@@ -1,0 +1,70 @@
+"""The outbox: messages for people that the channel bridges (Telegram, web) deliver.
+
+Writing a notification happens in the same transaction as the change it reports, so a
+message exists if and only if the change was committed. A bridge reads
+``pending_notifications``, sends, then calls ``mark_delivered`` in its own transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from office.models import Notification, Person, utcnow
+
+log = logging.getLogger(__name__)
+
+
+def recipient_of(person: Person) -> str:
+    """Where the channel delivers to: ``reach["chat_id"]`` if known, else the channel user id."""
+    chat_id = person.reach.get("chat_id") if person.reach else None
+    return str(chat_id) if chat_id is not None else person.channel_user_id
+
+
+def enqueue(
+    session: Session,
+    person: Person,
+    text: str,
+    *,
+    kind: str,
+    case_id: int | None = None,
+    reminder_id: int | None = None,
+) -> Notification:
+    """Put a message for ``person`` in the outbox of their channel."""
+    notification = Notification(
+        person_id=person.id,
+        channel=person.channel,
+        recipient=recipient_of(person),
+        text=text,
+        kind=kind,
+        case_id=case_id,
+        reminder_id=reminder_id,
+    )
+    session.add(notification)
+    session.flush()
+    log.info("queued %s notification %s on %s", kind, notification.id, person.channel)
+    return notification
+
+
+def pending_notifications(session: Session, channel: str, limit: int = 100) -> list[Notification]:
+    """Undelivered messages of ``channel``, oldest first."""
+    query = (
+        select(Notification)
+        .where(Notification.channel == channel, Notification.delivered_at.is_(None))
+        .order_by(Notification.id)
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def mark_delivered(session: Session, notification_id: int, now: datetime | None = None) -> bool:
+    """Record that the bridge delivered a message; False if it was gone or already delivered."""
+    notification = session.get(Notification, notification_id)
+    if notification is None or notification.delivered_at is not None:
+        return False
+    notification.delivered_at = now or utcnow()
+    session.flush()
+    return True

@@ -1,0 +1,360 @@
+"""Document-expiry reminders and the worker that sends them (``python -m office.reminders``).
+
+People register a passport, visa, residence permit or work permit with its expiry date; the
+store schedules reminders N days before (``REMINDER_DAYS_BEFORE``, default 60, 30, 7) and,
+where the institution's regulation sets one, on the last day to apply for an extension.
+
+Sending is exactly-once: the worker writes the outbox row and sets ``sent_at`` in one
+transaction, the outbox has one row per reminder at most (unique ``reminder_id``), and a
+restarted worker only looks at reminders whose ``sent_at`` is still empty.
+
+Calendar dates are China Standard Time (UTC+8, no daylight saving), the calendar in which
+permits expire; the clock is always injected.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
+from types import FrameType, MappingProxyType
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from knowledge import Citation
+from knowledge.core import months_before
+from office.case_types import Label, is_chinese
+from office.db import make_engine, make_session_factory, migrate
+from office.models import Notification, Person, Reminder, TrackedDocument
+from office.notifications import enqueue
+from office.privacy import install_log_masking
+from office.settings import load_settings
+
+log = logging.getLogger(__name__)
+
+CHINA_TIME = timezone(timedelta(hours=8), "CST")
+DEFAULT_DAYS_BEFORE: tuple[int, ...] = (60, 30, 7)
+BEFORE_EXPIRY = "before_expiry"
+EXTENSION_DEADLINE = "extension_deadline"
+
+DOCUMENT_KINDS: Mapping[str, Label] = MappingProxyType({
+    "passport": Label("passport", "护照"),
+    "visa": Label("visa", "签证"),
+    "residence_permit": Label("residence permit", "居留许可"),
+    "work_permit": Label("work permit", "工作许可"),
+})
+
+
+@dataclass(frozen=True)
+class ExtensionRule:
+    """An institution's rule that an extension is applied for one month before expiry."""
+
+    kinds: frozenset[str]
+    citation: Citation
+    rule: Label
+
+
+EXTENSION_RULES: Mapping[str, ExtensionRule] = MappingProxyType({
+    "CPU": ExtensionRule(
+        frozenset({"visa", "residence_permit"}),
+        Citation("CPU", "9"),
+        Label("apply one month in advance", "需提前一个月申请"),
+    ),
+    "JSNU": ExtensionRule(
+        frozenset({"visa", "residence_permit"}),
+        Citation("JSNU", "9"),
+        Label("apply at least one month ahead", "至少提前一个月申请"),
+    ),
+})
+"""Only these regulations set an extension deadline; elsewhere no such reminder is made."""
+
+
+@dataclass(frozen=True)
+class PlannedReminder:
+    """A reminder the schedule asks for, before it is stored."""
+
+    kind: str
+    due_on: date
+    days_before: int | None
+    source: str | None
+
+
+class DocumentError(ValueError):
+    """A document that cannot be registered (unknown kind, already expired)."""
+
+
+def extension_deadline(kind: str, institution: str | None, expires_on: date) -> date | None:
+    """Last day to apply for an extension of this document, or None where no rule sets one."""
+    rule = EXTENSION_RULES.get((institution or "").upper())
+    if rule is None or kind not in rule.kinds:
+        return None
+    return months_before(expires_on, 1)  # Civil Code Art. 202 month counting, from knowledge
+
+
+def extension_source(institution: str | None, language: str | None) -> str:
+    """The cited rule behind the extension deadline, e.g. "... Article 9: apply ..."."""
+    rule = EXTENSION_RULES[(institution or "").upper()]
+    if is_chinese(language):
+        return f"{rule.citation.render('zh')}：{rule.rule.zh}"
+    return f"{rule.citation.render('en')}: {rule.rule.en}"
+
+
+def plan_reminders(
+    kind: str,
+    institution: str | None,
+    expires_on: date,
+    today: date,
+    days_before: Sequence[int] = DEFAULT_DAYS_BEFORE,
+) -> list[PlannedReminder]:
+    """The reminders still ahead of ``today`` for a document, in date order (pure)."""
+    planned = [
+        PlannedReminder(BEFORE_EXPIRY, expires_on - timedelta(days=days), days, None)
+        for days in sorted(set(days_before), reverse=True)
+    ]
+    deadline = extension_deadline(kind, institution, expires_on)
+    if deadline is not None:
+        source = extension_source(institution, "en")
+        planned.append(PlannedReminder(EXTENSION_DEADLINE, deadline, None, source))
+    future = [p for p in planned if p.due_on >= today]
+    return sorted(future, key=lambda p: (p.due_on, p.kind))
+
+
+def register_document(
+    session: Session,
+    person: Person,
+    kind: str,
+    expires_on: date,
+    today: date,
+    *,
+    days_before: Sequence[int] = DEFAULT_DAYS_BEFORE,
+    institution: str | None = None,
+) -> TrackedDocument:
+    """Track a document of ``person`` and schedule its reminders; returns it with them.
+
+    ``institution`` defaults to the person's; it decides whether an extension-deadline
+    reminder exists (CPU and JSNU Article 9). Raises ``DocumentError`` for an unknown kind
+    or an expiry date that is not after ``today``.
+    """
+    if kind not in DOCUMENT_KINDS:
+        raise DocumentError(f"unknown document kind {kind!r}; known: {sorted(DOCUMENT_KINDS)}")
+    if expires_on <= today:
+        raise DocumentError(f"the {kind} expires on {expires_on}, which is not after {today}")
+    code = (institution or person.institution or "").upper() or None
+    document = TrackedDocument(person_id=person.id, kind=kind, expires_on=expires_on,
+                               institution=code)
+    session.add(document)
+    session.flush()
+    for plan in plan_reminders(kind, code, expires_on, today, days_before):
+        document.reminders.append(Reminder(
+            person_id=person.id, kind=plan.kind, due_on=plan.due_on,
+            days_before=plan.days_before, source=plan.source,
+        ))
+    session.flush()
+    log.info("tracking %s %s with %s reminders", kind, document.id, len(document.reminders))
+    return document
+
+
+def documents_of(session: Session, person: Person) -> list[TrackedDocument]:
+    """The person's tracked documents, soonest expiry first."""
+    query = (
+        select(TrackedDocument)
+        .where(TrackedDocument.person_id == person.id)
+        .order_by(TrackedDocument.expires_on, TrackedDocument.id)
+    )
+    return list(session.scalars(query))
+
+
+def reminders_of(session: Session, person: Person, *, include_sent: bool = False) -> list[Reminder]:
+    """The person's reminders (by default only those not sent yet), soonest first."""
+    query = select(Reminder).where(Reminder.person_id == person.id)
+    if not include_sent:
+        query = query.where(Reminder.sent_at.is_(None))
+    return list(session.scalars(query.order_by(Reminder.due_on, Reminder.id)))
+
+
+def delete_reminder(session: Session, person: Person, reminder_id: int) -> bool:
+    """Delete one of the person's own reminders; False if they have none with that id."""
+    reminder = session.get(Reminder, reminder_id)
+    if reminder is None or reminder.person_id != person.id:
+        return False
+    session.delete(reminder)
+    session.flush()
+    return True
+
+
+def delete_document(session: Session, person: Person, document_id: int) -> bool:
+    """Stop tracking one of the person's documents (its reminders go with it)."""
+    document = session.get(TrackedDocument, document_id)
+    if document is None or document.person_id != person.id:
+        return False
+    session.delete(document)
+    session.flush()
+    return True
+
+
+def china_date(now: datetime) -> date:
+    """The calendar date in China at ``now`` (a naive ``now`` is taken as UTC)."""
+    aware = now if now.tzinfo is not None else now.replace(tzinfo=UTC)
+    return aware.astimezone(CHINA_TIME).date()
+
+
+def _naive_utc(now: datetime) -> datetime:
+    """``now`` in the store's timestamp form (naive UTC)."""
+    if now.tzinfo is None:
+        return now
+    return now.astimezone(UTC).replace(tzinfo=None)
+
+
+def due_reminders(session: Session, now: datetime) -> list[Reminder]:
+    """Unsent reminders due on or before today's date in China, oldest first.
+
+    On PostgreSQL the rows are locked (``SKIP LOCKED``) so two workers never take the same.
+    """
+    query = (
+        select(Reminder)
+        .where(Reminder.sent_at.is_(None), Reminder.due_on <= china_date(now))
+        .order_by(Reminder.due_on, Reminder.id)
+        .with_for_update(skip_locked=True)
+    )
+    return list(session.scalars(query))
+
+
+def send_due_reminders(session: Session, now: datetime) -> list[Notification]:
+    """Turn due reminders into outbox messages and mark them sent, in the caller's transaction.
+
+    When a worker was down and several reminders of one document are due together, the
+    person gets one message (from the most recent reminder) and all of them count as sent.
+    """
+    by_document: dict[int, list[Reminder]] = {}
+    for reminder in due_reminders(session, now):
+        by_document.setdefault(reminder.document_id, []).append(reminder)
+    sent_at = _naive_utc(now)
+    messages = []
+    for reminders in by_document.values():
+        for reminder in reminders:
+            reminder.sent_at = sent_at
+        latest = reminders[-1]
+        person = session.get(Person, latest.person_id)
+        if person is not None:
+            text = reminder_text(latest, latest.document, china_date(now), person.language)
+            messages.append(enqueue(session, person, text, kind="reminder",
+                                    reminder_id=latest.id))
+    session.flush()
+    return messages
+
+
+def reminder_text(reminder: Reminder, document: TrackedDocument, today: date,
+                  language: str | None) -> str:
+    """The reminder message, with the days left counted from ``today``."""
+    name = DOCUMENT_KINDS[document.kind]
+    days_left = (document.expires_on - today).days
+    deadline = extension_deadline(document.kind, document.institution, document.expires_on)
+    chinese = is_chinese(language)
+    text = (_expiry_zh if chinese else _expiry_en)(name.get(language), document.expires_on,
+                                                   days_left)
+    if deadline is None or deadline < today:
+        return text
+    source = extension_source(document.institution, language)
+    if chinese:
+        when = "今天" if deadline == today else deadline.isoformat()
+        return text + f"申请延期的最后一天是{when}（依据：{source}）。"
+    when = f"today, {deadline.isoformat()}" if deadline == today else deadline.isoformat()
+    return text + f" The last day to apply for an extension is {when} (source: {source})."
+
+
+def _expiry_en(name: str, expires_on: date, days_left: int) -> str:
+    """English sentence about when the document expires."""
+    if days_left < 0:
+        return f"Reminder: your {name} expired on {expires_on.isoformat()}."
+    if days_left == 0:
+        return f"Reminder: your {name} expires today ({expires_on.isoformat()})."
+    unit = "day" if days_left == 1 else "days"
+    return f"Reminder: your {name} expires on {expires_on.isoformat()} (in {days_left} {unit})."
+
+
+def _expiry_zh(name: str, expires_on: date, days_left: int) -> str:
+    """Chinese sentence about when the document expires."""
+    if days_left < 0:
+        return f"提醒：您的{name}已于{expires_on.isoformat()}到期。"
+    if days_left == 0:
+        return f"提醒：您的{name}今天（{expires_on.isoformat()}）到期。"
+    return f"提醒：您的{name}将于{expires_on.isoformat()}到期（还有{days_left}天）。"
+
+
+def china_now() -> datetime:
+    """The real clock, in China time (the worker's default clock)."""
+    return datetime.now(CHINA_TIME)
+
+
+def run_worker(
+    session_factory: sessionmaker[Session],
+    *,
+    clock: Callable[[], datetime] = china_now,
+    poll_seconds: float = 60.0,
+    stop: threading.Event | None = None,
+    once: bool = False,
+) -> int:
+    """Send due reminders every ``poll_seconds`` until ``stop`` is set; returns messages queued.
+
+    A failing round (database down) is logged and retried at the next poll.
+    """
+    stop = stop or threading.Event()
+    total = 0
+    while True:
+        try:
+            with session_factory.begin() as session:
+                queued = len(send_due_reminders(session, clock()))
+            total += queued
+            if queued:
+                log.info("queued %s reminder messages", queued)
+        except Exception:
+            if once:
+                raise
+            log.exception("reminder round failed; retrying in %s s", poll_seconds)
+        if once or stop.wait(poll_seconds):
+            return total
+
+
+def _fixed_clock(text: str) -> Callable[[], datetime]:
+    """A clock stuck at the ISO time ``text`` (China time when no offset is given)."""
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=CHINA_TIME)
+    return lambda: moment
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``python -m office.reminders``."""
+    parser = argparse.ArgumentParser(prog="python -m office.reminders", description=__doc__)
+    parser.add_argument("--once", action="store_true", help="one round, then exit")
+    parser.add_argument("--now", help="pretend it is this ISO time (China time if no offset)")
+    args = parser.parse_args(argv)
+    install_log_masking()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = load_settings()
+    migrate(settings.database_url)
+    engine = make_engine(settings.database_url)
+    stop = threading.Event()
+
+    def _stop(_signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    clock = _fixed_clock(args.now) if args.now else china_now
+    try:
+        total = run_worker(make_session_factory(engine), clock=clock,
+                           poll_seconds=settings.reminder_poll_seconds, stop=stop, once=args.once)
+    finally:
+        engine.dispose()
+    log.info("reminder worker stopped after queuing %s messages", total)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,236 @@
+"""Staff command line: work the queue of requests (``python -m office.staff --help``).
+
+    python -m office.staff list --status submitted --type lost_document
+    python -m office.staff show CPU-2026-000123
+    python -m office.staff set-status CPU-2026-000123 needs_information --note "Bring the lease"
+    python -m office.staff note CPU-2026-000123 "Called the student"
+    python -m office.staff export cases.csv --status approved
+
+The database (DATABASE_URL) is the credential here: whoever runs this reaches the store
+directly, as on the office's server. Every change is recorded under ``--actor`` (default:
+the login name) and the person is told about status changes through their channel.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import getpass
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+from tqdm import tqdm
+
+from office.case_types import CASE_TYPES, STATUSES, TRANSITIONS
+from office.cases import (
+    CaseError,
+    add_note,
+    change_status,
+    count_cases,
+    find_case,
+    list_cases,
+)
+from office.db import make_engine, make_session_factory, migrate
+from office.models import Case
+from office.privacy import install_log_masking
+from office.settings import load_settings
+
+EXPORT_COLUMNS = (
+    "reference", "institution", "year", "type", "status", "created_at", "updated_at", "facts",
+    "checklist_done", "checklist_total",
+)
+PROGRESS_FROM_ROWS = 500
+"""Exports with at least this many cases show a progress bar (on stderr)."""
+
+
+def _queue(session: Session, args: argparse.Namespace, limit: int | None = None) -> list[Case]:
+    """The cases matching the --status/--type/--institution filters, oldest first."""
+    return list_cases(session, status=args.status, case_type=args.type,
+                      institution=args.institution, limit=limit)
+
+
+def cmd_list(session: Session, args: argparse.Namespace, out: TextIO) -> int:
+    """Print the queue as a table."""
+    cases = _queue(session, args, args.limit)
+    out.write(f"{'REFERENCE':<18} {'STATUS':<18} {'TYPE':<34} UPDATED\n")
+    for case in cases:
+        out.write(f"{case.reference:<18} {case.status:<18} {case.type:<34} "
+                  f"{case.updated_at:%Y-%m-%d %H:%M}\n")
+    out.write(f"{len(cases)} case(s)\n")
+    return 0
+
+
+def cmd_show(session: Session, args: argparse.Namespace, out: TextIO) -> int:
+    """Print one case with its facts, checklist and history."""
+    case = find_case(session, args.reference)
+    if case is None:
+        return _not_found(args.reference)
+    label = CASE_TYPES[case.type].label.en if case.type in CASE_TYPES else case.type
+    out.write(f"{case.reference}  {label}\nstatus: {case.status}  "
+              f"opened: {case.created_at:%Y-%m-%d %H:%M}  institution: {case.institution}\n")
+    out.write("facts:\n")
+    for name, value in case.facts.items():
+        out.write(f"  {name}: {value}\n")
+    out.write("checklist:\n")
+    for item in case.checklist:
+        out.write(f"  [{'x' if item.get('done') else ' '}] {item['en']} ({item['source']})\n")
+    out.write("history:\n")
+    for event in case.events:
+        change = f"{event.old} -> {event.new}" if event.field == "status" else event.field
+        out.write(f"  {event.at:%Y-%m-%d %H:%M} {event.actor}: {change}"
+                  f"{' - ' + event.note if event.note else ''}\n")
+    return 0
+
+
+def cmd_set_status(session: Session, args: argparse.Namespace, out: TextIO) -> int:
+    """Change a case's status with a note; the person is notified."""
+    case = find_case(session, args.reference)
+    if case is None:
+        return _not_found(args.reference)
+    old = case.status
+    change_status(session, case, args.status, f"staff:{args.actor}", args.note)
+    out.write(f"{case.reference}: {old} -> {case.status}\n")
+    return 0
+
+
+def cmd_note(session: Session, args: argparse.Namespace, out: TextIO) -> int:
+    """Add a staff note to a case."""
+    case = find_case(session, args.reference)
+    if case is None:
+        return _not_found(args.reference)
+    add_note(session, case, actor=f"staff:{args.actor}", text=args.text)
+    out.write(f"{case.reference}: note added\n")
+    return 0
+
+
+def export_rows(cases: Iterator[Case]) -> Iterator[dict[str, object]]:
+    """CSV rows for cases (facts as JSON, checklist as done/total counts)."""
+    for case in cases:
+        yield {
+            "reference": case.reference,
+            "institution": case.institution,
+            "year": case.year,
+            "type": case.type,
+            "status": case.status,
+            "created_at": case.created_at.isoformat(timespec="seconds"),
+            "updated_at": case.updated_at.isoformat(timespec="seconds"),
+            "facts": json.dumps(case.facts, ensure_ascii=False, sort_keys=True),
+            "checklist_done": sum(1 for item in case.checklist if item.get("done")),
+            "checklist_total": len(case.checklist),
+        }
+
+
+def cmd_export(session: Session, args: argparse.Namespace, out: TextIO) -> int:
+    """Write the filtered cases to a CSV file, with a progress bar on long exports."""
+    total = count_cases(session, status=args.status, case_type=args.type,
+                        institution=args.institution)
+    show_bar = args.progress if args.progress is not None else total >= PROGRESS_FROM_ROWS
+    cases = _queue(session, args)
+    with Path(args.file).open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=EXPORT_COLUMNS)
+        writer.writeheader()
+        bar = tqdm(export_rows(iter(cases)), total=total, unit="case", desc="export",
+                   disable=not show_bar, file=sys.stderr)
+        for row in bar:
+            writer.writerow(row)
+    out.write(f"exported {total} case(s) to {args.file}\n")
+    return 0
+
+
+def cmd_statuses(_session: Session, _args: argparse.Namespace, out: TextIO) -> int:
+    """Print the statuses and where each may go next."""
+    for status, label in STATUSES.items():
+        targets = ", ".join(sorted(TRANSITIONS[status])) or "-"
+        out.write(f"{status:<18} {label.en} / {label.zh}  -> {targets}\n")
+    return 0
+
+
+def cmd_types(_session: Session, _args: argparse.Namespace, out: TextIO) -> int:
+    """Print the case types with the facts each needs."""
+    for case_type in CASE_TYPES.values():
+        out.write(f"{case_type.id:<34} {case_type.audience:<8} {case_type.label.en} / "
+                  f"{case_type.label.zh}  needs: {', '.join(case_type.required_fields)}\n")
+    return 0
+
+
+def _not_found(reference: str) -> int:
+    """Report an unknown reference; exit status 2."""
+    sys.stderr.write(f"no case with reference {reference}\n")
+    return 2
+
+
+Command = Callable[[Session, argparse.Namespace, TextIO], int]
+
+
+def _add_filters(parser: argparse.ArgumentParser) -> None:
+    """The --status/--type/--institution options shared by list and export."""
+    parser.add_argument("--status", choices=sorted(STATUSES))
+    parser.add_argument("--type", choices=sorted(CASE_TYPES))
+    parser.add_argument("--institution", help="institution code, e.g. CPU")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line interface."""
+    parser = argparse.ArgumentParser(prog="python -m office.staff", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", help="default: DATABASE_URL")
+    parser.add_argument("--actor", default=getpass.getuser(), help="name recorded in the history")
+    commands = parser.add_subparsers(dest="command", required=True)
+    listing = commands.add_parser("list", help="list cases")
+    _add_filters(listing)
+    listing.add_argument("--limit", type=int)
+    listing.set_defaults(run=cmd_list)
+    show = commands.add_parser("show", help="show one case with its history")
+    show.add_argument("reference")
+    show.set_defaults(run=cmd_show)
+    status = commands.add_parser("set-status", help="change a case's status")
+    status.add_argument("reference")
+    status.add_argument("status", choices=sorted(STATUSES))
+    status.add_argument("--note", help="told to the person with the new status")
+    status.set_defaults(run=cmd_set_status)
+    note = commands.add_parser("note", help="add a note to a case")
+    note.add_argument("reference")
+    note.add_argument("text")
+    note.set_defaults(run=cmd_note)
+    export = commands.add_parser("export", help="export cases to CSV")
+    export.add_argument("file")
+    _add_filters(export)
+    export.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                        help=f"progress bar (default: from {PROGRESS_FROM_ROWS} cases)")
+    export.set_defaults(run=cmd_export)
+    commands.add_parser("statuses", help="list statuses").set_defaults(run=cmd_statuses)
+    commands.add_parser("types", help="list case types").set_defaults(run=cmd_types)
+    return parser
+
+
+def run(args: argparse.Namespace, factory: sessionmaker[Session], out: TextIO) -> int:
+    """Run one command in one transaction (rolled back when it fails)."""
+    command: Command = args.run
+    try:
+        with factory.begin() as session:
+            return command(session, args, out)
+    except CaseError as error:
+        sys.stderr.write(f"refused: {error}\n")
+        return 1
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
+    """Entry point of ``python -m office.staff``."""
+    install_log_masking()
+    args = build_parser().parse_args(argv)
+    url = args.database_url or load_settings().database_url
+    migrate(url)
+    engine: Engine = make_engine(url)
+    try:
+        return run(args, make_session_factory(engine), out)
+    finally:
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,232 @@
+"""Staff HTTP API (``python -m office.staff_api``): list, read and update cases.
+
+Every ``/cases`` request needs ``Authorization: Bearer <STAFF_API_TOKEN>``. Without that
+setting the API refuses everything (503); a wrong or missing token gets 401.
+
+    GET  /health                          liveness, no credential
+    GET  /cases?status=&type=&institution=&limit=
+    GET  /cases/{reference}               with facts, checklist and history
+    POST /cases/{reference}/status        {"status": "...", "note": "...", "actor": "..."}
+    POST /cases/{reference}/notes         {"text": "...", "actor": "..."}
+    GET  /meta                            statuses, transitions, case types
+"""
+
+from __future__ import annotations
+
+import argparse
+import hmac
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+import uvicorn
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from office.case_types import CASE_TYPES, STATUSES, TRANSITIONS
+from office.cases import CaseError, add_note, change_status, find_case, list_cases
+from office.db import make_engine, make_session_factory, migrate
+from office.models import Case
+from office.privacy import install_log_masking
+from office.settings import load_settings
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Request], Awaitable[Response]]
+MAX_LIMIT = 500
+
+
+class ApiError(Exception):
+    """An error answered as ``{"error": message}`` with ``status``."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def case_json(case: Case, *, full: bool = False) -> dict[str, Any]:
+    """A case as JSON; ``full`` adds facts, checklist and history."""
+    data: dict[str, Any] = {
+        "reference": case.reference,
+        "type": case.type,
+        "status": case.status,
+        "institution": case.institution,
+        "created_at": case.created_at.isoformat(timespec="seconds"),
+        "updated_at": case.updated_at.isoformat(timespec="seconds"),
+        "allowed_next": sorted(TRANSITIONS.get(case.status, frozenset())),
+    }
+    if full:
+        data["facts"] = case.facts
+        data["checklist"] = case.checklist
+        data["history"] = [
+            {"at": e.at.isoformat(timespec="seconds"), "actor": e.actor, "field": e.field,
+             "old": e.old, "new": e.new, "note": e.note}
+            for e in case.events
+        ]
+    return data
+
+
+def is_authorised(header: str | None, token: str) -> bool:
+    """Whether an Authorization header carries the bearer ``token`` (constant-time compare)."""
+    scheme, _, given = (header or "").partition(" ")
+    if scheme.lower() != "bearer" or not given:
+        return False
+    return hmac.compare_digest(given.strip().encode(), token.encode())
+
+
+def _guarded(token: str | None, handler: Handler) -> Handler:
+    """Wrap ``handler``: check the credential, turn ``ApiError`` into a JSON error."""
+
+    async def guarded(request: Request) -> Response:
+        if token is None:
+            return JSONResponse({"error": "staff API disabled: STAFF_API_TOKEN is not set"}, 503)
+        if not is_authorised(request.headers.get("authorization"), token):
+            return JSONResponse({"error": "missing or wrong bearer token"}, 401,
+                                headers={"WWW-Authenticate": "Bearer"})
+        try:
+            return await handler(request)
+        except ApiError as error:
+            return JSONResponse({"error": error.message}, error.status)
+
+    return guarded
+
+
+def _actor(body: dict[str, Any]) -> str:
+    """The audit-trail actor for a change made through the API."""
+    name = str(body.get("actor") or "api").strip()[:100]
+    return f"staff:{name}"
+
+
+async def _json_body(request: Request) -> dict[str, Any]:
+    """The request's JSON object, or 400."""
+    try:
+        body = await request.json()
+    except ValueError:
+        raise ApiError(400, "body must be JSON") from None
+    if not isinstance(body, dict):
+        raise ApiError(400, "body must be a JSON object")
+    return body
+
+
+def _case(session: Session, reference: str) -> Case:
+    """The case with ``reference``, or 404."""
+    case = find_case(session, reference)
+    if case is None:
+        raise ApiError(404, f"no case {reference}")
+    return case
+
+
+def _limit(text: str | None) -> int:
+    """The ``limit`` query parameter, 1..MAX_LIMIT (default 100)."""
+    try:
+        value = int(text) if text else 100
+    except ValueError:
+        raise ApiError(400, "limit must be a number") from None
+    return max(1, min(value, MAX_LIMIT))
+
+
+def build_app(session_factory: sessionmaker[Session], token: str | None) -> Starlette:
+    """The staff API over ``session_factory``, guarded by the bearer ``token``."""
+
+    def in_transaction(work: Callable[[Session], Any]) -> Awaitable[Any]:
+        def run() -> Any:
+            with session_factory.begin() as session:
+                return work(session)
+        return run_in_threadpool(run)
+
+    async def health(_request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def meta(_request: Request) -> Response:
+        return JSONResponse({
+            "statuses": {k: {"en": v.en, "zh": v.zh} for k, v in STATUSES.items()},
+            "transitions": {k: sorted(v) for k, v in TRANSITIONS.items()},
+            "types": {k: {"en": v.label.en, "zh": v.label.zh, "audience": v.audience}
+                      for k, v in CASE_TYPES.items()},
+        })
+
+    async def list_handler(request: Request) -> Response:
+        params = request.query_params
+        if params.get("status") and params["status"] not in STATUSES:
+            raise ApiError(400, f"unknown status; use one of {sorted(STATUSES)}")
+        limit = _limit(params.get("limit"))
+        cases = await in_transaction(lambda s: [case_json(c) for c in list_cases(
+            s, status=params.get("status") or None, case_type=params.get("type") or None,
+            institution=params.get("institution") or None, limit=limit)])
+        return JSONResponse({"cases": cases, "count": len(cases)})
+
+    async def show_handler(request: Request) -> Response:
+        reference = request.path_params["reference"]
+        data = await in_transaction(lambda s: case_json(_case(s, reference), full=True))
+        return JSONResponse(data)
+
+    async def status_handler(request: Request) -> Response:
+        reference, body = request.path_params["reference"], await _json_body(request)
+        new_status = str(body.get("status") or "")
+        note = body.get("note")
+
+        def work(session: Session) -> dict[str, Any]:
+            case = _case(session, reference)
+            try:
+                change_status(session, case, new_status, _actor(body),
+                              str(note) if note else None)
+            except CaseError as error:
+                raise ApiError(409, str(error)) from None
+            return case_json(case, full=True)
+
+        return JSONResponse(await in_transaction(work))
+
+    async def note_handler(request: Request) -> Response:
+        reference, body = request.path_params["reference"], await _json_body(request)
+
+        def work(session: Session) -> dict[str, Any]:
+            case = _case(session, reference)
+            try:
+                add_note(session, case, actor=_actor(body), text=str(body.get("text") or ""))
+            except CaseError as error:
+                raise ApiError(400, str(error)) from None
+            return case_json(case, full=True)
+
+        return JSONResponse(await in_transaction(work), 201)
+
+    routes = [
+        Route("/health", health),
+        Route("/meta", _guarded(token, meta)),
+        Route("/cases", _guarded(token, list_handler)),
+        Route("/cases/{reference}", _guarded(token, show_handler)),
+        Route("/cases/{reference}/status", _guarded(token, status_handler), methods=["POST"]),
+        Route("/cases/{reference}/notes", _guarded(token, note_handler), methods=["POST"]),
+    ]
+    return Starlette(routes=routes)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``python -m office.staff_api``."""
+    parser = argparse.ArgumentParser(prog="python -m office.staff_api", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, help="default: STAFF_API_PORT")
+    args = parser.parse_args(argv)
+    install_log_masking()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = load_settings()
+    if settings.staff_api_token is None:
+        log.warning("STAFF_API_TOKEN is not set: the staff API will refuse every request")
+    migrate(settings.database_url)
+    engine = make_engine(settings.database_url)
+    app = build_app(make_session_factory(engine), settings.staff_api_token)
+    try:
+        uvicorn.run(app, host=args.host, port=args.port or settings.staff_api_port,
+                    log_level="info")
+    finally:
+        engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,93 @@
+"""Fixtures for the storage suites: every test gets a fresh, migrated database.
+
+The ``database_url`` fixture runs each test twice: on a SQLite file in the test's temporary
+folder and on PostgreSQL (a fresh schema per test in the database ``TEST_POSTGRES_URL``
+names). Without ``TEST_POSTGRES_URL`` the PostgreSQL runs are skipped, unless
+``REQUIRE_POSTGRES=1``, which turns the skip into a failure (CI sets it).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from office.db import make_engine, make_session_factory, migrate, normalize_url
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _postgres_base_url() -> str:
+    """The PostgreSQL server to test against, or skip/fail with the reason."""
+    url = os.environ.get("TEST_POSTGRES_URL", "").strip()
+    if url:
+        return url
+    reason = ("PostgreSQL tests need TEST_POSTGRES_URL "
+              "(export TEST_POSTGRES_URL=\"$(bash scripts/postgres.sh)\")")
+    if os.environ.get("REQUIRE_POSTGRES") == "1":
+        pytest.fail(reason + "; REQUIRE_POSTGRES=1 forbids skipping them")
+    pytest.skip(reason)
+
+
+def _fresh_postgres_schema(base_url: str) -> Iterator[str]:
+    """Create an empty schema, yield a URL whose search_path is it, drop it afterwards."""
+    schema = f"test_{uuid.uuid4().hex[:16]}"
+    admin = make_engine(base_url)
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        url = normalize_url(base_url).update_query_dict({"options": f"-csearch_path={schema}"})
+        yield url.render_as_string(hide_password=False)
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def blank_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """URL of an empty database (no tables), SQLite or PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'db' / 'office.db'}"
+        return
+    yield from _fresh_postgres_schema(_postgres_base_url())
+
+
+@pytest.fixture
+def database_url(blank_database_url: str) -> str:
+    """URL of a fresh database migrated to the latest schema."""
+    migrate(blank_database_url)
+    return blank_database_url
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """Engine on the fresh database."""
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def factory(engine: Engine) -> sessionmaker[Session]:
+    """Session factory on the fresh database."""
+    return make_session_factory(engine)
+
+
+@pytest.fixture
+def project_env() -> dict[str, str]:
+    """Environment for running the project's commands (no staff token, repo importable)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("STAFF_API_TOKEN", "DATABASE_URL")}
+    env["PYTHONPATH"] = str(REPO_ROOT)
+    return env
+
+
+@pytest.fixture
+def subprocess_env(database_url: str, project_env: dict[str, str]) -> dict[str, str]:
+    """Environment for running the project's commands against the fresh database."""
+    return {**project_env, "DATABASE_URL": database_url}

@@ -1,0 +1,104 @@
+"""The schema comes only from the Alembic migrations and matches the models."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect
+
+from office.db import alembic_config, make_engine, migrate
+from office.models import Base
+
+TABLES = {
+    "people", "cases", "case_events", "reference_counters", "tracked_documents", "reminders",
+    "notifications", "alembic_version",
+}
+
+
+def test_migrating_an_empty_database_creates_every_table(blank_database_url: str) -> None:
+    migrate(blank_database_url)
+    engine = make_engine(blank_database_url)
+    try:
+        assert set(inspect(engine).get_table_names()) == TABLES
+    finally:
+        engine.dispose()
+
+
+def test_the_migrated_schema_matches_the_models(database_url: str) -> None:
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    finally:
+        engine.dispose()
+    assert differences == []
+
+
+def test_migrating_twice_changes_nothing(database_url: str) -> None:
+    migrate(database_url)
+    engine = make_engine(database_url)
+    try:
+        assert set(inspect(engine).get_table_names()) == TABLES
+    finally:
+        engine.dispose()
+
+
+def test_threads_migrating_at_the_same_moment_take_turns(blank_database_url: str) -> None:
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def run() -> None:
+        start.wait()
+        try:
+            migrate(blank_database_url)
+        except BaseException as error:  # collected for the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+
+
+def test_processes_migrating_at_the_same_moment_do_not_trip_over_each_other(
+    blank_database_url: str, project_env: dict[str, str]
+) -> None:
+    code = "import sys; from office.db import migrate; migrate(sys.argv[1])"
+    processes = [
+        subprocess.Popen([sys.executable, "-c", code, blank_database_url], env=project_env,
+                         stderr=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
+    failures = [p.communicate(timeout=120)[1] for p in processes if p.wait(timeout=120) != 0]
+    assert failures == []
+    engine = make_engine(blank_database_url)
+    try:
+        assert set(inspect(engine).get_table_names()) == TABLES
+    finally:
+        engine.dispose()
+
+
+def test_the_migration_can_be_undone_and_redone(database_url: str) -> None:
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            config = alembic_config(database_url)
+            config.attributes["connection"] = connection
+            command.downgrade(config, "base")
+            connection.commit()
+        assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    finally:
+        engine.dispose()
+    migrate(database_url)
+    engine = make_engine(database_url)
+    try:
+        assert set(inspect(engine).get_table_names()) == TABLES
+    finally:
+        engine.dispose()

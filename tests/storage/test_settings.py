@@ -1,0 +1,77 @@
+"""The one settings module: defaults, environment overrides and the README table."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from office.settings import REPO_ROOT, SETTINGS_TABLE, Settings, describe, load_settings, parse_days
+
+
+def test_defaults_point_at_a_sqlite_file_in_var_and_local_ports() -> None:
+    settings = load_settings({})
+    assert settings.database_url == f"sqlite:///{REPO_ROOT / 'var' / 'office.db'}"
+    assert settings.default_institution == "CPU"
+    assert settings.rasa_url == "http://localhost:5005"
+    ports = (settings.action_server_port, settings.rasa_port, settings.web_port)
+    assert ports == (5055, 5005, 8080)
+    assert settings.staff_api_port == 8090
+    assert settings.reminder_days_before == (60, 30, 7)
+    assert settings.reminder_poll_seconds == 60
+
+
+def test_secrets_are_unset_unless_the_environment_gives_them() -> None:
+    settings = load_settings({"STAFF_API_TOKEN": "  ", "TELEGRAM_BOT_TOKEN": ""})
+    assert settings.staff_api_token is None
+    assert settings.telegram_bot_token is None
+    assert settings.telegram_webhook_secret is None
+
+
+def test_every_setting_is_read_from_its_environment_variable() -> None:
+    environ = {
+        "DATABASE_URL": "postgresql+psycopg://u:p@127.0.0.1/db",
+        "DEFAULT_INSTITUTION": "jsnu",
+        "RASA_URL": "http://rasa:1",
+        "ACTION_SERVER_PORT": "1",
+        "RASA_PORT": "2",
+        "WEB_PORT": "3",
+        "TELEGRAM_BOT_TOKEN": "123:abc",
+        "TELEGRAM_API_URL": "http://fake/bot",
+        "TELEGRAM_WEBHOOK_URL": "https://example.org/hook",
+        "TELEGRAM_WEBHOOK_SECRET": "s3",
+        "STAFF_API_TOKEN": "t0k",
+        "STAFF_API_PORT": "4",
+        "REMINDER_DAYS_BEFORE": "7, 90,30",
+        "REMINDER_POLL_SECONDS": "0.5",
+    }
+    assert load_settings(environ) == Settings(
+        database_url="postgresql+psycopg://u:p@127.0.0.1/db",
+        default_institution="JSNU",
+        rasa_url="http://rasa:1",
+        action_server_port=1,
+        rasa_port=2,
+        web_port=3,
+        telegram_bot_token="123:abc",
+        telegram_api_url="http://fake/bot",
+        telegram_webhook_url="https://example.org/hook",
+        telegram_webhook_secret="s3",
+        staff_api_token="t0k",
+        staff_api_port=4,
+        reminder_days_before=(90, 30, 7),
+        reminder_poll_seconds=0.5,
+    )
+
+
+@pytest.mark.parametrize("text", ["", "0", "-7", "sixty", "60,,x"])
+def test_reminder_days_that_are_not_positive_whole_numbers_are_refused(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_days(text)
+
+
+def test_the_settings_table_documents_every_field_exactly_once() -> None:
+    documented = [row[0] for row in describe()]
+    fields = [f.name.upper() for f in dataclasses.fields(Settings)]
+    assert sorted(documented) == sorted(fields)
+    assert len(describe()) == len(SETTINGS_TABLE)
+    assert all(meaning for _, _, meaning in describe())
