@@ -69,6 +69,12 @@ def assistant_processes(settings: Settings, model: Path) -> list[ProcessSpec]:
             ready_url=f"http://localhost:{settings.rasa_port}/status",
             env=rasa_environment({"ACTION_ENDPOINT_URL": f"{action_url}/webhook"}),
         ),
+        ProcessSpec(
+            "staff-api",
+            (python, "-m", "office.staff_api", "--port", str(settings.staff_api_port)),
+            ready_url=f"http://localhost:{settings.staff_api_port}/health",
+        ),
+        ProcessSpec("reminder-worker", (python, "-m", "office.reminders")),
     ]
     return specs
 

@@ -58,6 +58,8 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAssis
         database_url=f"sqlite:///{database}",
         rasa_port=free_port(),
         action_server_port=free_port(),
+        staff_api_port=free_port(),
+        web_port=free_port(),
     )
     migrate(settings.database_url)
     model = ensure_model()
