@@ -76,6 +76,16 @@ def assistant_processes(settings: Settings, model: Path) -> list[ProcessSpec]:
         ),
         ProcessSpec("reminder-worker", (python, "-m", "office.reminders")),
     ]
+    # The channels talk to the Rasa server started here, whatever RASA_URL says.
+    rasa_url = f"http://localhost:{settings.rasa_port}"
+    specs.append(ProcessSpec(
+        "web", (python, "-m", "bot.web", "--port", str(settings.web_port), "--rasa-url", rasa_url),
+        ready_url=f"http://localhost:{settings.web_port}/health",
+    ))
+    if settings.telegram_bot_token:
+        specs.append(
+            ProcessSpec("telegram", (python, "-m", "bot.telegram", "--rasa-url", rasa_url))
+        )
     return specs
 
 

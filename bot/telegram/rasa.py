@@ -1,0 +1,76 @@
+"""The bridge's client of the Rasa server: the REST webhook and the trained domain."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import httpx
+
+log = logging.getLogger(__name__)
+
+REPLY_TIMEOUT_SECONDS = 20.0
+
+
+class RasaUnavailable(Exception):
+    """Rasa did not answer in time, or answered with an error."""
+
+
+class RasaClient:
+    """Talks to one Rasa server over HTTP; open it with ``async with``."""
+
+    def __init__(self, rasa_url: str, timeout: float = REPLY_TIMEOUT_SECONDS) -> None:
+        """``rasa_url``: e.g. ``http://localhost:5005``; ``timeout``: seconds per request."""
+        self._url = rasa_url.rstrip("/")
+        self._client = httpx.AsyncClient(timeout=timeout)
+        self._intents: frozenset[str] | None = None
+
+    async def __aenter__(self) -> RasaClient:
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Closes the HTTP connections."""
+        await self._client.aclose()
+
+    async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
+        """Sends one message over the REST channel and returns Rasa's replies.
+
+        Raises ``RasaUnavailable`` on a timeout, a connection error or a bad answer.
+        """
+        body = {"sender": sender, "message": text, "metadata": metadata}
+        try:
+            response = await self._client.post(f"{self._url}/webhooks/rest/webhook", json=body)
+            response.raise_for_status()
+            replies = response.json()
+        except (httpx.HTTPError, ValueError) as error:
+            raise RasaUnavailable(f"{type(error).__name__}: {error}") from error
+        if not isinstance(replies, list):
+            raise RasaUnavailable(f"unexpected answer {replies!r:.200}")
+        return [reply for reply in replies if isinstance(reply, dict)]
+
+    async def has_intent(self, intent: str) -> bool:
+        """Whether the loaded model knows ``intent`` (the domain is fetched once)."""
+        if self._intents is None:
+            try:
+                response = await self._client.get(
+                    f"{self._url}/domain", headers={"Accept": "application/json"}
+                )
+                response.raise_for_status()
+                self._intents = frozenset(_intent_names(response.json().get("intents", [])))
+            except (httpx.HTTPError, ValueError) as error:
+                raise RasaUnavailable(f"{type(error).__name__}: {error}") from error
+        return intent in self._intents
+
+
+def _intent_names(intents: list[Any]) -> list[str]:
+    """Intent names from a domain's ``intents`` list (plain names or ``{name: {...}}``)."""
+    names: list[str] = []
+    for intent in intents:
+        if isinstance(intent, str):
+            names.append(intent)
+        elif isinstance(intent, dict):
+            names.extend(str(key) for key in intent)
+    return names

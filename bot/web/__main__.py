@@ -1,0 +1,42 @@
+"""``python -m bot.web``: serve the chat page (installing the widget first if needed)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import subprocess
+import sys
+
+import uvicorn
+
+from bot.web.server import WebConfig, install_widget, make_app
+from office.settings import load_settings
+
+log = logging.getLogger("bot.web")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Serves the page until interrupted; returns the exit code."""
+    settings = load_settings()
+    parser = argparse.ArgumentParser(prog="python -m bot.web", description=__doc__)
+    parser.add_argument("--port", type=int, default=settings.web_port, help="port to listen on")
+    parser.add_argument("--host", default="0.0.0.0", help="address to listen on")
+    parser.add_argument("--rasa-url", default=settings.rasa_url,
+                        help="the Rasa server (its port is where browsers find the socket)")
+    parser.add_argument("--socket-url", default=None,
+                        help="fixed socket.io URL for the browser (default: worked out per "
+                             "request, see docs/channels.md)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        install_widget()
+    except (RuntimeError, subprocess.CalledProcessError) as error:
+        # Keep serving: the page explains the widget is missing; the log says why.
+        log.error("the chat widget is not available: %s", error)
+    config = WebConfig(rasa_url=args.rasa_url, socket_url=args.socket_url)
+    uvicorn.run(make_app(config), host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,40 @@
+/* Embeds the office chat in any page as a launcher bubble (bottom right):
+     <script src="https://chat.example.edu/static/embed.js" data-lang="zh" defer></script>
+   data-lang (en or zh) is optional. The widget and the Rasa socket URL come from the chat
+   server this script was loaded from, so nothing is fetched from a CDN. */
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  var origin = new URL(script.src).origin;
+  var language = script.getAttribute("data-lang") === "zh" ? "zh" : "en";
+  var LABELS = {
+    en: { title: "International Office", subtitle: "Visas, residence permits, requests",
+          hint: "Type your question…" },
+    zh: { title: "国际处", subtitle: "签证 · 居留许可 · 申请办理", hint: "请输入您的问题…" }
+  };
+
+  function start(config) {
+    var labels = LABELS[language];
+    window.WebChat.default({
+      socketUrl: config.socketUrl,
+      socketPath: "/socket.io/",
+      initPayload: '/greet{"language":"' + language + '"}',
+      customData: script.hasAttribute("data-lang") ? { language: language } : {},
+      title: labels.title,
+      subtitle: labels.subtitle,
+      inputTextFieldHint: labels.hint,
+      withRules: false,
+      hideWhenNotConnected: false,
+      params: { storage: "local" }
+    }, null);
+  }
+
+  var widget = document.createElement("script");
+  widget.src = origin + "/widget/webchat.js";
+  widget.onload = function () {
+    fetch(origin + "/config.json").then(function (response) { return response.json(); })
+      .then(start);
+  };
+  document.head.appendChild(widget);
+}());

@@ -1,0 +1,98 @@
+"""The running assistant, started once per test session for every end-to-end test.
+
+It lives here (not in tests/e2e/) so that the channel tests in tests/bot/ share the same
+Rasa server, action server and web server instead of starting their own.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.model import ensure_model
+from bot.processes import REPO_ROOT, ProcessGroup, assistant_processes
+from office.db import migrate
+from office.settings import Settings, load_settings
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class RunningAssistant:
+    """The running assistant's addresses, its case store and the settings it runs with."""
+
+    rasa_url: str
+    database_url: str
+    web_url: str
+    settings: Settings
+    model: Path
+
+    def say(self, sender: str, message: str, **metadata: Any) -> list[dict[str, Any]]:
+        """Sends one message over the REST channel and returns the bot's replies."""
+        response = httpx.post(
+            f"{self.rasa_url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": message, "metadata": metadata},
+            timeout=60.0,
+        )
+        response.raise_for_status()
+        replies: list[dict[str, Any]] = response.json()
+        return replies
+
+    def text(self, sender: str, message: str, **metadata: Any) -> str:
+        """The bot's replies to one message, joined into one text."""
+        return "\n".join(r.get("text", "") for r in self.say(sender, message, **metadata))
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAssistant]:
+    """The assistant as `make run` starts it, on free ports and a fresh database.
+
+    The Telegram bridge is left out (a developer's real token must not be used by tests);
+    tests/bot/ starts it against a fake Bot API.
+    """
+    database = Path(tmp_path_factory.mktemp("e2e")) / "office.db"
+    settings = replace(
+        load_settings(),
+        database_url=f"sqlite:///{database}",
+        rasa_port=free_port(),
+        action_server_port=free_port(),
+        staff_api_port=free_port(),
+        web_port=free_port(),
+        telegram_bot_token=None,
+    )
+    migrate(settings.database_url)
+    model = ensure_model()
+    logs = REPO_ROOT / "test-artifacts" / "e2e-logs"
+    environ = {key: value for key, value in os.environ.items()
+               if not key.startswith("TELEGRAM_")}
+    group = ProcessGroup(environ={**environ, "DATABASE_URL": settings.database_url}, log_dir=logs)
+    try:
+        group.start(assistant_processes(settings, model), timeout=600)
+        yield RunningAssistant(
+            rasa_url=f"http://localhost:{settings.rasa_port}",
+            database_url=settings.database_url,
+            web_url=f"http://localhost:{settings.web_port}",
+            settings=settings,
+            model=model,
+        )
+    finally:
+        group.stop()
+
+
+@pytest.fixture
+def sender() -> str:
+    """A conversation id of its own for each test."""
+    return f"e2e-{uuid.uuid4().hex[:12]}"
