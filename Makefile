@@ -22,6 +22,8 @@ setup: $(UV)
 	@# The Rasa engine's environment: Python 3.10, Rasa 3.6.21 and its own pins, locked.
 	cd engine && UV_PROJECT_ENVIRONMENT=$(CURDIR)/.venv-rasa \
 		../$(UV) sync --frozen --quiet --python "$$(bash ../scripts/python310.sh)"
+	@# The web widget (rasa-webchat) from the npm registry, as locked in bot/web/package-lock.json.
+	cd bot/web && npm ci --omit=peer --ignore-scripts --no-audit --no-fund --silent
 
 $(UV):
 	python3 -m venv .tools

@@ -26,6 +26,10 @@ model=$(.venv/bin/python -c "from bot.model import model_path; print(model_path(
 .venv-rasa/bin/rasa test core --model "$model" --stories tests/stories \
   --fail-on-prediction-errors --out test-artifacts/stories
 
+step "services: Chromium for the browser tests"
+bash scripts/chromium.sh
+export REQUIRE_BROWSER=1
+
 step "pytest"
 .venv/bin/pytest "$@"
 step "done"
