@@ -1,29 +1,126 @@
-"""Requests with the office: the lost passport case and "what's the status of my request?"."""
+"""Requests with the office: opening one of any type, following it up, cancelling, adding notes.
+
+One generic form (`request_form`) opens every case type of `office.case_types.CASE_TYPES`:
+it asks for the type, then for each of that type's `required_fields` through the single
+slot `request_value` (the answers gather in `request_facts`), shows a summary, and stores
+the case only after the person confirms. The questions for each field live in `FIELDS`.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import date
+from types import MappingProxyType
+from typing import Any
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.conversation import institution, language, message_key, speaker, today
-from actions.parsing import parse_choice
+from actions.parsing import parse_choice, parse_date, parse_yes_no
+from actions.request_fields import (
+    DATE_EXAMPLE,
+    DATE_ORDER,
+    FIELDS,
+    WHAT_HAPPENED,
+    Field,
+    case_type_in,
+    field_for,
+    is_date_field,
+    known_case_type,
+    request_summary,
+)
 from actions.store import sessions
-from knowledge import lost_passport
-from office.case_types import CASE_TYPES, STATUSES
-from office.cases import cases_of, get_or_create_person, open_case
+from knowledge import format_date, lost_passport
+from office.case_types import CASE_TYPES, Label, checklist_for
+from office.cases import (
+    CaseError,
+    get_or_create_person,
+    open_case,
+)
 
 log = logging.getLogger(__name__)
 
-WHAT_HAPPENED = {
-    "stolen": ("stole", "stolen", "robbed", "theft", "偷", "盗", "抢"),
-    "damaged": ("damage", "ruin", "torn", "wet", "broken", "损", "坏", "泡水"),
-}
+MAX_ANSWER_LENGTH = 500
+REQUEST_SLOTS = ("case_type", "request_value", "request_facts", "request_confirmed")
+NOTE_SLOTS = ("note_reference", "note_text")
+REMINDER_SLOTS = ("reminder_document", "reminder_expires_on")
+
+
+TEXTS: Mapping[str, Label] = MappingProxyType({
+    "which_type": Label("Which kind of request would you like to open?",
+                        "您想提交哪类申请？"),
+    "unknown_type": Label("Sorry, I do not know that kind of request. Please choose one of "
+                          "these.", "抱歉，没有这类申请。请从下列选项中选择。"),
+    "summary": Label("Please check your request:\n{lines}\nShall I send it to the office?",
+                     "请核对您的申请：\n{lines}\n确认提交给国际处吗？"),
+    "yes": Label("Yes, send it", "确认提交"),
+    "no": Label("No", "不提交"),
+    "discarded": Label("All right, I have not sent anything to the office.",
+                       "好的，没有向国际处提交任何内容。"),
+    "invalid_option": Label("Sorry, I did not get that. Please choose one of the buttons.",
+                            "抱歉，没有理解。请点击下面的选项之一。"),
+    "invalid_date": Label("I could not read a date from that. Please write it like "
+                          "20 December 2026 or 2026-12-20.",
+                          "没能识别这个日期。请写成类似 2026年12月20日 或 2026-12-20 的格式。"),
+    "date_order": Label("That is before {other} ({when}). Please give the date again.",
+                        "这一日期早于{other}（{when}），请重新输入。"),
+    "too_long": Label("That is a bit long: please answer in at most {limit} characters.",
+                      "内容过长，请控制在{limit}个字符以内。"),
+    "checklist": Label("What the {institution} regulations ask for:\n{items}",
+                       "{institution}规定需要准备：\n{items}"),
+    "no_checklist": Label("The {institution} documents I have do not list what this request "
+                          "needs, so I won't guess: the office will tell you.",
+                          "我掌握的{institution}规定没有列出此类申请所需材料，我不做猜测，"
+                          "国际处会告知您。"),
+    "confirm_unclear": Label("Please answer yes or no.", "请回答“是”或“否”。"),
+    "case_detail": Label("{reference} — {type}\nStatus: {status} (opened {opened})\n{items}",
+                         "{reference} — {type}\n状态：{status}（{opened}提交）\n{items}"),
+    "not_yours": Label("I found no request {reference} among yours.",
+                       "在您的申请中没有找到 {reference}。"),
+    "cancelled": Label("Request {reference} is cancelled.", "申请 {reference} 已撤销。"),
+    "too_late": Label("Request {reference} is already {status}, so it can no longer be "
+                      "cancelled. Ask to talk to a person if something is wrong.",
+                      "申请 {reference} 已{status}，无法撤销。如有问题，请说“转人工”。"),
+    "which_to_cancel": Label("Which request? Say for example \"cancel {reference}\".\n{cases}",
+                             "要撤销哪一项？例如说“撤销 {reference}”。\n{cases}"),
+    "nothing_to_cancel": Label("You have no open requests to cancel.",
+                               "您没有可以撤销的申请。"),
+    "note_added": Label("I added your note to request {reference}; the office will see it.",
+                        "已将您的补充说明添加到申请 {reference}，国际处会看到。"),
+})
+
+
+def say(dispatcher: CollectingDispatcher, tracker: Tracker, key: str, **values: Any) -> None:
+    """Utter one of `TEXTS` in the conversation's language, filled with ``values``."""
+    dispatcher.utter_message(text=TEXTS[key].get(language(tracker)).format(**values))
+
+
+def gathered_facts(tracker: Tracker) -> dict[str, str]:
+    """The facts answered so far for the request type now in `case_type`."""
+    stored = tracker.get_slot("request_facts")
+    if not isinstance(stored, dict) or stored.get("case_type") != tracker.get_slot("case_type"):
+        return {}
+    fields = stored.get("fields")
+    return dict(fields) if isinstance(fields, dict) else {}
+
+
+def next_field(case_type: str, facts: Mapping[str, str]) -> str | None:
+    """The first required field of ``case_type`` not answered yet."""
+    return next((f for f in CASE_TYPES[case_type].required_fields if f not in facts), None)
+
+
+def checklist_message(case_type: str, institution_code: str, lang: str) -> str:
+    """The documents the institution's regulations list for the type, each with its source."""
+    checklist = checklist_for(case_type, institution_code)
+    if not checklist.covered:
+        return TEXTS["no_checklist"].get(lang).format(institution=institution_code)
+    items = "\n".join(f"• {item.text.get(lang)} ({item.source})" for item in checklist.items)
+    return TEXTS["checklist"].get(lang).format(institution=institution_code, items=items)
 
 
 def open_request(
@@ -31,6 +128,7 @@ def open_request(
 ) -> str | None:
     """Stores a case for the person and tells them its reference.
 
+    The idempotency key is the latest message's: the confirming one when a form asked.
     Returns the reference, or None (after telling the person) when it could not
     be stored: a request is acknowledged only once it is in the database.
     """
@@ -54,12 +152,17 @@ def open_request(
                 idempotency_key=message_key(tracker),
             )
             reference = case.reference
-    except SQLAlchemyError:
+    except (SQLAlchemyError, CaseError):
         log.exception("could not store a %s case", case_type)
         dispatcher.utter_message(response="utter_case_not_stored")
         return None
     dispatcher.utter_message(response="utter_case_opened", reference=reference)
     return reference
+
+
+def latest_text(tracker: Tracker) -> str:
+    """The text of the person's latest message."""
+    return str((tracker.latest_message or {}).get("text") or "")
 
 
 class ActionLostPassport(Action):
@@ -73,8 +176,7 @@ class ActionLostPassport(Action):
     ) -> list[EventType]:
         decision = lost_passport(institution(tracker))
         dispatcher.utter_message(text=decision.render(language(tracker)))
-        text = tracker.latest_message.get("text") or ""
-        what_happened = parse_choice(text, WHAT_HAPPENED) or "lost"
+        what_happened = parse_choice(latest_text(tracker), WHAT_HAPPENED) or "lost"
         facts = {
             "document": "passport",
             "what_happened": what_happened,
@@ -84,27 +186,235 @@ class ActionLostPassport(Action):
         return []
 
 
-class ActionCaseStatus(Action):
-    """Lists the person's own requests, newest first, with their status."""
+class ActionNewRequest(Action):
+    """Starts a request afresh: the type the message names (if any), no answers yet."""
 
     def name(self) -> str:
-        return "action_case_status"
+        return "action_new_request"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        who, lang = speaker(tracker), language(tracker)
-        with sessions().begin() as session:
-            person = get_or_create_person(
-                session, channel=who.channel, channel_user_id=who.channel_user_id
-            )
-            lines = [
-                f"• {case.reference} — {CASE_TYPES[case.type].label.get(lang)} — "
-                f"{STATUSES[case.status].get(lang)} ({case.created_at:%Y-%m-%d})"
-                for case in cases_of(session, person)
-            ]
-        if not lines:
-            dispatcher.utter_message(response="utter_no_cases")
-        else:
-            dispatcher.utter_message(response="utter_your_cases", cases="\n".join(lines))
+        entities = (tracker.latest_message or {}).get("entities") or []
+        case_type = case_type_in(latest_text(tracker), entities)
+        return [
+            SlotSet("case_type", case_type),
+            SlotSet("request_value", None),
+            SlotSet("request_facts", None),
+            SlotSet("request_confirmed", None),
+        ]
+
+
+class ValidateRequestForm(FormValidationAction):
+    """Asks for the type, then each required field of that type, then for confirmation."""
+
+    def name(self) -> str:
+        return "validate_request_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        case_type = known_case_type(tracker.get_slot("case_type"))
+        if case_type is None:
+            return ["case_type"]
+        if next_field(case_type, gathered_facts(tracker)) is not None:
+            return ["case_type", "request_value"]
+        return ["case_type", "request_confirmed"]
+
+    def validate_case_type(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        case_type = known_case_type(value) or case_type_in(str(value or ""), [])
+        if case_type is None:
+            say(dispatcher, tracker, "unknown_type")
+        return {"case_type": case_type}
+
+    def validate_request_value(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        case_type = known_case_type(tracker.get_slot("case_type"))
+        facts = gathered_facts(tracker)
+        name = next_field(case_type, facts) if case_type else None
+        if case_type is None or name is None:
+            return {"request_value": None}
+        answer = self._answer(case_type, name, str(value or "").strip(), facts, dispatcher,
+                              tracker)
+        if answer is None:
+            return {"request_value": None}
+        facts[name] = answer
+        stored = {"case_type": case_type, "fields": facts}
+        return {"request_value": None, "request_facts": stored, "request_confirmed": None}
+
+    def _answer(
+        self,
+        case_type: str,
+        name: str,
+        text: str,
+        facts: Mapping[str, str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+    ) -> str | None:
+        """The stored form of one answer, or None after saying what is wrong with it."""
+        question = field_for(case_type, name)
+        if is_date_field(name):
+            return self._date(name, text, facts, dispatcher, tracker)
+        if question.options:
+            choice = self._option(question, text)
+            if choice is None:
+                say(dispatcher, tracker, "invalid_option")
+            return choice
+        if not text:
+            return None
+        if len(text) > MAX_ANSWER_LENGTH:
+            say(dispatcher, tracker, "too_long", limit=MAX_ANSWER_LENGTH)
+            return None
+        return text
+
+    @staticmethod
+    def _option(question: Field, text: str) -> str | None:
+        """The option a text picks: its value or title exactly, else by keywords."""
+        lowered = text.lower()
+        for option in question.options:
+            if lowered in (option.value.lower(), option.label.en.lower(), option.label.zh):
+                return option.value
+        return parse_choice(text, question.keywords)
+
+    @staticmethod
+    def _date(
+        name: str,
+        text: str,
+        facts: Mapping[str, str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+    ) -> str | None:
+        """An ISO date, checked against the date it must not precede."""
+        lang = language(tracker)
+        parsed = parse_date(text, today(), lang) if text else None
+        if parsed is None:
+            say(dispatcher, tracker, "invalid_date")
+            return None
+        for earlier, later in DATE_ORDER:
+            if name == later and earlier in facts and parsed.isoformat() < facts[earlier]:
+                other = FIELDS[earlier].name.get(lang)
+                when = format_date(date.fromisoformat(facts[earlier]), lang)
+                say(dispatcher, tracker, "date_order", other=other, when=when)
+                return None
+        return parsed.isoformat()
+
+    def validate_request_confirmed(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        if intent in ("affirm", "deny"):
+            return {"request_confirmed": intent == "affirm"}
+        answer = value if isinstance(value, bool) else parse_yes_no(str(value or ""))
+        if answer is None:
+            say(dispatcher, tracker, "confirm_unclear")
+        return {"request_confirmed": answer}
+
+
+class ActionAskCaseType(Action):
+    """Asks which kind of request, with one button per type."""
+
+    def name(self) -> str:
+        return "action_ask_case_type"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        lang = language(tracker)
+        buttons = [
+            {"title": kind.label.get(lang), "payload": f'/inform{{"case_type":"{kind.id}"}}'}
+            for kind in CASE_TYPES.values()
+        ]
+        dispatcher.utter_message(text=TEXTS["which_type"].get(lang), buttons=buttons)
         return []
+
+
+class ActionAskRequestValue(Action):
+    """Asks for the next field the chosen request type needs."""
+
+    def name(self) -> str:
+        return "action_ask_request_value"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        lang = language(tracker)
+        case_type = known_case_type(tracker.get_slot("case_type"))
+        name = next_field(case_type, gathered_facts(tracker)) if case_type else None
+        if case_type is None or name is None:
+            return []
+        question = field_for(case_type, name)
+        text = question.question.get(lang)
+        if is_date_field(name):
+            text += DATE_EXAMPLE.get(lang)
+        buttons = [
+            {"title": option.label.get(lang), "payload": option.label.get(lang)}
+            for option in question.options
+        ]
+        dispatcher.utter_message(text=text, buttons=buttons)
+        return []
+
+
+class ActionAskRequestConfirmed(Action):
+    """Shows what will be sent and asks whether to send it."""
+
+    def name(self) -> str:
+        return "action_ask_request_confirmed"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        lang = language(tracker)
+        case_type = known_case_type(tracker.get_slot("case_type"))
+        if case_type is None:
+            return []
+        lines = request_summary(case_type, gathered_facts(tracker), lang)
+        buttons = [
+            {"title": TEXTS["yes"].get(lang), "payload": "/affirm"},
+            {"title": TEXTS["no"].get(lang), "payload": "/deny"},
+        ]
+        dispatcher.utter_message(text=TEXTS["summary"].get(lang).format(lines=lines),
+                                 buttons=buttons)
+        return []
+
+
+class ActionSubmitRequest(Action):
+    """Opens the confirmed request, gives its reference and the checklist, then forgets it."""
+
+    def name(self) -> str:
+        return "action_submit_request"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        case_type = known_case_type(tracker.get_slot("case_type"))
+        facts = gathered_facts(tracker)
+        confirmed = tracker.get_slot("request_confirmed") is True
+        if case_type is None or next_field(case_type, facts) is not None or not confirmed:
+            say(dispatcher, tracker, "discarded")
+        elif open_request(tracker, dispatcher, case_type, facts) is not None:
+            dispatcher.utter_message(
+                text=checklist_message(case_type, institution(tracker), language(tracker))
+            )
+        return [SlotSet(slot, None) for slot in REQUEST_SLOTS]
+
+
+class ActionResetRequest(Action):
+    """Forgets a request, note or reminder the person stopped half-way, and says so."""
+
+    def name(self) -> str:
+        return "action_reset_request"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(response="utter_form_stopped")
+        return [SlotSet(slot, None) for slot in (*REQUEST_SLOTS, *NOTE_SLOTS, *REMINDER_SLOTS)]
+
+

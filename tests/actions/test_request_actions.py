@@ -8,7 +8,8 @@ from typing import Any
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
-from actions.requests import ActionCaseStatus, ActionLostPassport
+from actions.followup import ActionCaseStatus
+from actions.requests import ActionLostPassport
 from actions.store import sessions
 from office.models import Case
 from tests.actions.conftest import make_tracker

@@ -1,0 +1,205 @@
+"""Following up requests: status, cancelling, notes — each person sees only their own cases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.orm import Session
+
+from actions.conversation import language, speaker
+from actions.requests import MAX_ANSWER_LENGTH, NOTE_SLOTS, TEXTS, latest_text, say
+from actions.store import sessions
+from office.case_types import CASE_TYPES, OPEN_STATUSES, STATUSES
+from office.cases import (
+    add_note,
+    cancel_case,
+    case_by_reference,
+    cases_of,
+    find_reference,
+    get_or_create_person,
+)
+from office.models import Case, Person
+
+
+def the_person(session: Session, tracker: Tracker) -> Person:
+    """The person of this conversation in the case store (created on first contact)."""
+    who = speaker(tracker)
+    return get_or_create_person(session, channel=who.channel, channel_user_id=who.channel_user_id)
+
+
+def case_line(case: Case, lang: str) -> str:
+    """One line of a listing: reference, type, status and date."""
+    kind = CASE_TYPES[case.type].label.get(lang) if case.type in CASE_TYPES else case.type
+    status = STATUSES[case.status].get(lang) if case.status in STATUSES else case.status
+    return f"• {case.reference} — {kind} — {status} ({case.created_at:%Y-%m-%d})"
+
+
+def case_detail(case: Case, lang: str) -> str:
+    """A case with its status and checklist, for "what's the status of CPU-2026-000001?"."""
+    items = "\n".join(
+        f"{'☑' if item.get('done') else '☐'} {item.get(lang) or item.get('en')} "
+        f"({item.get('source')})"
+        for item in case.checklist
+    )
+    return TEXTS["case_detail"].get(lang).format(
+        reference=case.reference,
+        type=CASE_TYPES[case.type].label.get(lang) if case.type in CASE_TYPES else case.type,
+        status=STATUSES[case.status].get(lang) if case.status in STATUSES else case.status,
+        opened=f"{case.created_at:%Y-%m-%d}",
+        items=items,
+    ).rstrip()
+
+
+class ActionCaseStatus(Action):
+    """Lists the person's own requests, or shows one of them when the message names it."""
+
+    def name(self) -> str:
+        return "action_case_status"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        lang, reference = language(tracker), find_reference(latest_text(tracker))
+        with sessions().begin() as session:
+            person = the_person(session, tracker)
+            if reference is not None:
+                case = case_by_reference(session, person, reference)
+                detail = case_detail(case, lang) if case is not None else None
+            else:
+                lines = [case_line(case, lang) for case in cases_of(session, person)]
+        if reference is not None:
+            if detail is None:
+                say(dispatcher, tracker, "not_yours", reference=reference)
+            else:
+                dispatcher.utter_message(text=detail)
+        elif not lines:
+            dispatcher.utter_message(response="utter_no_cases")
+        else:
+            dispatcher.utter_message(response="utter_your_cases", cases="\n".join(lines))
+        return []
+
+
+class ActionCancelRequest(Action):
+    """Cancels one of the person's own open requests, named by its reference."""
+
+    def name(self) -> str:
+        return "action_cancel_request"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        lang, reference = language(tracker), find_reference(latest_text(tracker))
+        with sessions().begin() as session:
+            person = the_person(session, tracker)
+            if reference is None:
+                open_cases = [c for c in cases_of(session, person) if c.status in OPEN_STATUSES]
+                self._ask_which(dispatcher, tracker, open_cases, lang)
+                return []
+            case = case_by_reference(session, person, reference)
+            if case is None:
+                say(dispatcher, tracker, "not_yours", reference=reference)
+            elif case.status not in OPEN_STATUSES:
+                say(dispatcher, tracker, "too_late", reference=reference,
+                    status=STATUSES[case.status].get(lang))
+            else:
+                cancel_case(session, case, actor=f"person:{person.id}")
+                say(dispatcher, tracker, "cancelled", reference=reference)
+        return []
+
+    @staticmethod
+    def _ask_which(
+        dispatcher: CollectingDispatcher, tracker: Tracker, open_cases: list[Case], lang: str
+    ) -> None:
+        """Lists the open requests and says how to cancel one."""
+        if not open_cases:
+            say(dispatcher, tracker, "nothing_to_cancel")
+            return
+        say(dispatcher, tracker, "which_to_cancel", reference=open_cases[0].reference,
+            cases="\n".join(case_line(c, lang) for c in open_cases))
+
+
+def own_reference(tracker: Tracker, text: str) -> str | None:
+    """The person's case that ``text`` names; with no reference, their only case, if one."""
+    reference = find_reference(text)
+    with sessions().begin() as session:
+        person = the_person(session, tracker)
+        if reference is not None:
+            case = case_by_reference(session, person, reference)
+            return case.reference if case is not None else None
+        cases = cases_of(session, person)
+        return cases[0].reference if len(cases) == 1 else None
+
+
+def inline_note(text: str) -> str | None:
+    """The note written after a colon in "add a note to CPU-2026-000005: my flight changed"."""
+    if find_reference(text) is None:
+        return None
+    _, colon, note = text.replace("：", ":").partition(":")
+    return (note.strip()[:MAX_ANSWER_LENGTH] or None) if colon else None
+
+
+class ActionNewNote(Action):
+    """Starts adding a note: the request the message names (or the person's only one)."""
+
+    def name(self) -> str:
+        return "action_new_note"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        text = latest_text(tracker)
+        return [SlotSet("note_reference", own_reference(tracker, text)),
+                SlotSet("note_text", inline_note(text))]
+
+
+class ValidateNoteForm(FormValidationAction):
+    """Checks that the note goes to one of the person's own requests."""
+
+    def name(self) -> str:
+        return "validate_note_form"
+
+    def validate_note_reference(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        typed = find_reference(str(value or ""))
+        reference = own_reference(tracker, typed) if typed else None
+        if reference is None:
+            say(dispatcher, tracker, "not_yours", reference=typed or str(value or ""))
+        return {"note_reference": reference}
+
+    def validate_note_text(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = str(value or "").strip()
+        if len(text) > MAX_ANSWER_LENGTH:
+            say(dispatcher, tracker, "too_long", limit=MAX_ANSWER_LENGTH)
+            return {"note_text": None}
+        return {"note_text": text or None}
+
+
+class ActionAddCaseNote(Action):
+    """Adds the note to the person's request (never to someone else's)."""
+
+    def name(self) -> str:
+        return "action_add_case_note"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        reference = str(tracker.get_slot("note_reference") or "")
+        text = str(tracker.get_slot("note_text") or "")
+        with sessions().begin() as session:
+            person = the_person(session, tracker)
+            case = case_by_reference(session, person, reference) if reference else None
+            if case is not None and text:
+                add_note(session, case, actor=f"person:{person.id}", text=text)
+        if case is None or not text:
+            say(dispatcher, tracker, "not_yours", reference=reference or "—")
+        else:
+            say(dispatcher, tracker, "note_added", reference=reference)
+        return [SlotSet(slot, None) for slot in NOTE_SLOTS]
+

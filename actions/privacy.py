@@ -1,0 +1,141 @@
+"""Data protection in chat: "what data do you have about me?" and "delete my data".
+
+The summary comes from `office.privacy.export_person_data`; erasure from
+`office.privacy.delete_person_data`, and only right after the person said yes to
+`utter_confirm_delete_data`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.conversation import language, speaker
+from actions.store import sessions
+from office.case_types import STATUSES, Label
+from office.cases import get_or_create_person
+from office.privacy import delete_person_data, export_person_data
+from office.reminders import DOCUMENT_KINDS
+
+log = logging.getLogger(__name__)
+
+CONFIRMATION = "utter_confirm_delete_data"
+FORGOTTEN_SLOTS = (
+    "case_type", "request_value", "request_facts", "request_confirmed", "note_reference",
+    "note_text", "reminder_document", "reminder_expires_on",
+)
+
+TEXTS: Mapping[str, Label] = MappingProxyType({
+    "summary": Label(
+        "This is what the office's assistant stores about you:\n"
+        "• Profile: channel {channel}, language {language}, institution {institution}, "
+        "role {role}, first contact {created}\n"
+        "• Requests: {cases}\n"
+        "• Documents with expiry reminders: {documents}\n"
+        "• Messages sent to you: {messages}\n"
+        "Say \"delete my data\" to erase all of it.",
+        "国际处助手保存的您的信息如下：\n"
+        "• 基本信息：渠道 {channel}，语言 {language}，学校 {institution}，身份 {role}，"
+        "首次联系 {created}\n"
+        "• 申请：{cases}\n"
+        "• 设置了到期提醒的证件：{documents}\n"
+        "• 发给您的消息：{messages}\n"
+        "说“删除我的数据”即可全部删除。",
+    ),
+    "none": Label("none", "无"),
+    "deleted": Label("Done: I deleted everything stored about you (requests, reminders and "
+                     "messages).", "已删除您的全部数据（申请、提醒和消息）。"),
+    "not_asked": Label("To delete your data, say \"delete my data\" and confirm.",
+                       "如需删除数据，请说“删除我的数据”并确认。"),
+})
+
+
+def _listing(items: list[str], lang: str) -> str:
+    """"2 (A, B)" or "none"."""
+    return f"{len(items)} ({', '.join(items)})" if items else TEXTS["none"].get(lang)
+
+
+def _label(labels: Mapping[str, Label], key: str, lang: str) -> str:
+    """The text of ``key`` in ``lang`` (the key itself when it has no label)."""
+    return labels[key].get(lang) if key in labels else key
+
+
+def data_summary(export: Mapping[str, Any], lang: str) -> str:
+    """The person's stored data, in a few lines, from `export_person_data`."""
+    person = export["person"]
+    cases = [f"{c['reference']} {_label(STATUSES, c['status'], lang)}" for c in export["cases"]]
+    documents = [f"{_label(DOCUMENT_KINDS, d['kind'], lang)} {d['expires_on']}"
+                 for d in export["documents"]]
+    return TEXTS["summary"].get(lang).format(
+        channel=person["channel"],
+        language=person["language"] or "—",
+        institution=person["institution"] or "—",
+        role=person["role"],
+        created=str(person["created_at"] or "—")[:10],
+        cases=_listing(cases, lang),
+        documents=_listing(documents, lang),
+        messages=len(export["messages"]),
+    )
+
+
+def asked_to_confirm(tracker: Tracker) -> bool:
+    """Whether the bot's last action before this message asked to confirm the deletion."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return False
+            seen_user = True
+        elif seen_user and event.get("event") == "action":
+            name = event.get("name")
+            if name == "action_listen":
+                continue
+            return bool(name == CONFIRMATION)
+    return False
+
+
+class ActionExportMyData(Action):
+    """Tells the person what is stored about them."""
+
+    def name(self) -> str:
+        return "action_export_my_data"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        lang, who = language(tracker), speaker(tracker)
+        with sessions().begin() as session:
+            person = get_or_create_person(session, channel=who.channel,
+                                          channel_user_id=who.channel_user_id)
+            summary = data_summary(export_person_data(session, person), lang)
+        dispatcher.utter_message(text=summary)
+        return []
+
+
+class ActionDeleteMyData(Action):
+    """Erases the person's data, once they have confirmed it."""
+
+    def name(self) -> str:
+        return "action_delete_my_data"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        lang, who = language(tracker), speaker(tracker)
+        if not asked_to_confirm(tracker):
+            dispatcher.utter_message(text=TEXTS["not_asked"].get(lang))
+            return []
+        with sessions().begin() as session:
+            person = get_or_create_person(session, channel=who.channel,
+                                          channel_user_id=who.channel_user_id)
+            delete_person_data(session, person)
+        log.info("deleted the data of a %s user on request", who.channel)
+        dispatcher.utter_message(text=TEXTS["deleted"].get(lang))
+        return [SlotSet(slot, None) for slot in FORGOTTEN_SLOTS]

@@ -1,0 +1,278 @@
+"""Document-expiry reminders in chat: register a document, list and delete reminders.
+
+"Remind me before my passport expires on 2027-03-01" registers the document with
+`office.reminders.register_document`, which schedules the reminders (60, 30 and 7 days
+before by default, plus the last day to apply for an extension where the institution's
+regulation sets one); the answer lists those dates with the article behind the deadline.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from types import MappingProxyType
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.conversation import institution, language, speaker, today
+from actions.parsing import parse_choice, parse_date
+from actions.store import sessions
+from knowledge import format_date
+from office.case_types import Label
+from office.cases import get_or_create_person
+from office.models import Reminder, TrackedDocument
+from office.reminders import (
+    DOCUMENT_KINDS,
+    EXTENSION_DEADLINE,
+    DocumentError,
+    delete_document,
+    documents_of,
+    extension_source,
+    register_document,
+)
+
+REMINDER_SLOTS = ("reminder_document", "reminder_expires_on")
+
+DOCUMENT_KEYWORDS: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "passport": ("passport", "护照"),
+    "visa": ("visa", "签证"),
+    "residence_permit": ("residence permit", "residence", "居留许可", "居留证", "居留"),
+    "work_permit": ("work permit", "工作许可", "工作证"),
+})
+
+_MONTHS = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?")
+# Date expressions inside a longer sentence, tried in this order.
+DATE_PATTERNS: tuple[re.Pattern[str], ...] = (
+    re.compile(r"\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}"),
+    re.compile(r"(?:\d{4}\s*年|明年|今年|后年)?\s*\d{1,2}\s*月\s*\d{1,2}\s*[日号]?"),
+    re.compile(rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}\s*,?\s*\d{{4}}", re.I),
+    re.compile(rf"{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?\s*,?\s*\d{{4}}", re.I),
+)
+
+TEXTS: Mapping[str, Label] = MappingProxyType({
+    "scheduled": Label(
+        "I will remind you about your {document} (expires {expires}) on:\n{lines}",
+        "您的{document}将于{expires}到期，我会在以下日期提醒您：\n{lines}",
+    ),
+    "days_before": Label("{days} days before", "到期前{days}天"),
+    "deadline": Label("last day to apply for an extension ({source})",
+                      "申请延期的最后一天（依据：{source}）"),
+    "nothing_ahead": Label("Your {document} expires on {expires}: every reminder date has "
+                           "already passed, so none is scheduled.",
+                           "您的{document}将于{expires}到期，提醒日期均已过去，因此未安排提醒。"),
+    "already": Label("You already have reminders for your {document} expiring on {expires}.",
+                     "您已为{expires}到期的{document}设置了提醒。"),
+    "expired": Label("That date is not after today, so there is nothing to remind you of. "
+                     "If your {document} has expired, ask to talk to a person.",
+                     "该日期不晚于今天，无法设置提醒。如果您的{document}已过期，请说“转人工”。"),
+    "invalid_document": Label("Please choose passport, visa, residence permit or work permit.",
+                              "请选择护照、签证、居留许可或工作许可。"),
+    "invalid_date": Label("I could not read a date from that. Please write it like "
+                          "1 March 2027 or 2027-03-01.",
+                          "没能识别这个日期。请写成类似 2027年3月1日 或 2027-03-01 的格式。"),
+    "none": Label("You have no document reminders. Say for example \"remind me before my "
+                  "passport expires on 1 March 2027\".",
+                  "您还没有设置证件到期提醒。可以说：“我的护照2027年3月1日到期，请提醒我”。"),
+    "list": Label("Your reminders:\n{lines}", "您的提醒：\n{lines}"),
+    "list_line": Label("• {document}, expires {expires}: {dates}",
+                       "• {document}，{expires}到期：{dates}"),
+    "no_dates": Label("no reminder left", "没有待发送的提醒"),
+    "deleted": Label("I deleted the reminders for your {document}.", "已删除您的{document}提醒。"),
+    "which": Label("Which reminders should I delete? Say for example \"delete my {document} "
+                   "reminder\".\n{lines}", "要删除哪个提醒？例如说“删除{document}提醒”。\n{lines}"),
+})
+
+
+def say(dispatcher: CollectingDispatcher, tracker: Tracker, key: str, **values: Any) -> None:
+    """Utter one of `TEXTS` in the conversation's language, filled with ``values``."""
+    dispatcher.utter_message(text=TEXTS[key].get(language(tracker)).format(**values))
+
+
+def document_in(text: str) -> str | None:
+    """The document kind a text names (None when it names none, or two)."""
+    lowered = text.strip().lower()
+    for kind, label in DOCUMENT_KINDS.items():
+        if lowered in (kind, label.en, label.zh):
+            return kind
+    return parse_choice(text, DOCUMENT_KEYWORDS)
+
+
+def date_in(text: str, today: date, lang: str) -> date | None:
+    """The first date written in a sentence ("... expires on 2027-03-01, remind me")."""
+    for pattern in DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            parsed = parse_date(match.group().strip(), today, lang)
+            if parsed is not None:
+                return parsed
+    return parse_date(text, today, lang) if len(text) <= 40 else None
+
+
+def reminder_line(reminder: Reminder, document: TrackedDocument, lang: str) -> str:
+    """One scheduled reminder: its date and why it is then."""
+    when = format_date(reminder.due_on, lang)
+    if reminder.kind == EXTENSION_DEADLINE:
+        source = extension_source(document.institution, lang)
+        return f"• {when}: " + TEXTS["deadline"].get(lang).format(source=source)
+    return f"• {when}: " + TEXTS["days_before"].get(lang).format(days=reminder.days_before)
+
+
+def document_name(kind: str, lang: str) -> str:
+    """"passport" / "护照"."""
+    return DOCUMENT_KINDS[kind].get(lang) if kind in DOCUMENT_KINDS else kind
+
+
+class ActionNewReminder(Action):
+    """Reads the document and its expiry date from the message; the form asks for the rest."""
+
+    def name(self) -> str:
+        return "action_new_reminder"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        text = str((tracker.latest_message or {}).get("text") or "")
+        expires = date_in(text, today(), language(tracker))
+        return [
+            SlotSet("reminder_document", document_in(text)),
+            SlotSet("reminder_expires_on", expires.isoformat() if expires else None),
+        ]
+
+
+class ValidateReminderForm(FormValidationAction):
+    """Reads the document kind and the expiry date from free-text answers."""
+
+    def name(self) -> str:
+        return "validate_reminder_form"
+
+    def validate_reminder_document(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        kind = value if value in DOCUMENT_KINDS else document_in(str(value or ""))
+        if kind is None:
+            say(dispatcher, tracker, "invalid_document")
+        return {"reminder_document": kind}
+
+    def validate_reminder_expires_on(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        parsed = date_in(str(value or ""), today(), language(tracker))
+        if parsed is None:
+            say(dispatcher, tracker, "invalid_date")
+            return {"reminder_expires_on": None}
+        return {"reminder_expires_on": parsed.isoformat()}
+
+
+class ActionRegisterReminder(Action):
+    """Tracks the document and answers with the reminder dates the store scheduled."""
+
+    def name(self) -> str:
+        return "action_register_reminder"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        kind = tracker.get_slot("reminder_document")
+        try:
+            expires_on = date.fromisoformat(str(tracker.get_slot("reminder_expires_on")))
+        except ValueError:
+            expires_on = None
+        if kind in DOCUMENT_KINDS and expires_on is not None:
+            self._register(dispatcher, tracker, kind, expires_on)
+        else:
+            say(dispatcher, tracker, "invalid_document")
+        return [SlotSet(slot, None) for slot in REMINDER_SLOTS]
+
+    @staticmethod
+    def _register(
+        dispatcher: CollectingDispatcher, tracker: Tracker, kind: str, expires_on: date
+    ) -> None:
+        """Stores the document (once: a repeated message finds the first) and says the dates."""
+        lang, who = language(tracker), speaker(tracker)
+        values = {"document": document_name(kind, lang), "expires": format_date(expires_on, lang)}
+        with sessions().begin() as session:
+            person = get_or_create_person(
+                session, channel=who.channel, channel_user_id=who.channel_user_id,
+                language=lang, institution=institution(tracker),
+            )
+            if any(d.kind == kind and d.expires_on == expires_on
+                   for d in documents_of(session, person)):
+                say(dispatcher, tracker, "already", **values)
+                return
+            try:
+                document = register_document(session, person, kind, expires_on, today(),
+                                             institution=institution(tracker))
+            except DocumentError:
+                say(dispatcher, tracker, "expired", **values)
+                return
+            lines = [reminder_line(r, document, lang) for r in document.reminders]
+        if lines:
+            say(dispatcher, tracker, "scheduled", lines="\n".join(lines), **values)
+        else:
+            say(dispatcher, tracker, "nothing_ahead", **values)
+
+
+def document_lines(documents: list[TrackedDocument], lang: str) -> list[str]:
+    """One line per tracked document with the dates of its unsent reminders."""
+    lines = []
+    for document in documents:
+        pending = sorted(r.due_on for r in document.reminders if r.sent_at is None)
+        dates = ", ".join(format_date(d, lang) for d in pending) or TEXTS["no_dates"].get(lang)
+        lines.append(TEXTS["list_line"].get(lang).format(
+            document=document_name(document.kind, lang),
+            expires=format_date(document.expires_on, lang), dates=dates,
+        ))
+    return lines
+
+
+class ActionListReminders(Action):
+    """Lists the person's tracked documents and their coming reminders."""
+
+    def name(self) -> str:
+        return "action_list_reminders"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        lang, who = language(tracker), speaker(tracker)
+        with sessions().begin() as session:
+            person = get_or_create_person(session, channel=who.channel,
+                                          channel_user_id=who.channel_user_id)
+            lines = document_lines(documents_of(session, person), lang)
+        if lines:
+            say(dispatcher, tracker, "list", lines="\n".join(lines))
+        else:
+            say(dispatcher, tracker, "none")
+        return []
+
+
+class ActionDeleteReminder(Action):
+    """Stops the reminders of the document the message names (or of the only one)."""
+
+    def name(self) -> str:
+        return "action_delete_reminder"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        lang, who = language(tracker), speaker(tracker)
+        kind = document_in(str((tracker.latest_message or {}).get("text") or ""))
+        with sessions().begin() as session:
+            person = get_or_create_person(session, channel=who.channel,
+                                          channel_user_id=who.channel_user_id)
+            documents = documents_of(session, person)
+            chosen = [d for d in documents if kind is None or d.kind == kind]
+            if not chosen:
+                say(dispatcher, tracker, "none")
+            elif kind is None and len({d.kind for d in chosen}) > 1:
+                say(dispatcher, tracker, "which", document=document_name(chosen[0].kind, lang),
+                    lines="\n".join(document_lines(chosen, lang)))
+            else:
+                for document in chosen:
+                    delete_document(session, person, document.id)
+                say(dispatcher, tracker, "deleted", document=document_name(chosen[0].kind, lang))
+        return []

@@ -1,0 +1,253 @@
+"""The facts each kind of request asks for: questions, summary labels, choices, dates.
+
+Data and pure helpers only; the request form in `actions.requests` walks through them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from types import MappingProxyType
+from typing import Any
+
+from actions.parsing import parse_choice
+from knowledge import format_date
+from office.case_types import CASE_TYPES, Label
+
+WHAT_HAPPENED = {
+    "stolen": ("stole", "stolen", "robbed", "theft", "偷", "盗", "抢"),
+    "damaged": ("damage", "ruin", "torn", "wet", "broken", "损", "坏", "泡水"),
+}
+
+
+@dataclass(frozen=True)
+class Option:
+    """One answer to a multiple-choice question: stored value, button title, keywords."""
+
+    value: str
+    label: Label
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Field:
+    """How to ask for one fact of a request and show it in the summary.
+
+    Fields whose name ends in ``_on`` are dates; fields with options are multiple choice;
+    the rest are free text.
+    """
+
+    name: Label
+    question: Label
+    options: tuple[Option, ...] = ()
+
+    @property
+    def keywords(self) -> dict[str, tuple[str, ...]]:
+        """Option value -> keywords, as `parse_choice` takes them."""
+        return {option.value: option.keywords for option in self.options}
+
+
+def _f(name_en: str, name_zh: str, question_en: str, question_zh: str,
+       *options: Option) -> Field:
+    """Shorthand for a field."""
+    return Field(Label(name_en, name_zh), Label(question_en, question_zh), options)
+
+
+def _o(value: str, en: str, zh: str, *keywords: str) -> Option:
+    """Shorthand for an option; its titles count as keywords too."""
+    return Option(value, Label(en, zh), (en.lower(), zh, *keywords))
+
+
+DATE_EXAMPLE = Label(" For example: 3 May 2026 or 2026-05-03.", "例如：2026年5月3日。")
+
+
+FIELDS: Mapping[str, Field] = MappingProxyType({
+    "document": _f(
+        "Document", "证件", "Which document is it?", "是哪种证件？",
+        _o("passport", "Passport", "护照"),
+        _o("residence_permit", "Residence permit", "居留许可", "permit", "居留证"),
+        _o("visa", "Visa", "签证"),
+    ),
+    "what_happened": _f(
+        "What happened", "情况", "Was it lost, stolen or damaged?", "是遗失、被盗还是损毁？",
+        _o("lost", "Lost", "遗失", "lose", "missing", "can't find", "丢", "找不到"),
+        _o("stolen", "Stolen", "被盗", *WHAT_HAPPENED["stolen"]),
+        _o("damaged", "Damaged", "损毁", *WHAT_HAPPENED["damaged"]),
+    ),
+    "noticed_on": _f("Noticed on", "发现日期", "On which date did you notice?",
+                     "您是哪天发现的？"),
+    "permit_expires_on": _f("Permit expires on", "居留许可到期日",
+                            "When does your current residence permit expire?",
+                            "您现在的居留许可哪天到期？"),
+    "student_status": _f(
+        "Student status", "学生类别",
+        "Are you a new student, a returning student, or a student whose graduation was delayed?",
+        "您是新生、老生，还是延期毕业生？",
+        _o("new", "New student", "新生", "first year", "刚入学"),
+        _o("returning", "Returning student", "老生", "continuing", "在读"),
+        _o("delayed_graduation", "Delayed graduation", "延期毕业生", "delay", "延期", "延毕"),
+    ),
+    "relationship": _f("Family member", "家属关系",
+                       "Who is the family member: your spouse, child or parent?",
+                       "家属与您是什么关系：配偶、子女还是父母？"),
+    "degree_programme": _f(
+        "Programme", "学习层次", "Which programme are you in?", "您是哪个层次的学生？",
+        _o("bachelor", "Bachelor's", "本科", "bachelor", "undergraduate"),
+        _o("master", "Master's", "硕士", "master"),
+        _o("phd", "PhD", "博士", "doctor"),
+        _o("language", "Language or preparatory", "语言生或预科", "language", "preparatory",
+           "语言", "预科", "进修"),
+    ),
+    "previous_university": _f("Previous university", "原就读学校",
+                              "Which university are you transferring from?",
+                              "您从哪所学校转来？"),
+    "arrived_on": _f("Arrived on", "到校日期", "On which date did you arrive at this university?",
+                     "您是哪天到校的？"),
+    "kind": _f(
+        "Kind", "类型", "Is it work-study or an internship?", "是勤工助学还是实习？",
+        _o("work_study", "Work-study", "勤工助学", "work study", "part-time", "兼职"),
+        _o("internship", "Internship", "实习", "intern"),
+    ),
+    "employer": _f("Organisation", "单位", "Which organisation will you work or intern at?",
+                   "您在哪个单位勤工助学或实习？"),
+    "starts_on": _f("Starts on", "开始日期", "On which date does it start?", "哪天开始？"),
+    "ends_on": _f("Ends on", "结束日期", "On which date does it end?", "哪天结束？"),
+    "destination": _f("Destination", "目的地", "Which country or region is the trip to?",
+                      "去哪个国家或地区？"),
+    "leaving_on": _f("Leaving on", "离境日期", "On which date do you leave China?",
+                     "您哪天离境？"),
+    "reason": _f("Reason", "原因", "What is the reason?", "原因是什么？"),
+    "question": _f("Question", "问题",
+                   "What would you like to ask the office? I will pass it on to a member of "
+                   "staff.", "您想向国际处咨询什么？我会转给工作人员。"),
+    "visitor_country": _f("Visitor's country", "来访者国籍", "Which country is the visitor from?",
+                          "来访者来自哪个国家？"),
+    "purpose": _f("Purpose", "目的", "What is the purpose?", "目的是什么？"),
+    "arrives_on": _f("Arrives on", "抵达日期", "On which date do they arrive?", "哪天抵达？"),
+    "leaves_on": _f("Leaves on", "离开日期", "On which date do they leave?", "哪天离开？"),
+    "category": _f(
+        "Category", "类别", "Category A (professors) or Category B (scholars)?",
+        "A类（教授）还是B类（学者）？",
+        _o("A", "Category A (professor)", "A类（教授）", "category a", "a类", "professor",
+           "教授"),
+        _o("B", "Category B (scholar)", "B类（学者）", "category b", "b类", "scholar", "学者"),
+    ),
+    "expert_type": _f("Kind of expert", "专家类别",
+                      "What kind of foreign expert (for example teacher, researcher, postdoc)?",
+                      "哪类外国专家（如教师、科研人员、博士后）？"),
+    "departs_on": _f("Departs on", "出发日期", "On which date is the departure?", "哪天出发？"),
+    "returns_on": _f("Returns on", "返回日期", "On which date is the return?", "哪天返回？"),
+    "student": _f("Student", "学生", "Which student is travelling (name)?",
+                  "出行的学生是谁（姓名）？"),
+    "title": _f("Title", "会议名称", "What is the conference called?", "会议名称是什么？"),
+    "announcement_on": _f("Announced on", "公开发布日期",
+                          "On which date will the conference be announced publicly?",
+                          "会议计划哪天公开发布？"),
+    "held_on": _f("Held on", "举办日期", "On which date does the conference start?",
+                  "会议哪天开始？"),
+    "partner": _f("Partner", "合作方", "Which institution is the partner?",
+                  "合作方是哪个机构？"),
+})
+
+
+# A field name that means something else for one type.
+FIELD_OVERRIDES: Mapping[tuple[str, str], Field] = MappingProxyType({
+    ("partnership_enquiry", "kind"): _f(
+        "Kind of partnership", "合作类型",
+        "What kind of partnership (for example student exchange, joint research)?",
+        "哪种合作（如学生交流、联合研究）？"),
+    ("overseas_business_trip", "purpose"): _f("Purpose", "目的", "What is the trip for?",
+                                              "出访目的是什么？"),
+    ("foreign_expert_work_permit", "starts_on"): _f(
+        "Starts work on", "入职日期", "On which date should the expert start work?",
+        "专家计划哪天入职？"),
+})
+
+
+# Pairs of date fields where the second cannot come before the first.
+DATE_ORDER: tuple[tuple[str, str], ...] = (
+    ("arrives_on", "leaves_on"), ("starts_on", "ends_on"), ("departs_on", "returns_on"),
+    ("announcement_on", "held_on"),
+)
+
+
+# Words that name a case type in a message, when the NLU did not tag one.
+CASE_KEYWORDS: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "lost_document": ("lost my", "stolen", "damaged", "遗失", "丢了", "被偷", "损坏", "损毁"),
+    "residence_permit_extension_letter": ("extension letter", "extend my residence permit",
+                                          "extend my permit", "permit extension", "延期介绍信",
+                                          "居留许可延期", "延长居留"),
+    "dependent_invitation": ("dependent", "family member", "spouse", "my wife", "my husband",
+                             "my child", "陪读", "家属"),
+    "transfer": ("transfer", "转学"),
+    "work_study_annotation": ("work-study", "work study", "internship", "part-time",
+                              "勤工助学", "实习"),
+    "reentry_certificate": ("re-entry", "reentry", "zero-entry", "zero entry", "return visa",
+                            "往返签证", "零次"),
+    "withdrawal_stay_permit": ("withdraw", "drop out", "suspend my studies", "退学", "休学"),
+    "talk_to_person": ("talk to a person", "human", "real person", "member of staff",
+                       "转人工", "人工", "真人"),
+    "short_term_visitor_invitation": ("visitor", "foreign guest", "外宾", "来访"),
+    "visiting_scholar": ("visiting scholar", "访问学者"),
+    "foreign_expert_work_permit": ("work permit", "foreign expert", "外国专家", "工作许可"),
+    "overseas_business_trip": ("business trip", "因公出国", "出访"),
+    "student_overseas_academic_trip": ("academic trip", "student trip", "学生出国",
+                                       "学术交流"),
+    "international_conference_filing": ("conference", "会议"),
+    "partnership_enquiry": ("partnership", "cooperation agreement", "合作伙伴", "合作协议"),
+})
+
+
+def field_for(case_type: str, name: str) -> Field:
+    """The question and summary label of field ``name`` in a request of ``case_type``."""
+    return FIELD_OVERRIDES.get((case_type, name)) or FIELDS[name]
+
+
+def known_case_type(value: Any) -> str | None:
+    """``value`` if it is a case type id, else None (e.g. unvalidated free text)."""
+    return value if isinstance(value, str) and value in CASE_TYPES else None
+
+
+def case_type_in(text: str, entities: list[dict[str, Any]]) -> str | None:
+    """The case type a message names: its `case_type` entity, else a keyword, else None."""
+    for entity in entities:
+        if entity.get("entity") == "case_type" and known_case_type(entity.get("value")):
+            return str(entity["value"])
+    lowered = text.strip().lower()
+    for type_id, kind in CASE_TYPES.items():
+        if lowered in (type_id, kind.label.en.lower(), kind.label.zh):
+            return type_id
+    return parse_choice(text, CASE_KEYWORDS)
+
+
+def is_date_field(name: str) -> bool:
+    """Whether a field holds a date (by the naming convention of `CASE_TYPES`)."""
+    return name.endswith("_on")
+
+
+def shown_value(case_type: str, name: str, value: str, lang: str) -> str:
+    """A stored fact as the person reads it: dates written out, options by their title."""
+    if is_date_field(name):
+        try:
+            return format_date(date.fromisoformat(value), lang)
+        except ValueError:
+            return value
+    for option in field_for(case_type, name).options:
+        if option.value == value:
+            return option.label.get(lang)
+    return value
+
+
+def request_summary(case_type: str, facts: Mapping[str, str], lang: str) -> str:
+    """One line for the type, then one line per answered field."""
+    kind, colon = CASE_TYPES[case_type], "：" if lang == "zh" else ": "
+    lines = [f"• {kind.label.get(lang)}"]
+    lines += [
+        f"• {field_for(case_type, name).name.get(lang)}{colon}"
+        f"{shown_value(case_type, name, facts[name], lang)}"
+        for name in kind.required_fields
+        if name in facts
+    ]
+    return "\n".join(lines)
+

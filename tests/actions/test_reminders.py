@@ -1,0 +1,196 @@
+"""Document-expiry reminders in chat: registering, listing and deleting, both languages."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
+
+from actions.conversation import today
+from actions.reminders import (
+    ActionDeleteReminder,
+    ActionListReminders,
+    ActionNewReminder,
+    ActionRegisterReminder,
+    ValidateReminderForm,
+    date_in,
+    document_in,
+)
+from actions.store import sessions
+from knowledge import format_date
+from knowledge.core import months_before
+from office.models import Reminder, TrackedDocument
+from tests.actions.conftest import make_tracker
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("remind me before my passport expires on 2027-03-01", date(2027, 3, 1)),
+        ("我的居留许可2027年5月1日到期，请提醒我", date(2027, 5, 1)),
+        ("my residence permit expires on 1 May 2027, remind me", date(2027, 5, 1)),
+        ("notify me before my visa expires on March 3, 2027", date(2027, 3, 3)),
+        ("my work permit runs out 2027/06/30", date(2027, 6, 30)),
+        ("签证明年3月5日到期", date(2027, 3, 5)),
+        ("2027-02-28", date(2027, 2, 28)),
+        ("remind me before my passport expires", None),
+    ],
+)
+def test_the_expiry_date_is_found_inside_a_sentence(text: str, expected: date | None) -> None:
+    assert date_in(text, TODAY, "zh" if "月" in text else "en") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("remind me before my passport expires", "passport"),
+        ("我的居留许可到期", "residence_permit"),
+        ("my work permit runs out", "work_permit"),
+        ("签证", "visa"),
+        ("my visa or my passport", None),
+        ("my document", None),
+    ],
+)
+def test_the_document_is_named_in_either_language(text: str, expected: str | None) -> None:
+    assert document_in(text) == expected
+
+
+async def new_reminder_slots(text: str, domain: dict[str, Any]) -> dict[str, Any]:
+    """The slots action_new_reminder sets from a message."""
+    events = await ActionNewReminder().run(CollectingDispatcher(), make_tracker(text=text),
+                                           domain)
+    return {e["name"]: e["value"] for e in events}
+
+
+async def test_one_message_can_give_both_the_document_and_the_date(
+    database: str, domain: dict[str, Any]
+) -> None:
+    assert await new_reminder_slots("我的居留许可2027年5月1日到期，请提醒我", domain) == {
+        "reminder_document": "residence_permit", "reminder_expires_on": "2027-05-01"}
+    assert await new_reminder_slots("please remind me when my passport expires", domain) == {
+        "reminder_document": "passport", "reminder_expires_on": None}
+
+
+def test_the_form_reads_free_text_answers() -> None:
+    validator, dispatcher = ValidateReminderForm(), CollectingDispatcher()
+    tracker = make_tracker(text="")
+    assert validator.validate_reminder_document("Residence permit", dispatcher, tracker, {}) == {
+        "reminder_document": "residence_permit"}
+    assert validator.validate_reminder_expires_on("on 1 March 2027", dispatcher, tracker, {}) == {
+        "reminder_expires_on": "2027-03-01"}
+    assert validator.validate_reminder_expires_on("soon", dispatcher, tracker, {}) == {
+        "reminder_expires_on": None}
+    assert validator.validate_reminder_document("my bike", dispatcher, tracker, {}) == {
+        "reminder_document": None}
+    assert len(dispatcher.messages) == 2
+
+
+async def register(kind: str, expires: date, domain: dict[str, Any], *, sender: str = "me",
+                   language: str = "en", institution: str = "CPU") -> str:
+    """Runs action_register_reminder with the form's slots filled; returns its answer."""
+    dispatcher = CollectingDispatcher()
+    slots = {"reminder_document": kind, "reminder_expires_on": expires.isoformat(),
+             "language": language, "institution": institution}
+    await ActionRegisterReminder().run(dispatcher, make_tracker(slots=slots, sender_id=sender),
+                                       domain)
+    [message] = dispatcher.messages
+    return str(message["text"])
+
+
+async def test_a_residence_permit_at_cpu_gets_three_reminders_and_the_extension_deadline(
+    database: str, domain: dict[str, Any]
+) -> None:
+    expires = today() + timedelta(days=200)
+    answer = await register("residence_permit", expires, domain)
+    deadline = months_before(expires, 1)
+    for days in (60, 30, 7):
+        line = f"• {format_date(expires - timedelta(days=days), 'en')}: {days} days before"
+        assert line in answer
+    assert f"• {format_date(deadline, 'en')}: last day to apply for an extension" in answer
+    assert "China Pharmaceutical University, Article 9" in answer
+    with sessions().begin() as session:
+        due = sorted(r.due_on for r in session.scalars(select(Reminder)))
+    assert due == sorted([expires - timedelta(days=d) for d in (60, 30, 7)] + [deadline])
+
+
+async def test_a_passport_reminder_in_chinese_has_no_extension_deadline(
+    database: str, domain: dict[str, Any]
+) -> None:
+    expires = today() + timedelta(days=100)
+    answer = await register("passport", expires, domain, language="zh")
+    assert answer.startswith(f"您的护照将于{format_date(expires, 'zh')}到期")
+    assert "到期前60天" in answer and "延期" not in answer
+
+
+async def test_the_same_document_registered_twice_is_stored_once(
+    database: str, domain: dict[str, Any]
+) -> None:
+    expires = today() + timedelta(days=90)
+    await register("visa", expires, domain)
+    again = await register("visa", expires, domain)
+    assert again.startswith("You already have reminders for your visa")
+    with sessions().begin() as session:
+        assert len(session.scalars(select(TrackedDocument)).all()) == 1
+
+
+async def test_a_date_that_has_passed_registers_nothing(
+    database: str, domain: dict[str, Any]
+) -> None:
+    answer = await register("passport", today() - timedelta(days=3), domain)
+    assert "not after today" in answer
+    with sessions().begin() as session:
+        assert session.scalars(select(TrackedDocument)).all() == []
+
+
+async def test_listing_shows_only_the_persons_own_documents(
+    database: str, domain: dict[str, Any]
+) -> None:
+    mine, theirs = today() + timedelta(days=120), today() + timedelta(days=150)
+    await register("passport", mine, domain, sender="me")
+    await register("visa", theirs, domain, sender="other")
+    dispatcher = CollectingDispatcher()
+    await ActionListReminders().run(dispatcher, make_tracker(sender_id="me"), domain)
+    [message] = dispatcher.messages
+    assert f"passport, expires {format_date(mine, 'en')}" in message["text"]
+    assert "visa" not in message["text"]
+
+
+async def test_deleting_the_passport_reminder_keeps_the_others(
+    database: str, domain: dict[str, Any]
+) -> None:
+    await register("passport", today() + timedelta(days=120), domain)
+    await register("residence_permit", today() + timedelta(days=150), domain)
+    dispatcher = CollectingDispatcher()
+    await ActionDeleteReminder().run(
+        dispatcher, make_tracker(text="delete my passport reminder", sender_id="me"), domain)
+    assert dispatcher.messages[0]["text"] == "I deleted the reminders for your passport."
+    with sessions().begin() as session:
+        assert [d.kind for d in session.scalars(select(TrackedDocument))] == ["residence_permit"]
+
+
+async def test_an_unnamed_reminder_is_not_deleted_when_there_are_several(
+    database: str, domain: dict[str, Any]
+) -> None:
+    await register("passport", today() + timedelta(days=120), domain)
+    await register("visa", today() + timedelta(days=150), domain)
+    dispatcher = CollectingDispatcher()
+    await ActionDeleteReminder().run(
+        dispatcher, make_tracker(text="删除我的提醒", sender_id="me", slots={"language": "zh"}),
+        domain)
+    assert dispatcher.messages[0]["text"].startswith("要删除哪个提醒？")
+    with sessions().begin() as session:
+        assert len(session.scalars(select(TrackedDocument)).all()) == 2
+
+
+async def test_deleting_without_reminders_says_there_are_none(
+    database: str, domain: dict[str, Any]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionDeleteReminder().run(dispatcher, make_tracker(text="delete my reminders"),
+                                     domain)
+    assert dispatcher.messages[0]["text"].startswith("You have no document reminders.")

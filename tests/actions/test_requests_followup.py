@@ -1,0 +1,169 @@
+"""Following up one's own requests: status by reference, cancelling, adding a note."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
+
+from actions.conversation import today
+from actions.followup import (
+    ActionAddCaseNote,
+    ActionCancelRequest,
+    ActionCaseStatus,
+    ActionNewNote,
+    ValidateNoteForm,
+    inline_note,
+)
+from actions.store import sessions
+from office.cases import change_status, find_case, get_or_create_person, open_case
+from office.models import Case, CaseEvent
+from tests.actions.conftest import make_tracker
+
+
+def opened_case(sender: str, case_type: str = "talk_to_person") -> str:
+    """Opens a case for the REST user ``sender`` directly in the store; returns its reference."""
+    facts = {"question": "When is the office open?"}
+    if case_type == "transfer":
+        facts = {"previous_university": "Nanjing University", "arrived_on": "2026-09-01"}
+    with sessions().begin() as session:
+        person = get_or_create_person(session, channel="rest", channel_user_id=sender)
+        case = open_case(session, person=person, case_type=case_type, institution="CPU",
+                         facts=facts, today=today())
+        return case.reference
+
+
+def status_of(reference: str) -> str:
+    """The stored status of a case."""
+    with sessions().begin() as session:
+        case = find_case(session, reference)
+        assert case is not None
+        return case.status
+
+
+async def say(action: Any, text: str, sender: str, domain: dict[str, Any],
+              **slots: Any) -> list[dict[str, Any]]:
+    """Runs ``action`` after the message ``text`` of ``sender``; returns what it said."""
+    dispatcher = CollectingDispatcher()
+    await action.run(dispatcher, make_tracker(slots=slots, text=text, sender_id=sender), domain)
+    return dispatcher.messages
+
+
+async def test_status_with_a_reference_shows_that_request_and_its_checklist(
+    database: str, domain: dict[str, Any]
+) -> None:
+    reference = opened_case("me", "transfer")
+    [message] = await say(ActionCaseStatus(), f"status of {reference.lower()}?", "me", domain)
+    assert message["text"].startswith(f"{reference} — Transfer from another university")
+    assert "Status: submitted" in message["text"]
+
+
+async def test_status_never_shows_someone_elses_request(
+    database: str, domain: dict[str, Any]
+) -> None:
+    reference = opened_case("other")
+    [message] = await say(ActionCaseStatus(), f"what about {reference}", "me", domain)
+    assert message["text"] == f"I found no request {reference} among yours."
+
+
+async def test_a_person_cancels_their_open_request(
+    database: str, domain: dict[str, Any]
+) -> None:
+    reference = opened_case("me")
+    [message] = await say(ActionCancelRequest(), f"cancel {reference}", "me", domain)
+    assert message["text"] == f"Request {reference} is cancelled."
+    assert status_of(reference) == "closed"
+
+
+async def test_a_person_cannot_cancel_someone_elses_request(
+    database: str, domain: dict[str, Any]
+) -> None:
+    reference = opened_case("other")
+    [message] = await say(ActionCancelRequest(), f"撤销 {reference}", "me", domain,
+                          language="zh")
+    assert message["text"] == f"在您的申请中没有找到 {reference}。"
+    assert status_of(reference) == "submitted"
+
+
+async def test_a_decided_request_can_no_longer_be_cancelled(
+    database: str, domain: dict[str, Any]
+) -> None:
+    reference = opened_case("me")
+    with sessions().begin() as session:
+        case = find_case(session, reference)
+        assert case is not None
+        change_status(session, case, "in_review", "staff:ana")
+        change_status(session, case, "approved", "staff:ana")
+    [message] = await say(ActionCancelRequest(), f"cancel {reference}", "me", domain)
+    assert "already approved" in message["text"]
+    assert status_of(reference) == "approved"
+
+
+async def test_cancel_without_a_reference_lists_the_open_requests(
+    database: str, domain: dict[str, Any]
+) -> None:
+    first, second = opened_case("me"), opened_case("me")
+    [message] = await say(ActionCancelRequest(), "cancel my request", "me", domain)
+    assert first in message["text"] and second in message["text"]
+    assert status_of(first) == status_of(second) == "submitted"
+
+
+async def test_cancel_without_open_requests_says_there_is_none(
+    database: str, domain: dict[str, Any]
+) -> None:
+    [message] = await say(ActionCancelRequest(), "cancel my request", "me", domain)
+    assert message["text"] == "You have no open requests to cancel."
+
+
+async def test_a_note_goes_to_the_persons_only_request_without_naming_it(
+    database: str, domain: dict[str, Any]
+) -> None:
+    reference = opened_case("me")
+    dispatcher = CollectingDispatcher()
+    events = await ActionNewNote().run(
+        dispatcher, make_tracker(text="add a note to my request", sender_id="me"), domain)
+    assert {e["name"]: e["value"] for e in events} == {
+        "note_reference": reference, "note_text": None}
+
+    messages = await say(ActionAddCaseNote(), "my flight is on 3 May", "me", domain,
+                         note_reference=reference, note_text="My flight is E12345678 on 3 May")
+    assert messages[0]["text"] == (
+        f"I added your note to request {reference}; the office will see it.")
+    with sessions().begin() as session:
+        [note] = session.scalars(select(CaseEvent).where(CaseEvent.field == "note")).all()
+        assert note.note == "My flight is [redacted] on 3 May"
+        assert note.actor.startswith("person:")
+
+
+async def test_the_note_form_refuses_a_reference_that_is_not_the_persons(
+    database: str, domain: dict[str, Any]
+) -> None:
+    theirs = opened_case("other")
+    mine = opened_case("me")
+    validator = ValidateNoteForm()
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(sender_id="me", text=theirs)
+    assert validator.validate_note_reference(theirs, dispatcher, tracker, domain) == {
+        "note_reference": None}
+    assert validator.validate_note_reference(f"it is {mine.lower()}", dispatcher, tracker,
+                                             domain) == {"note_reference": mine}
+
+
+async def test_a_note_is_never_added_to_someone_elses_request(
+    database: str, domain: dict[str, Any]
+) -> None:
+    theirs = opened_case("other")
+    await say(ActionAddCaseNote(), "hello", "me", domain, note_reference=theirs,
+              note_text="let me in")
+    with sessions().begin() as session:
+        notes = session.scalars(select(CaseEvent).where(CaseEvent.field == "note")).all()
+        assert notes == []
+        assert len(session.scalars(select(Case)).all()) == 1
+
+
+def test_a_note_written_after_the_reference_is_taken_as_the_note() -> None:
+    assert inline_note("add a note to CPU-2026-000005: my flight changed") == "my flight changed"
+    assert inline_note("给 CPU-2026-000005 补充：航班改了") == "航班改了"
+    assert inline_note("add a note to CPU-2026-000005") is None
+    assert inline_note("note: no reference here") is None

@@ -1,0 +1,334 @@
+"""The generic request form: every case type, asked field by field, confirmed, stored once.
+
+The validator and the ask/submit actions run with real SDK trackers built the way the Rasa
+server sends them (earlier slots before the user's message, the extracted answer after it),
+against a real migrated database.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
+
+from actions.conversation import today
+from actions.request_fields import field_for, is_date_field
+from actions.requests import (
+    ActionAskCaseType,
+    ActionAskRequestConfirmed,
+    ActionAskRequestValue,
+    ActionNewRequest,
+    ActionSubmitRequest,
+    ValidateRequestForm,
+    checklist_message,
+)
+from actions.store import sessions
+from office.case_types import CASE_TYPES, checklist_for
+from office.models import Case
+
+REFERENCE = re.compile(r"^[A-Z]+-\d{4}-\d{6}$")
+
+
+def turn_tracker(
+    slots: dict[str, Any],
+    text: str,
+    *,
+    new_slots: dict[str, Any] | None = None,
+    intent: str = "inform",
+    entities: list[dict[str, Any]] | None = None,
+    sender_id: str = "student-1",
+    message_id: str = "m-1",
+    metadata: dict[str, Any] | None = None,
+) -> Tracker:
+    """The tracker after one user message: ``slots`` from before, ``new_slots`` extracted now."""
+    all_slots = {"language": "en", **slots, **(new_slots or {})}
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 1.0},
+        "entities": entities or [],
+        "message_id": message_id,
+        "metadata": metadata or {},
+    }
+    events: list[dict[str, Any]] = [
+        {"event": "slot", "name": k, "value": v} for k, v in {"language": "en", **slots}.items()
+    ]
+    events.append({"event": "user", "text": text, "parse_data": latest,
+                   "metadata": metadata or {}})
+    events += [{"event": "slot", "name": k, "value": v} for k, v in (new_slots or {}).items()]
+    return Tracker(
+        sender_id=sender_id,
+        slots=all_slots,
+        latest_message=latest,
+        events=events,
+        paused=False,
+        followup_action=None,
+        active_loop={"name": "request_form"},
+        latest_action_name="action_listen",
+    )
+
+
+def apply(slots: dict[str, Any], events: list[dict[str, Any]]) -> dict[str, Any]:
+    """The slots after the events an action returned."""
+    updated = dict(slots)
+    for event in events:
+        if event.get("event") == "slot":
+            updated[event["name"]] = event["value"]
+    return updated
+
+
+async def answer(
+    slots: dict[str, Any], text: str, domain: dict[str, Any], **kwargs: Any
+) -> tuple[dict[str, Any], CollectingDispatcher]:
+    """One answer to the form's requested slot, validated; returns slots and what was said."""
+    requested = slots["requested_slot"]
+    value = kwargs.pop("value", text)
+    tracker = turn_tracker(slots, text, new_slots={requested: value}, **kwargs)
+    dispatcher = CollectingDispatcher()
+    events = await ValidateRequestForm().run(dispatcher, tracker, domain)
+    return apply({**slots, requested: value}, events), dispatcher
+
+
+async def asked(slots: dict[str, Any], domain: dict[str, Any]) -> dict[str, Any]:
+    """The message the form's ask action sends for the requested slot."""
+    action = {
+        "case_type": ActionAskCaseType(),
+        "request_value": ActionAskRequestValue(),
+        "request_confirmed": ActionAskRequestConfirmed(),
+    }[slots["requested_slot"]]
+    dispatcher = CollectingDispatcher()
+    await action.run(dispatcher, turn_tracker(slots, ""), domain)
+    [message] = dispatcher.messages
+    return message
+
+
+async def start(text: str, domain: dict[str, Any], language: str = "en",
+                entities: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Slots after "I need ..." started the form and the form chose what to ask first."""
+    tracker = turn_tracker({"language": language}, text, intent="open_request",
+                           entities=entities)
+    slots = apply({"language": language}, await ActionNewRequest().run(
+        CollectingDispatcher(), tracker, domain))
+    # On activation the form validates what is already filled and picks the next slot.
+    prefilled = {k: v for k, v in slots.items() if k == "case_type" and v}
+    validation = turn_tracker({"language": language}, text, new_slots=prefilled)
+    events = await ValidateRequestForm().run(CollectingDispatcher(), validation, domain)
+    return apply(slots, events)
+
+
+def sample_answer(case_type: str, name: str, index: int) -> tuple[str, Any]:
+    """A valid answer for a field, and the value the form should store for it."""
+    field = field_for(case_type, name)
+    if is_date_field(name):
+        day = today() + timedelta(days=30 + 10 * index)
+        return day.isoformat(), day.isoformat()
+    if field.options:
+        return field.options[-1].label.en, field.options[-1].value
+    return f"answer {index} for {name}", f"answer {index} for {name}"
+
+
+async def confirm(slots: dict[str, Any], domain: dict[str, Any], *, intent: str = "affirm",
+                  message_id: str = "m-confirm", sender_id: str = "student-1",
+                  ) -> tuple[dict[str, Any], CollectingDispatcher]:
+    """Answers the summary, then runs the submit action as the rule does."""
+    slots, _ = await answer(slots, "yes" if intent == "affirm" else "no", domain,
+                            intent=intent, message_id=message_id, sender_id=sender_id)
+    assert slots["requested_slot"] is None
+    dispatcher = CollectingDispatcher()
+    tracker = turn_tracker(slots, "yes", intent=intent, message_id=message_id,
+                           sender_id=sender_id)
+    slots = apply(slots, await ActionSubmitRequest().run(dispatcher, tracker, domain))
+    return slots, dispatcher
+
+
+def stored_cases() -> list[Case]:
+    """Every case in the database, oldest first."""
+    with sessions().begin() as session:
+        cases = list(session.scalars(select(Case).order_by(Case.id)))
+        session.expunge_all()
+    return cases
+
+
+@pytest.mark.parametrize("case_type", sorted(CASE_TYPES))
+async def test_every_case_type_is_asked_field_by_field_and_stored_after_confirmation(
+    database: str, domain: dict[str, Any], case_type: str
+) -> None:
+    slots = await start("I want to open a request", domain)
+    assert slots["requested_slot"] == "case_type"
+    slots, _ = await answer(slots, "x", domain, value=case_type)
+    expected: dict[str, Any] = {}
+    for index, name in enumerate(CASE_TYPES[case_type].required_fields):
+        assert slots["requested_slot"] == "request_value"
+        question = await asked(slots, domain)
+        assert question["text"].startswith(field_for(case_type, name).question.en)
+        text, stored = sample_answer(case_type, name, index)
+        slots, _ = await answer(slots, text, domain)
+        expected[name] = stored
+    assert slots["requested_slot"] == "request_confirmed"
+    summary = await asked(slots, domain)
+    assert CASE_TYPES[case_type].label.en in summary["text"]
+    assert [b["payload"] for b in summary["buttons"]] == ["/affirm", "/deny"]
+
+    slots, dispatcher = await confirm(slots, domain)
+
+    opened, checklist = dispatcher.messages
+    assert opened["response"] == "utter_case_opened"
+    [case] = stored_cases()
+    assert case.reference == opened["reference"] and REFERENCE.match(case.reference)
+    assert case.type == case_type and case.facts == expected
+    assert checklist["text"] == checklist_message(case_type, "CPU", "en")
+    assert all(slots[s] is None for s in ("case_type", "request_facts", "request_confirmed"))
+
+
+async def test_the_checklist_cites_each_article_and_says_so_when_no_source_covers_the_type(
+) -> None:
+    covered = checklist_message("lost_document", "CPU", "en")
+    assert "(CPU Art. 13)" in covered and "police" in covered
+    assert not checklist_for("transfer", "QJNU").covered
+    uncovered = checklist_message("transfer", "QJNU", "zh")
+    assert "不做猜测" in uncovered and "QJNU" in uncovered
+
+
+async def test_the_type_named_in_the_first_message_is_not_asked_again(
+    database: str, domain: dict[str, Any]
+) -> None:
+    slots = await start("我要申请家属陪读", domain, language="zh")
+    assert slots["case_type"] == "dependent_invitation"
+    assert slots["requested_slot"] == "request_value"
+    question = await asked(slots, domain)
+    assert question["text"] == "家属与您是什么关系：配偶、子女还是父母？"
+
+
+async def test_a_tagged_entity_wins_over_keywords(database: str, domain: dict[str, Any]) -> None:
+    entity = {"entity": "case_type", "value": "visiting_scholar", "start": 0, "end": 1}
+    slots = await start("invite someone", domain, entities=[entity])
+    assert slots["case_type"] == "visiting_scholar"
+
+
+async def test_an_unknown_type_is_asked_again_with_a_button_per_type(
+    database: str, domain: dict[str, Any]
+) -> None:
+    slots = await start("I want to open a request", domain)
+    slots, dispatcher = await answer(slots, "a pony", domain)
+    assert slots["case_type"] is None and slots["requested_slot"] == "case_type"
+    assert "do not know that kind" in dispatcher.messages[0]["text"]
+    buttons = (await asked(slots, domain))["buttons"]
+    assert len(buttons) == len(CASE_TYPES)
+    assert '/inform{"case_type":"transfer"}' in [b["payload"] for b in buttons]
+
+
+async def test_an_unreadable_date_is_asked_again(database: str, domain: dict[str, Any]) -> None:
+    slots = await start("I need a re-entry certificate", domain)
+    slots, _ = await answer(slots, "Thailand", domain)
+    slots, dispatcher = await answer(slots, "whenever it suits", domain)
+    assert slots["requested_slot"] == "request_value"
+    assert slots["request_facts"]["fields"] == {"destination": "Thailand"}
+    assert "could not read a date" in dispatcher.messages[0]["text"]
+
+
+async def test_a_return_before_the_departure_is_refused(
+    database: str, domain: dict[str, Any]
+) -> None:
+    slots = await start("submit an overseas business trip", domain)
+    slots, _ = await answer(slots, "Japan", domain)
+    slots, _ = await answer(slots, "2027-05-10", domain)
+    slots, dispatcher = await answer(slots, "2027-05-01", domain)
+    assert "returns_on" not in slots["request_facts"]["fields"]
+    assert "before Departs on (10 May 2027)" in dispatcher.messages[0]["text"]
+    slots, _ = await answer(slots, "20 May 2027", domain)
+    assert slots["request_facts"]["fields"]["returns_on"] == "2027-05-20"
+
+
+async def test_chinese_answers_are_read_for_choices_and_dates(
+    database: str, domain: dict[str, Any]
+) -> None:
+    slots = await start("我需要居留许可延期介绍信", domain, language="zh")
+    slots, _ = await answer(slots, "2027年3月1日", domain)
+    slots, _ = await answer(slots, "我是老生", domain)
+    assert slots["request_facts"]["fields"] == {
+        "permit_expires_on": "2027-03-01", "student_status": "returning"}
+    summary = (await asked(slots, domain))["text"]
+    assert "居留许可到期日：2027年3月1日" in summary and "学生类别：老生" in summary
+
+
+async def test_saying_no_at_the_summary_stores_nothing(
+    database: str, domain: dict[str, Any]
+) -> None:
+    slots = await start("I want to talk to a person", domain)
+    slots, _ = await answer(slots, "Can I travel during the holidays?", domain)
+    slots, dispatcher = await confirm(slots, domain, intent="deny")
+    assert stored_cases() == []
+    assert "not sent anything" in dispatcher.messages[0]["text"]
+
+
+async def test_the_confirming_message_delivered_twice_opens_one_case(
+    database: str, domain: dict[str, Any]
+) -> None:
+    slots = await start("I want to talk to a person", domain)
+    slots, _ = await answer(slots, "Where do I pay the fee?", domain)
+    references = []
+    for _ in range(2):  # the channel re-delivers the same "yes"
+        _, dispatcher = await confirm(dict(slots), domain, message_id="tg-77")
+        references.append(dispatcher.messages[0]["reference"])
+    assert references[0] == references[1]
+    [case] = stored_cases()
+    assert case.idempotency_key == "rest:student-1:tg-77"
+
+
+async def test_each_confirmation_opens_its_own_case(
+    database: str, domain: dict[str, Any]
+) -> None:
+    for message_id in ("m-yes-1", "m-yes-2"):
+        slots = await start("I want to talk to a person", domain)
+        slots, _ = await answer(slots, "A question", domain, message_id="m-question")
+        await confirm(slots, domain, message_id=message_id)
+    assert [c.idempotency_key for c in stored_cases()] == [
+        "rest:student-1:m-yes-1", "rest:student-1:m-yes-2"]
+
+
+async def test_a_new_request_forgets_the_answers_of_an_abandoned_one(
+    database: str, domain: dict[str, Any]
+) -> None:
+    tracker = turn_tracker(
+        {"case_type": "transfer", "request_confirmed": True,
+         "request_facts": {"case_type": "transfer", "fields": {"previous_university": "X"}}},
+        "I want to open a request", intent="open_request",
+    )
+    events = await ActionNewRequest().run(CollectingDispatcher(), tracker, domain)
+    assert events == [SlotSet("case_type", None), SlotSet("request_value", None),
+                      SlotSet("request_facts", None), SlotSet("request_confirmed", None)]
+
+
+async def test_answers_given_for_another_type_are_not_reused(
+    database: str, domain: dict[str, Any]
+) -> None:
+    slots = {"case_type": "dependent_invitation", "requested_slot": "request_value",
+             "request_facts": {"case_type": "transfer",
+                               "fields": {"previous_university": "X"}}}
+    question = await asked(slots, domain)
+    assert question["text"].startswith("Who is the family member")
+
+
+async def test_submitting_without_a_confirmation_stores_nothing(
+    database: str, domain: dict[str, Any]
+) -> None:
+    slots = {"case_type": "talk_to_person", "request_confirmed": None,
+             "request_facts": {"case_type": "talk_to_person", "fields": {"question": "Q"}}}
+    dispatcher = CollectingDispatcher()
+    await ActionSubmitRequest().run(dispatcher, turn_tracker(slots, "ok"), domain)
+    assert stored_cases() == []
+
+
+async def test_the_date_example_follows_a_date_question(
+    database: str, domain: dict[str, Any]
+) -> None:
+    slots = await start("我要办理转学手续", domain, language="zh")
+    slots, _ = await answer(slots, "南京大学", domain)
+    question = await asked(slots, domain)
+    assert question["text"] == "您是哪天到校的？例如：2026年5月3日。"
+    assert date.fromisoformat(sample_answer("transfer", "arrived_on", 0)[1]) > today()

@@ -1,0 +1,112 @@
+"""Requests, reminders and personal data over Rasa's REST channel, with the real servers."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from actions.conversation import today
+from office.db import make_engine, make_session_factory
+from office.models import Case, Person, TrackedDocument
+from tests.e2e.conftest import RunningAssistant
+
+pytestmark = pytest.mark.e2e
+
+REFERENCE = re.compile(r"\b[A-Z]+-\d{4}-\d{6}\b")
+
+
+def store(assistant: RunningAssistant) -> sessionmaker[Session]:
+    """Sessions on the running assistant's database."""
+    return make_session_factory(make_engine(assistant.database_url))
+
+
+def test_a_request_is_confirmed_and_stored_once_even_when_the_yes_arrives_twice(
+    assistant: RunningAssistant, sender: str
+) -> None:
+    assert "Which kind of request" in assistant.text(sender, "I want to open a request")
+    question = assistant.text(sender, '/inform{"case_type":"talk_to_person"}')
+    assert "What would you like to ask the office?" in question
+    summary = assistant.say(sender, "Can I travel to Yunnan during the winter holidays?")
+    assert "Please check your request" in summary[0]["text"]
+    assert [b["payload"] for b in summary[0]["buttons"]] == ["/affirm", "/deny"]
+
+    reply = assistant.text(sender, "yes", message_id="tg-1001")
+    match = REFERENCE.search(reply)
+    assert match, reply
+    assistant.text(sender, "yes", message_id="tg-1001")  # the bridge delivers it again
+    with store(assistant).begin() as session:
+        [case] = session.scalars(select(Case).join(Person).where(
+            Person.channel_user_id == sender)).all()
+        assert case.reference == match.group() and case.type == "talk_to_person"
+        assert case.facts == {"question": "Can I travel to Yunnan during the winter holidays?"}
+        assert case.idempotency_key == f"rest:{sender}:tg-1001"
+
+
+def test_a_request_named_in_chinese_asks_its_own_fields_and_can_be_cancelled(
+    assistant: RunningAssistant, sender: str
+) -> None:
+    assert "您从哪所学校转来" in assistant.text(sender, "我要提交转学申请")
+    assert "哪天到校" in assistant.text(sender, "南京大学")
+    assert "请核对您的申请" in assistant.text(sender, "2026年9月1日")
+    reply = assistant.text(sender, "是的")
+    match = REFERENCE.search(reply)
+    assert match, reply
+    reference = match.group()
+    assert "JSNU Art. 6" in reply or "不做猜测" in reply  # the checklist, or why there is none
+
+    assert "已撤销" in assistant.text(sender, f"撤销申请 {reference}")
+    with store(assistant).begin() as session:
+        case = session.scalars(select(Case).where(Case.reference == reference)).one()
+        assert case.status == "closed"
+
+
+def test_stopping_half_way_stores_nothing(assistant: RunningAssistant, sender: str) -> None:
+    assistant.text(sender, '/open_request{"case_type":"visiting_scholar"}')
+    assistant.text(sender, "Category A")
+    assert "stopped" in assistant.text(sender, "stop")
+    with store(assistant).begin() as session:
+        person = session.scalars(
+            select(Person).where(Person.channel_user_id == sender)).one_or_none()
+        assert person is None or session.scalars(
+            select(Case).where(Case.person_id == person.id)).all() == []
+
+
+def test_a_reminder_is_registered_from_one_sentence(
+    assistant: RunningAssistant, sender: str
+) -> None:
+    expires = today() + timedelta(days=200)
+    reply = assistant.text(sender, f"remind me before my passport expires on {expires}")
+    assert "I will remind you about your passport" in reply
+    assert "60 days before" in reply and "7 days before" in reply
+    with store(assistant).begin() as session:
+        [document] = session.scalars(select(TrackedDocument).join(Person).where(
+            Person.channel_user_id == sender)).all()
+        assert (document.kind, document.expires_on) == ("passport", expires)
+        assert len(document.reminders) == 3
+    assert "passport, expires" in assistant.text(sender, "list my reminders")
+
+
+def test_a_chinese_residence_permit_reminder_names_the_extension_deadline(
+    assistant: RunningAssistant, sender: str
+) -> None:
+    expires = today() + timedelta(days=150)
+    message = f"我的居留许可{expires.year}年{expires.month}月{expires.day}日到期，请提醒我"
+    reply = assistant.text(sender, message)
+    assert "申请延期的最后一天" in reply and "第九条" in reply
+
+
+def test_personal_data_is_shown_and_deleted_after_confirmation(
+    assistant: RunningAssistant, sender: str
+) -> None:
+    assistant.text(sender, f"remind me before my visa expires on {today() + timedelta(days=90)}")
+    assert "Documents with expiry reminders: 1" in assistant.text(
+        sender, "what data do you have about me?")
+    assert "cannot be undone" in assistant.text(sender, "delete my data")
+    assert "deleted everything" in assistant.text(sender, "yes")
+    with store(assistant).begin() as session:
+        assert session.scalars(
+            select(Person).where(Person.channel_user_id == sender)).one_or_none() is None
