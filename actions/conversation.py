@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from rasa_sdk import Tracker
 
-from knowledge import INSTITUTION_CODES
+from knowledge import INSTITUTION_CODES, find_institution
 from office.settings import load_settings
 
 # The regulations count days in China's calendar, whatever the server's zone.
@@ -66,6 +66,13 @@ def default_institution() -> str:
 
 
 def institution(tracker: Tracker) -> str:
-    """The institution whose rules apply: the one the person named, else the default."""
+    """The institution whose rules apply: the one the person named, else the default.
+
+    The slot holds a code (action_read_context normalises names); a name that slipped in
+    some other way ("Jiangsu Normal", "西湖大学") is read with `find_institution`.
+    """
     value = tracker.get_slot("institution")
-    return value if value in INSTITUTION_CODES else default_institution()
+    if value in INSTITUTION_CODES:
+        return str(value)
+    named = find_institution(value) if isinstance(value, str) else None
+    return named or default_institution()

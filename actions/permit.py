@@ -63,23 +63,36 @@ def _known(tracker: Tracker, slot: str) -> str | None:
     return value if value in CHOICES[slot] else None
 
 
-def permit_facts(tracker: Tracker) -> PermitFacts:
-    """The Article 6 facts gathered so far; unknown or not yet validated ones are None.
+def _rate(value: Any) -> float | None:
+    """A validated rate, or one an entity gave as text ("85%")."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return parse_percentage(value) if isinstance(value, str) else None
 
-    The SDK asks for the required slots before it validates the latest answer,
-    so raw text ("85%", "I'm returning") must read as "not known yet" here.
+
+def _flag(value: Any) -> bool | None:
+    """A validated yes/no, or one an entity gave as text ("false" from "not final year")."""
+    if isinstance(value, bool):
+        return value
+    return parse_yes_no(value) if isinstance(value, str) else None
+
+
+def permit_facts(tracker: Tracker) -> PermitFacts:
+    """The Article 6 facts gathered so far; unknown or unreadable ones are None.
+
+    The SDK asks for the required slots before it validates the latest answer, and
+    validates only the slots it then still requires. So a value is read here the same way
+    validation reads it: facts given all at once in the first question ("attendance 85%,
+    not final year") count at once, and free text that says nothing reads as "not known yet".
     """
-    attendance = tracker.get_slot("attendance_percent")
-    final_year = tracker.get_slot("final_year")
-    needs_courses = tracker.get_slot("needs_courses_or_lab")
     return PermitFacts(
         institution=institution(tracker),
         student_status=_known(tracker, "student_status"),
         programme=_known(tracker, "programme"),
         paid=_known(tracker, "paid"),
-        attendance_percent=float(attendance) if isinstance(attendance, int | float) else None,
-        final_year=final_year if isinstance(final_year, bool) else None,
-        needs_courses_or_lab=needs_courses if isinstance(needs_courses, bool) else None,
+        attendance_percent=_rate(tracker.get_slot("attendance_percent")),
+        final_year=_flag(tracker.get_slot("final_year")),
+        needs_courses_or_lab=_flag(tracker.get_slot("needs_courses_or_lab")),
         approval_date=_as_date(tracker.get_slot("approval_date")),
         lease_end=_as_date(tracker.get_slot("lease_end")),
         insurance_end=_as_date(tracker.get_slot("insurance_end")),
@@ -193,3 +206,32 @@ class ActionPermitDuration(Action):
             dispatcher.utter_message(response="utter_offer_request")
         # Payment and attendance change every term: the next question starts afresh.
         return [SlotSet(slot, None) for slot in PERMIT_SLOTS]
+
+
+def answered_facts(tracker: Tracker) -> dict[str, Any]:
+    """The permit facts as they were when the last answer was given (before it forgot them)."""
+    values: dict[str, Any] = {}
+    answered: dict[str, Any] = {}
+    for event in tracker.events:
+        if event.get("event") == "slot" and event.get("name") in PERMIT_SLOTS:
+            values[str(event["name"])] = event.get("value")
+        elif event.get("event") == "action" and event.get("name") == "action_permit_duration":
+            answered = dict(values)
+    return {slot: value for slot, value in answered.items() if value is not None}
+
+
+class ActionRestorePermitFacts(Action):
+    """After an answer, "actually my attendance is 78%": the earlier facts with the correction.
+
+    The facts this message gives (already set from its entities) win over the earlier ones;
+    the form then checks them and answers again at once.
+    """
+
+    def name(self) -> str:
+        return "action_restore_permit_facts"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        return [SlotSet(slot, value) for slot, value in answered_facts(tracker).items()
+                if tracker.get_slot(slot) is None]

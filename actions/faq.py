@@ -1,0 +1,63 @@
+"""Questions whose answer needs no facts: one intent per topic, answered from `knowledge`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Final
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.conversation import institution, language
+from knowledge import FAQ_TOPICS, Decision, Text, faq_answer, topic, who_handles
+
+# Intents whose name is not the topic id. Every other topic id is its own intent.
+INTENT_TOPICS: Final[Mapping[str, str]] = MappingProxyType({
+    **{topic_id: topic_id for topic_id in FAQ_TOPICS},
+    "ask_permit_duration": "residence_permit_validity",
+})
+
+# Topics answered from the words of the question, not only the institution.
+_FROM_QUESTION: Final = frozenset({"office_responsibilities"})
+
+
+def topic_title(intent: str) -> Text | None:
+    """The bilingual title of the topic an intent asks about, None for other intents."""
+    topic_id = INTENT_TOPICS.get(intent)
+    return topic(topic_id).title if topic_id else None
+
+
+def answer_for(intent: str, question: str, institution_code: str) -> Decision | None:
+    """The answer `knowledge` gives to a topic intent, None when the intent is no topic."""
+    topic_id = INTENT_TOPICS.get(intent)
+    if topic_id is None:
+        return None
+    if topic_id in _FROM_QUESTION:
+        duty = who_handles(question, institution_code)
+        if duty.covered:
+            return duty
+    return faq_answer(topic_id, institution_code)
+
+
+class ActionAnswerFaq(Action):
+    """Answers the topic the latest intent names, for the person's institution and language."""
+
+    def name(self) -> str:
+        return "action_answer_faq"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        question = tracker.latest_message.get("text") or ""
+        decision = answer_for(intent, question, institution(tracker))
+        if decision is None:
+            dispatcher.utter_message(response="utter_default")
+            return []
+        dispatcher.utter_message(text=decision.render(language(tracker)))
+        if not decision.covered:
+            dispatcher.utter_message(response="utter_offer_request")
+        return []

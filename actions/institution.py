@@ -1,0 +1,84 @@
+"""Which university's rules apply: the one the person named, remembered in their record."""
+
+from __future__ import annotations
+
+import logging
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from actions.conversation import Speaker, language, speaker
+from actions.store import sessions
+from knowledge import INSTITUTION_CODES
+from knowledge import institution as profile
+from office.cases import get_or_create_person
+from office.models import Person
+
+log = logging.getLogger(__name__)
+
+
+def remembered_institution(session: Session, who: Speaker) -> str | None:
+    """The institution stored for this person, None for a stranger or when none is stored."""
+    query = select(Person.institution).where(
+        Person.channel == who.channel, Person.channel_user_id == who.channel_user_id
+    )
+    code = session.scalars(query).one_or_none()
+    return code if code in INSTITUTION_CODES else None
+
+
+class ActionChooseInstitution(Action):
+    """Confirms the university the person named and stores it in their record."""
+
+    def name(self) -> str:
+        return "action_choose_institution"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        code = tracker.get_slot("institution")  # set from this message by action_read_context
+        if code not in INSTITUTION_CODES:
+            dispatcher.utter_message(response="utter_institution_unknown")
+            return []
+        who, lang = speaker(tracker), language(tracker)
+        try:
+            with sessions().begin() as session:
+                get_or_create_person(session, channel=who.channel,
+                                     channel_user_id=who.channel_user_id,
+                                     language=lang, institution=code)
+        except SQLAlchemyError:
+            # The choice still holds for this conversation; only the memory of it failed.
+            log.exception("could not store institution %s", code)
+        dispatcher.utter_message(response="utter_institution_chosen",
+                                 university=profile(code).name.get(lang))
+        return []
+
+
+class ActionSessionStart(Action):
+    """Starts a session, keeping the slots and recalling the person's stored institution."""
+
+    def name(self) -> str:
+        return "action_session_start"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        events: list[EventType] = [SessionStarted()]
+        kept = {name: value for name, value in tracker.slots.items()
+                if value is not None and name != "requested_slot"}
+        if kept.get("institution") not in INSTITUTION_CODES:
+            try:
+                with sessions().begin() as session:
+                    code = remembered_institution(session, speaker(tracker))
+            except SQLAlchemyError:
+                log.exception("could not read the remembered institution")
+                code = None
+            if code is not None:
+                kept["institution"] = code
+        events.extend(SlotSet(name, value) for name, value in kept.items())
+        events.append(ActionExecuted("action_listen"))
+        return events

@@ -1,0 +1,281 @@
+"""Checks the training data and the answers, and names exactly what is wrong (`make check-data`).
+
+For the people who maintain the assistant's questions and answers. It reads domain.yml,
+data/ and actions/*.py and reports:
+
+* a response without both an English and a Chinese (`condition: language = zh`) variation;
+* a response that no rule or story uses (responses that actions send, `response="..."` in
+  actions/*.py, and the questions forms ask, `utter_ask_<slot>`, count as used);
+* an intent with fewer than 10 English or 10 Chinese examples;
+* the same example (ignoring case, spaces, punctuation and entity marks) under two intents;
+* a story that answers an intent differently from the rule for that intent;
+* with --rasa, also Rasa's own check of stories against each other (`rasa data validate`).
+
+Exit status 0 when everything is fine, 1 when something is wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import re
+import subprocess
+import sys
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+MIN_EXAMPLES = 10
+LANGUAGES = {"en": "English", "zh": "Chinese"}
+# Responses Rasa's own actions send (two-stage fallback, default fallback).
+BUILT_IN_RESPONSES = frozenset({"utter_default", "utter_ask_rephrase"})
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_ANNOTATION = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\{[^}]*\}")
+_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_RESPONSE_IN_CODE = re.compile(r"""["'](utter_[a-z0-9_]+)["']""")
+_RESPONSE_PREFIX_IN_CODE = re.compile(r"""f["'](utter_[a-z0-9_]*)\{""")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong, where it is, and what to do about it."""
+
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+def _load(path: Path) -> dict[str, Any]:
+    loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*.yml") if p.is_file()) if folder.is_dir() else []
+
+
+def _relative(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def language_of(text: str) -> str:
+    """ "zh" for an example with Chinese characters, "en" otherwise."""
+    return "zh" if _HAN.search(text) else "en"
+
+
+def plain_text(example: str) -> str:
+    """An example without its entity marks: "a [new](student_status) student" -> "a new student"."""
+    return _ANNOTATION.sub(lambda m: m.group(1) or m.group(2) or "", example)
+
+
+def normalised(example: str) -> str:
+    """The example as compared for conflicts: lower case, no spaces or punctuation."""
+    return _NOT_WORD.sub("", plain_text(example).lower())
+
+
+def _examples(block: Mapping[str, Any]) -> list[str]:
+    raw = block.get("examples") or ""
+    return [line.strip()[2:].strip() for line in str(raw).splitlines()
+            if line.strip().startswith("- ")]
+
+
+# ------------------------------------------------------------------------- responses
+
+
+def _is_chinese_variation(variation: Mapping[str, Any]) -> bool:
+    conditions = variation.get("condition") or []
+    return any(c.get("name") == "language" and c.get("value") == "zh" for c in conditions
+               if isinstance(c, dict))
+
+
+def translation_problems(domain: Mapping[str, Any]) -> Iterator[Problem]:
+    """Responses lacking an English (no condition) or a Chinese (language = zh) variation."""
+    for name, variations in (domain.get("responses") or {}).items():
+        variations = variations or []
+        if not any(not v.get("condition") for v in variations):
+            yield Problem(f"domain.yml, response {name}",
+                          "has no English variation (one without a condition)")
+        if not any(_is_chinese_variation(v) for v in variations):
+            yield Problem(f"domain.yml, response {name}",
+                          "has no Chinese variation (add one with condition language = zh)")
+
+
+def _steps(blocks: Sequence[Mapping[str, Any]]) -> Iterator[Mapping[str, Any]]:
+    for block in blocks:
+        for step in block.get("steps") or []:
+            if isinstance(step, dict):
+                yield step
+        for step in block.get("condition") or []:
+            if isinstance(step, dict):
+                yield step
+
+
+def responses_used_in_code(actions: Path) -> tuple[set[str], set[str]]:
+    """Response names actions send, and prefixes of names they build (f"utter_ask_date_{x}")."""
+    names: set[str] = set()
+    prefixes: set[str] = set()
+    for path in sorted(actions.glob("*.py")) if actions.is_dir() else []:
+        code = path.read_text(encoding="utf-8")
+        names.update(_RESPONSE_IN_CODE.findall(code))
+        prefixes.update(_RESPONSE_PREFIX_IN_CODE.findall(code))
+    return names, prefixes
+
+
+def unused_response_problems(domain: Mapping[str, Any], stories_and_rules: Sequence[Any],
+                             actions: Path) -> Iterator[Problem]:
+    """Responses that neither a rule, a story, an action nor a form question uses."""
+    in_data = {str(s["action"]) for s in _steps(stories_and_rules) if "action" in s}
+    in_code, prefixes = responses_used_in_code(actions)
+    form_slots = {str(slot) for form in (domain.get("forms") or {}).values()
+                  for slot in (form or {}).get("required_slots") or []}
+    asked = {f"utter_ask_{slot}" for slot in form_slots}
+    asked |= {f"utter_ask_{form}_{slot}" for form in (domain.get("forms") or {})
+              for slot in form_slots}
+    used = in_data | in_code | asked | BUILT_IN_RESPONSES
+    for name in domain.get("responses") or {}:
+        if name not in used and not any(name.startswith(p) for p in prefixes):
+            yield Problem(f"domain.yml, response {name}",
+                          "is not used by any rule, story, action or form: add a rule or story "
+                          "(data/rules, data/stories) that says when to send it, or remove it")
+
+
+# ------------------------------------------------------------------------- examples
+
+
+def example_problems(nlu_files: Sequence[Path], root: Path) -> Iterator[Problem]:
+    """Intents with too few examples per language, and examples under two intents."""
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(LANGUAGES, 0))
+    where: dict[str, str] = {}
+    seen: dict[str, tuple[str, str, str]] = {}
+    for path in nlu_files:
+        for block in _load(path).get("nlu") or []:
+            intent = block.get("intent") if isinstance(block, dict) else None
+            if not intent:
+                continue
+            where.setdefault(intent, _relative(path, root))
+            for example in _examples(block):
+                counts[intent][language_of(example)] += 1
+                key = normalised(example)
+                earlier = seen.setdefault(key, (intent, _relative(path, root), example))
+                if earlier[0] != intent:
+                    yield Problem(
+                        f"{_relative(path, root)}, intent {intent}",
+                        f"example “{example}” is also an example of intent {earlier[0]} "
+                        f"(“{earlier[2]}” in {earlier[1]}): keep it under one intent only")
+    for intent, per_language in counts.items():
+        for lang, name in LANGUAGES.items():
+            if per_language[lang] < MIN_EXAMPLES:
+                yield Problem(f"{where[intent]}, intent {intent}",
+                              f"has {per_language[lang]} {name} examples; at least "
+                              f"{MIN_EXAMPLES} are needed")
+
+
+# ------------------------------------------------------------------------- stories vs rules
+
+
+def _first_answers(steps: Sequence[Mapping[str, Any]]) -> Iterator[tuple[str, str]]:
+    """(intent, the action right after it) for each user turn of a story or rule."""
+    for step, following in itertools.pairwise(steps):
+        if "intent" in step and "action" in following:
+            yield str(step["intent"]), str(following["action"])
+
+
+def rule_answers(rule_files: Sequence[Path], root: Path) -> dict[str, tuple[str, str]]:
+    """Intent -> (first action, "file, rule name") for rules that hold in any situation.
+
+    Rules with a condition (a running form) or starting from an earlier action only hold
+    in their situation and are left out.
+    """
+    answers: dict[str, tuple[str, str]] = {}
+    for path in rule_files:
+        for rule in _load(path).get("rules") or []:
+            steps = [s for s in rule.get("steps") or [] if isinstance(s, dict)]
+            if rule.get("condition") or not steps or "intent" not in steps[0]:
+                continue
+            for intent, action in list(_first_answers(steps))[:1]:
+                answers[intent] = (action, f"{_relative(path, root)}, rule “{rule.get('rule')}”")
+    return answers
+
+
+def story_rule_problems(rule_files: Sequence[Path], story_files: Sequence[Path],
+                        root: Path) -> Iterator[Problem]:
+    """Stories whose answer to an intent differs from the rule for that intent."""
+    answers = rule_answers(rule_files, root)
+    for path in story_files:
+        for story in _load(path).get("stories") or []:
+            steps = [s for s in story.get("steps") or [] if isinstance(s, dict)]
+            for intent, action in _first_answers(steps):
+                expected = answers.get(intent)
+                if expected and expected[0] != action:
+                    yield Problem(
+                        f"{_relative(path, root)}, story “{story.get('story')}”",
+                        f"answers intent {intent} with {action}, but {expected[1]} answers it "
+                        f"with {expected[0]}: change the story or the rule so they agree")
+
+
+def rasa_story_problems(root: Path) -> Iterator[Problem]:
+    """Rasa's own check of the stories against each other (needs the Rasa environment)."""
+    rasa = root / ".venv-rasa" / "bin" / "rasa"
+    if not rasa.exists():
+        yield Problem("rasa", "the Rasa environment is missing: run `make setup` first")
+        return
+    result = subprocess.run([str(rasa), "data", "validate", "stories"], cwd=root,
+                            capture_output=True, text=True,
+                            env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"})
+    if result.returncode != 0:
+        details = [line for line in (result.stdout + result.stderr).splitlines()
+                   if "conflict" in line.lower() or "error" in line.lower()]
+        yield Problem("rasa data validate stories", "\n  ".join(details[-20:]) or "failed")
+
+
+# ------------------------------------------------------------------------- main
+
+
+def check(root: Path = REPO_ROOT, with_rasa: bool = False) -> list[Problem]:
+    """Every problem found in the domain, data and actions under ``root``."""
+    domain = _load(root / "domain.yml")
+    data = root / "data"
+    nlu_files = _yaml_files(data / "nlu")
+    rule_files = _yaml_files(data / "rules")
+    story_files = _yaml_files(data / "stories")
+    blocks = [block for path in rule_files for block in _load(path).get("rules") or []]
+    blocks += [block for path in story_files for block in _load(path).get("stories") or []]
+    problems = [
+        *translation_problems(domain),
+        *unused_response_problems(domain, blocks, root / "actions"),
+        *example_problems(nlu_files, root),
+        *story_rule_problems(rule_files, story_files, root),
+    ]
+    if with_rasa:
+        problems += rasa_story_problems(root)
+    return problems
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Prints every problem, one a line; exit status 1 when there is any."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--root", type=Path, default=REPO_ROOT, help=argparse.SUPPRESS)
+    parser.add_argument("--rasa", action="store_true",
+                        help="also run Rasa's story structure check (slower)")
+    args = parser.parse_args(argv)
+    problems = check(args.root, with_rasa=args.rasa)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"\n{len(problems)} problem(s) found.")
+        return 1
+    print("Training data and answers look fine.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,245 @@
+"""How well the assistant understands English and Chinese: intent figures per language.
+
+Run with the Rasa engine's Python (it trains Rasa models):
+
+    .venv-rasa/bin/python scripts/nlu_eval.py            # everything (about 20 minutes)
+    .venv-rasa/bin/python scripts/nlu_eval.py --folds 0  # held-out paraphrases only
+
+It prints, for English and for Chinese:
+
+* k-fold cross-validation (default 5) on the training data (data/nlu): intent macro-F1 and
+  accuracy of models trained on the other folds;
+* macro-F1 and accuracy on the held-out paraphrases (tests/nlu/*.yml, never used for
+  training) of a full model (NLU and dialogue) trained on data/ as `make train` does,
+  and how long that training took on this machine.
+
+It writes the confusion matrix of the paraphrase test to docs/nlu/confusion_paraphrases.png
+and the figures to docs/nlu/figures.md and docs/nlu/figures.json.
+A message counts as understood only when the pipeline's final intent is right: a message
+the FallbackClassifier turns into nlu_fallback counts as a miss.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DOCS = REPO_ROOT / "docs" / "nlu"
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+LANGUAGE_NAMES = {"en": "English", "zh": "Chinese"}
+
+log = logging.getLogger("nlu_eval")
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Intent figures of one language on one test."""
+
+    language: str
+    examples: int
+    macro_f1: float
+    accuracy: float
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """One test message, its true intent and the intent the pipeline gave it."""
+
+    text: str
+    expected: str
+    predicted: str
+
+    @property
+    def language(self) -> str:
+        """ "zh" when the message has Chinese characters, else "en"."""
+        return "zh" if _HAN.search(self.text) else "en"
+
+
+def scores(predictions: Sequence[Prediction]) -> list[Scores]:
+    """Macro-F1 (over the intents present in the test) and accuracy, per language."""
+    from sklearn.metrics import accuracy_score, f1_score
+
+    result = []
+    for lang in LANGUAGE_NAMES:
+        subset = [p for p in predictions if p.language == lang]
+        if not subset:
+            continue
+        truth = [p.expected for p in subset]
+        guess = [p.predicted for p in subset]
+        labels = sorted(set(truth))
+        result.append(Scores(
+            lang, len(subset),
+            float(f1_score(truth, guess, labels=labels, average="macro", zero_division=0)),
+            float(accuracy_score(truth, guess)),
+        ))
+    return result
+
+
+def load_examples(path: Path):  # type: ignore[no-untyped-def]
+    """Rasa training data from a file or a directory of NLU YAML files."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    return load_data(str(path))
+
+
+async def predict(model: Path, examples: Sequence[tuple[str, str]]) -> list[Prediction]:
+    """The pipeline's final intent for each (text, intent) pair."""
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model))
+    found = []
+    for text, intent in examples:
+        parsed = await agent.parse_message(text)
+        found.append(Prediction(text, intent, str((parsed.get("intent") or {}).get("name"))))
+    return found
+
+
+def labelled(training_data) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """(text, intent) of every intent example."""
+    return [(m.get("text"), m.get("intent")) for m in training_data.intent_examples]
+
+
+def cross_validate(folds: int, work: Path) -> list[Prediction]:
+    """Predictions for every training example by a model that did not see it."""
+    from rasa.model_training import train_nlu
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+    from sklearn.model_selection import StratifiedKFold
+
+    data = load_examples(REPO_ROOT / "data" / "nlu")
+    examples = data.intent_examples
+    intents = [m.get("intent") for m in examples]
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=7)
+    predictions: list[Prediction] = []
+    for number, (train_index, test_index) in enumerate(splitter.split(examples, intents), 1):
+        fold = TrainingData(
+            training_examples=[examples[i] for i in train_index],
+            entity_synonyms=data.entity_synonyms,
+            regex_features=data.regex_features,
+            lookup_tables=data.lookup_tables,
+        )
+        fold_file = work / f"fold{number}.yml"
+        fold_file.write_text(fold.nlu_as_yaml(), encoding="utf-8")
+        started = time.monotonic()
+        model = train_nlu(str(REPO_ROOT / "config.yml"), str(fold_file), str(work),
+                          fixed_model_name=f"fold{number}")
+        if model is None:
+            raise SystemExit(f"training fold {number} failed")
+        log.info("fold %d trained in %.0f s", number, time.monotonic() - started)
+        tests = [(examples[i].get("text"), examples[i].get("intent")) for i in test_index]
+        predictions += asyncio.run(predict(Path(model), tests))
+    return predictions
+
+
+def train_full_model(work: Path) -> tuple[Path, float]:
+    """A full model (NLU and dialogue) trained on data/ exactly as `make train` does."""
+    from rasa.model_training import train
+
+    started = time.monotonic()
+    result = train(str(REPO_ROOT / "domain.yml"), str(REPO_ROOT / "config.yml"),
+                   [str(REPO_ROOT / "data")], str(work), fixed_model_name="full")
+    if result.code != 0 or result.model is None:
+        raise SystemExit("training the full model failed")
+    return Path(result.model), time.monotonic() - started
+
+
+def paraphrase_test(work: Path) -> tuple[list[Prediction], float]:
+    """Predictions on the held-out paraphrases, and the full training time in seconds."""
+    model, seconds = train_full_model(work)
+    tests: list[tuple[str, str]] = []
+    for path in sorted((REPO_ROOT / "tests" / "nlu").glob("*.yml")):
+        tests += labelled(load_examples(path))
+    return asyncio.run(predict(model, tests)), seconds
+
+
+def plot_confusion(predictions: Sequence[Prediction], path: Path) -> None:
+    """The confusion matrix of a test (both languages) as a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from sklearn.metrics import confusion_matrix
+
+    labels = sorted({p.expected for p in predictions} | {p.predicted for p in predictions})
+    matrix = confusion_matrix([p.expected for p in predictions],
+                              [p.predicted for p in predictions], labels=labels)
+    size = max(8.0, len(labels) * 0.32)
+    figure, axes = plt.subplots(figsize=(size, size))
+    axes.imshow(matrix, cmap="Blues")
+    axes.set_xticks(range(len(labels)), labels, rotation=90, fontsize=7)
+    axes.set_yticks(range(len(labels)), labels, fontsize=7)
+    for row in range(len(labels)):
+        for column in range(len(labels)):
+            if matrix[row, column]:
+                axes.text(column, row, str(matrix[row, column]), ha="center", va="center",
+                          fontsize=5, color="white" if row == column else "red")
+    axes.set_xlabel("predicted intent")
+    axes.set_ylabel("true intent")
+    axes.set_title("Held-out paraphrases (English and Chinese)")
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def errors(predictions: Sequence[Prediction]) -> list[Prediction]:
+    """The misunderstood messages."""
+    return [p for p in predictions if p.expected != p.predicted]
+
+
+def report(title: str, figures: Sequence[Scores]) -> list[str]:
+    """Lines of a table of figures."""
+    lines = [f"### {title}", "", "| Language | Examples | Intent macro-F1 | Accuracy |",
+             "|---|---|---|---|"]
+    lines += [f"| {LANGUAGE_NAMES[s.language]} | {s.examples} | {s.macro_f1:.3f} | "
+              f"{s.accuracy:.3f} |" for s in figures]
+    return [*lines, ""]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Runs the evaluation and writes the figures; returns 1 when a language is below target."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (0: skip)")
+    parser.add_argument("--target", type=float, default=0.95)
+    args = parser.parse_args(argv)
+    os.chdir(REPO_ROOT)  # the config names engine.components and engine/jieba relative to it
+    sys.path.insert(0, str(REPO_ROOT))
+    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    lines = ["# NLU figures", "", "Written by `scripts/nlu_eval.py`; do not edit by hand.", ""]
+    summary: dict[str, object] = {}
+    below = False
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        if args.folds:
+            cv = scores(cross_validate(args.folds, work))
+            lines += report(f"{args.folds}-fold cross-validation on data/nlu", cv)
+            summary["cross_validation"] = [s.__dict__ for s in cv]
+        predictions, seconds = paraphrase_test(work)
+    held_out = scores(predictions)
+    below = any(s.macro_f1 < args.target or s.accuracy < args.target for s in held_out)
+    lines += report("Held-out paraphrases (tests/nlu), model trained on data/", held_out)
+    lines += [f"Full training (NLU and dialogue) took {seconds:.0f} s on this machine "
+              f"({os.cpu_count()} CPUs).", "", "Misunderstood paraphrases:", ""]
+    lines += [f"- `{p.text}`: {p.expected} → {p.predicted}" for p in errors(predictions)]
+    summary.update(paraphrases=[s.__dict__ for s in held_out], training_seconds=seconds)
+    plot_confusion(predictions, DOCS / "confusion_paraphrases.png")
+    DOCS.mkdir(parents=True, exist_ok=True)
+    (DOCS / "figures.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (DOCS / "figures.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+    return 1 if below else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

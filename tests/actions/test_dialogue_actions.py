@@ -1,0 +1,380 @@
+"""The dialogue's actions: FAQ answers, deadlines, language, university, fallback and handoff."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
+
+from actions.context import ActionReadContext, chosen_language
+from actions.conversation import institution, today
+from actions.deadlines import (
+    DEADLINE_TOPICS,
+    ActionAnswerDeadline,
+    ActionAskEventDate,
+    ValidateDeadlineForm,
+    find_date,
+)
+from actions.fallback import ActionAskAffirmation, ActionTalkToPerson, conversation_summary
+from actions.faq import INTENT_TOPICS, ActionAnswerFaq
+from actions.institution import ActionChooseInstitution, ActionSessionStart
+from actions.permit import ActionRestorePermitFacts, answered_facts
+from actions.store import sessions
+from knowledge import (
+    FAQ_TOPICS,
+    extension_application_deadline,
+    format_date,
+    transfer_deadline,
+)
+from office.models import Case, Person
+from tests.actions.conftest import make_tracker
+
+
+def conversation(
+    *texts: str,
+    intent: str = "inform",
+    slots: dict[str, Any] | None = None,
+    entities: list[dict[str, Any]] | None = None,
+    ranking: list[dict[str, Any]] | None = None,
+    metadata: dict[str, Any] | None = None,
+    sender_id: str = "student-1",
+) -> Tracker:
+    """A tracker after the person typed ``texts``; the last one is the latest message."""
+    all_slots = {"language": "en", **(slots or {})}
+    latest = {
+        "text": texts[-1],
+        "intent": {"name": intent, "confidence": 0.9},
+        "intent_ranking": ranking or [],
+        "entities": entities or [],
+        "message_id": f"m-{len(texts)}",
+        "metadata": metadata or {},
+    }
+    events: list[dict[str, Any]] = [{"event": "user", "text": t} for t in texts[:-1]]
+    events.append({"event": "user", "text": texts[-1], "parse_data": latest})
+    return Tracker(sender_id=sender_id, slots=all_slots, latest_message=latest, events=events,
+                   paused=False, followup_action=None, active_loop={},
+                   latest_action_name="action_listen")
+
+
+# ----------------------------------------------------------------------------- FAQ
+
+
+def test_every_knowledge_topic_has_an_intent() -> None:
+    assert set(FAQ_TOPICS) <= set(INTENT_TOPICS.values())
+
+
+def test_every_topic_intent_is_in_the_domain(domain: dict[str, Any]) -> None:
+    intents = set(domain["intents"])
+    missing = [i for i, t in INTENT_TOPICS.items() if i not in intents
+               and t != "residence_permit_validity"]
+    assert missing == []
+
+
+async def test_a_faq_answer_cites_the_article_of_the_chosen_university(
+    domain: dict[str, Any],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = conversation("can my wife come?", intent="dependents",
+                           slots={"institution": "JSNU"})
+    await ActionAnswerFaq().run(dispatcher, tracker, domain)
+    assert "Jiangsu Normal University, Article 5" in dispatcher.messages[0]["text"]
+
+
+async def test_a_faq_answer_is_in_chinese_for_a_chinese_conversation(
+    domain: dict[str, Any],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = conversation("签证类型", intent="visa_types", slots={"language": "zh"})
+    await ActionAnswerFaq().run(dispatcher, tracker, domain)
+    assert "依据：" in dispatcher.messages[0]["text"]
+
+
+async def test_a_topic_the_university_does_not_cover_offers_a_request(
+    domain: dict[str, Any],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = conversation("how do I invite a visiting scholar", intent="invite_visiting_scholar",
+                           slots={"institution": "CPU"})
+    await ActionAnswerFaq().run(dispatcher, tracker, domain)
+    assert [m.get("response") for m in dispatcher.messages][-1] == "utter_offer_request"
+
+
+async def test_who_does_what_is_read_from_the_question(domain: dict[str, Any]) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = conversation("who handles foreign expert recruitment?",
+                           intent="office_responsibilities", slots={"institution": "QJNU"})
+    await ActionAnswerFaq().run(dispatcher, tracker, domain)
+    assert "responsibility 3" in dispatcher.messages[0]["text"]
+
+
+# ----------------------------------------------------------------------------- deadlines
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("my permit expires on 15 July 2027, when do I apply?", date(2027, 7, 15)),
+        ("我的居留许可2027年7月15日到期", date(2027, 7, 15)),
+        ("it ends 2027-07-15", date(2027, 7, 15)),
+        ("July 15, 2027", date(2027, 7, 15)),
+    ],
+)
+def test_a_date_written_in_a_sentence_is_found(text: str, expected: date) -> None:
+    assert find_date(text, date(2026, 11, 23), "en") == expected
+
+
+def test_a_question_without_a_date_has_none() -> None:
+    assert find_date("when should I apply to extend my residence permit?", date(2026, 11, 23)) \
+        is None
+
+
+def test_an_arrival_without_a_year_is_the_last_one_not_the_next() -> None:
+    assert find_date("I arrived on 1 September", date(2026, 11, 23), "en", in_past=True) \
+        == date(2026, 9, 1)
+
+
+def test_every_deadline_topic_has_its_date_question(domain: dict[str, Any]) -> None:
+    for topic in DEADLINE_TOPICS:
+        assert f"utter_ask_date_{topic}" in domain["responses"]
+
+
+async def test_the_date_in_the_question_answers_the_form_at_once(
+    domain: dict[str, Any],
+) -> None:
+    tracker = conversation("I arrived at JSNU on 2027-03-01, when must I change my permit?",
+                           intent="transfer", slots={"deadline_topic": "transfer",
+                                                     "institution": "JSNU"})
+    extracted = await ValidateDeadlineForm().extract_event_date(
+        CollectingDispatcher(), tracker, domain)
+    assert extracted == {"event_date": "2027-03-01"}
+
+
+async def test_a_deadline_the_university_does_not_set_needs_no_date(
+    domain: dict[str, Any],
+) -> None:
+    tracker = conversation("I transferred here", intent="transfer",
+                           slots={"deadline_topic": "transfer", "institution": "CPU"})
+    required = await ValidateDeadlineForm().required_slots(
+        ["event_date"], CollectingDispatcher(), tracker, domain)
+    assert required == []
+
+
+def test_an_unreadable_date_is_asked_again_with_an_example(domain: dict[str, Any]) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = conversation("sometime soon", slots={"deadline_topic": "extension_application"})
+    result = ValidateDeadlineForm().validate_event_date("sometime soon", dispatcher, tracker,
+                                                         domain)
+    assert result == {"event_date": None}
+    assert dispatcher.messages[0]["response"] == "utter_invalid_date"
+
+
+async def test_the_date_question_names_the_topic(domain: dict[str, Any]) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = conversation("when do I renew", slots={"deadline_topic": "extension_application"})
+    await ActionAskEventDate().run(dispatcher, tracker, domain)
+    assert dispatcher.messages[0]["response"] == "utter_ask_date_extension_application"
+
+
+async def test_the_deadline_answer_gives_the_date_and_the_article(
+    domain: dict[str, Any],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = conversation("15 July 2027", slots={"deadline_topic": "extension_application",
+                                                  "event_date": "2027-07-15"})
+    await ActionAnswerDeadline().run(dispatcher, tracker, domain)
+    expected = extension_application_deadline("CPU", date(2027, 7, 15))
+    assert expected.valid_until is not None
+    text = dispatcher.messages[0]["text"]
+    assert format_date(expected.valid_until, "en") in text
+    assert "China Pharmaceutical University, Article 9" in text
+
+
+async def test_a_corrected_date_after_the_answer_gives_the_new_deadline(
+    domain: dict[str, Any],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = conversation("actually I arrived on 2027-03-05",
+                           slots={"deadline_topic": "transfer", "institution": "JSNU",
+                                  "event_date": "2027-03-01"})
+    events = await ActionAnswerDeadline().run(dispatcher, tracker, domain)
+    expected = transfer_deadline("JSNU", date(2027, 3, 5)).valid_until
+    assert expected is not None
+    assert format_date(expected, "en") in dispatcher.messages[0]["text"]
+    assert events == [SlotSet("event_date", "2027-03-05")]
+
+
+# ----------------------------------------------------------------------------- language
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("please answer in English", "en"), ("请用中文", "zh"), ("不要用英文，用中文", "zh"),
+     ("can you reply in Chinese?", "zh"), ("英文回答", "en"), ("thanks", None)],
+)
+def test_the_chosen_language_is_read_from_the_request(text: str, language: str | None) -> None:
+    assert chosen_language(text) == language
+
+
+async def test_a_chosen_language_sticks_when_the_person_writes_in_the_other(
+    domain: dict[str, Any],
+) -> None:
+    chose = conversation("please answer in English", intent="choose_language",
+                         slots={"language": "zh"})
+    events = await ActionReadContext().run(CollectingDispatcher(), chose, domain)
+    assert SlotSet("language", "en") in events and SlotSet("preferred_language", "en") in events
+    later = conversation("签证类型", intent="visa_types",
+                         entities=[{"entity": "language", "value": "zh"}],
+                         slots={"language": "en", "preferred_language": "en"})
+    assert await ActionReadContext().run(CollectingDispatcher(), later, domain) == []
+
+
+async def test_without_a_choice_the_reply_follows_the_message(domain: dict[str, Any]) -> None:
+    tracker = conversation("签证类型", intent="visa_types",
+                           entities=[{"entity": "language", "value": "zh"}])
+    events = await ActionReadContext().run(CollectingDispatcher(), tracker, domain)
+    assert events == [SlotSet("language", "zh")]
+
+
+async def test_the_channel_language_wins_over_the_script(domain: dict[str, Any]) -> None:
+    tracker = conversation("hello", intent="greet", metadata={"language": "zh"},
+                           entities=[{"entity": "language", "value": "zh"}])
+    events = await ActionReadContext().run(CollectingDispatcher(), tracker, domain)
+    assert SlotSet("language", "zh") in events
+
+
+# ----------------------------------------------------------------------------- university
+
+
+async def test_a_university_named_in_chinese_sets_its_code(domain: dict[str, Any]) -> None:
+    tracker = conversation("我在江苏师范大学读书", intent="choose_institution",
+                           entities=[{"entity": "institution", "value": "JSNU"}])
+    events = await ActionReadContext().run(CollectingDispatcher(), tracker, domain)
+    assert SlotSet("institution", "JSNU") in events
+
+
+async def test_a_short_name_without_an_entity_is_still_recognised(
+    domain: dict[str, Any],
+) -> None:
+    tracker = conversation("I work at Westlake", intent="choose_institution")
+    events = await ActionReadContext().run(CollectingDispatcher(), tracker, domain)
+    assert SlotSet("institution", "WESTLAKE") in events
+
+
+async def test_the_chosen_university_is_remembered_for_the_person(
+    database: str, domain: dict[str, Any],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = conversation("I study at JSNU", intent="choose_institution",
+                           slots={"institution": "JSNU"}, sender_id="student-7")
+    await ActionChooseInstitution().run(dispatcher, tracker, domain)
+    assert dispatcher.messages[0]["response"] == "utter_institution_chosen"
+    assert dispatcher.messages[0]["university"] == "Jiangsu Normal University"
+    with sessions().begin() as session:
+        person = session.scalars(select(Person).where(Person.channel_user_id == "student-7")).one()
+        assert person.institution == "JSNU"
+    restart = conversation("hello", intent="greet", sender_id="student-7")
+    events = await ActionSessionStart().run(CollectingDispatcher(), restart, domain)
+    assert SlotSet("institution", "JSNU") in events
+
+
+async def test_an_unknown_university_lists_the_known_ones(
+    database: str, domain: dict[str, Any],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = conversation("I study at Harvard", intent="choose_institution")
+    await ActionChooseInstitution().run(dispatcher, tracker, domain)
+    assert dispatcher.messages[0]["response"] == "utter_institution_unknown"
+
+
+# ----------------------------------------------------------------------------- permit
+
+
+def test_the_facts_of_the_last_answer_are_found_in_the_history() -> None:
+    events: list[dict[str, Any]] = [
+        {"event": "slot", "name": "student_status", "value": "returning"},
+        {"event": "slot", "name": "attendance_percent", "value": 85.0},
+        {"event": "action", "name": "action_permit_duration"},
+        {"event": "slot", "name": "student_status", "value": None},
+        {"event": "slot", "name": "attendance_percent", "value": None},
+    ]
+    tracker = Tracker("s", {}, {}, events, False, None, {}, "action_listen")
+    assert answered_facts(tracker) == {"student_status": "returning", "attendance_percent": 85.0}
+
+
+async def test_a_correction_after_the_answer_keeps_the_other_facts(
+    domain: dict[str, Any],
+) -> None:
+    tracker = make_tracker(slots={"attendance_percent": "78%"},
+                           text="actually my attendance is 78%")
+    tracker.events[:0] = [
+        {"event": "slot", "name": "student_status", "value": "returning"},
+        {"event": "slot", "name": "attendance_percent", "value": 85.0},
+        {"event": "action", "name": "action_permit_duration"},
+    ]
+    events = await ActionRestorePermitFacts().run(CollectingDispatcher(), tracker, domain)
+    assert events == [SlotSet("student_status", "returning")]
+
+
+# ----------------------------------------------------------------------------- fallback
+
+
+async def test_a_misunderstood_message_offers_the_likely_topics_in_its_language(
+    domain: dict[str, Any],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    ranking = [{"name": "nlu_fallback", "confidence": 0.55},
+               {"name": "extension_application", "confidence": 0.4},
+               {"name": "affirm", "confidence": 0.3},
+               {"name": "holidays", "confidence": 0.2}]
+    tracker = conversation("续签放假", intent="nlu_fallback", ranking=ranking,
+                           slots={"language": "zh"})
+    await ActionAskAffirmation().run(dispatcher, tracker, domain)
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_did_you_mean"
+    assert [b["payload"] for b in message["buttons"]] == [
+        "/extension_application", "/holidays", "/out_of_scope"]
+    assert message["buttons"][0]["title"] == "何时申请延期"
+
+
+def test_the_summary_holds_the_last_typed_messages_before_the_handoff() -> None:
+    texts = [f"message {n}" for n in range(7)] + ["/affirm", "talk to a person"]
+    tracker = conversation(*texts, intent="talk_to_person")
+    assert conversation_summary(tracker) == [f"message {n}" for n in range(2, 7)]
+
+
+def test_a_message_replayed_after_the_fallback_counts_once() -> None:
+    tracker = conversation("my landlord kept my passport", "talk to a person",
+                           "talk to a person", intent="talk_to_person")
+    tracker.events.insert(2, {"event": "rewind"})
+    assert conversation_summary(tracker) == ["my landlord kept my passport"]
+
+
+async def test_talking_to_a_person_opens_a_handoff_request_with_the_summary(
+    database: str, domain: dict[str, Any],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = conversation("my landlord kept my passport", "转人工", intent="talk_to_person",
+                           slots={"language": "zh"})
+    await ActionTalkToPerson().run(dispatcher, tracker, domain)
+    opened = dispatcher.messages[0]
+    assert opened["response"] == "utter_case_opened"
+    with sessions().begin() as session:
+        case = session.scalars(select(Case).where(Case.reference == opened["reference"])).one()
+        assert case.type == "talk_to_person"
+        assert "landlord" in str(case.facts["question"])
+        assert "转人工" in str(case.facts["details"])
+    assert dispatcher.messages[1]["response"] == "utter_handoff_next"
+
+
+def test_the_china_date_is_used_for_relative_dates() -> None:
+    assert find_date("tomorrow", today()) == today() + timedelta(days=1)
+
+
+def test_a_university_name_in_the_slot_is_read_as_its_code(database: str) -> None:
+    assert institution(make_tracker(slots={"institution": "西湖大学"})) == "WESTLAKE"
+    assert institution(make_tracker(slots={"institution": "Hogwarts"})) == "CPU"

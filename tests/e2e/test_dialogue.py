@@ -1,0 +1,197 @@
+"""The dialogue over REST with the real assistant: facts, corrections, interruptions, languages,
+universities, fallback and handoff."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from actions.conversation import today
+from knowledge import (
+    PermitFacts,
+    extension_application_deadline,
+    format_date,
+    residence_permit_validity,
+    transfer_deadline,
+)
+from office.db import make_engine, make_session_factory
+from office.models import Case, Person
+from tests.e2e.conftest import RunningAssistant
+
+pytestmark = pytest.mark.e2e
+
+REFERENCE = re.compile(r"\b[A-Z]+-\d{4}-\d{6}\b")
+
+
+def _permit_until(facts: PermitFacts, lang: str = "en") -> str:
+    decision = residence_permit_validity(facts, today())
+    assert decision.valid_until is not None
+    return format_date(decision.valid_until, lang)
+
+
+def test_facts_in_one_message_are_answered_at_once(
+    assistant: RunningAssistant, sender: str
+) -> None:
+    answer = assistant.text(
+        sender, "returning master student, paid the whole year, attendance 85%, not final "
+        "year — how long is my permit?")
+    facts = PermitFacts(student_status="returning", programme="degree", paid="year",
+                        attendance_percent=85, final_year=False)
+    assert _permit_until(facts) in answer
+    assert "Article 6(2)(1)" in answer
+
+
+def test_a_correction_in_the_middle_of_the_form_is_used(
+    assistant: RunningAssistant, sender: str
+) -> None:
+    assistant.text(sender, "How long will my residence permit be?")
+    assistant.text(sender, "I'm a returning student")
+    assistant.text(sender, "the whole year")
+    assert "final year" in assistant.text(sender, "85%")
+    answer = assistant.text(sender, "actually my attendance is 78%")
+    facts = PermitFacts(student_status="returning", paid="year", attendance_percent=78)
+    assert _permit_until(facts) in answer
+    assert "Article 6(2)(2)" in answer
+
+
+def test_a_correction_after_the_answer_answers_again(
+    assistant: RunningAssistant, sender: str
+) -> None:
+    first = assistant.text(sender, "I'm a returning student, paid the whole year, attendance "
+                                   "85%, not final year, how long is my residence permit?")
+    assert "Article 6(2)(1)" in first
+    answer = assistant.text(sender, "actually my attendance is 78%")
+    assert "Article 6(2)(2)" in answer
+
+
+def test_a_question_in_the_middle_of_a_deadline_is_answered_and_the_date_asked_again(
+    assistant: RunningAssistant, sender: str
+) -> None:
+    assert "expire" in assistant.text(sender, "when should I apply to extend my residence "
+                                              "permit?")
+    interrupted = assistant.text(sender, "do I need to carry my passport all the time?")
+    assert "passport" in interrupted.lower() and "expire" in interrupted
+    answer = assistant.text(sender, "15 July 2027")
+    expected = extension_application_deadline("CPU", date(2027, 7, 15)).valid_until
+    assert expected is not None
+    assert format_date(expected, "en") in answer and "Article 9" in answer
+
+
+def test_a_date_in_the_question_is_used_without_asking(
+    assistant: RunningAssistant, sender: str
+) -> None:
+    answer = assistant.text(sender, "my residence permit expires on 15 July 2027, when must I "
+                                    "apply for the extension?")
+    expected = extension_application_deadline("CPU", date(2027, 7, 15)).valid_until
+    assert expected is not None
+    assert format_date(expected, "en") in answer
+
+
+def test_an_unreadable_date_is_asked_again_with_an_example(
+    assistant: RunningAssistant, sender: str
+) -> None:
+    assistant.text(sender, "when should I apply to extend my residence permit?")
+    assert "2026-12-20" in assistant.text(sender, "whenever, I don't know")
+
+
+def test_a_chinese_conversation_is_answered_in_chinese(
+    assistant: RunningAssistant, sender: str
+) -> None:
+    assert "到期" in assistant.text(sender, "居留许可延期应该什么时候申请？")
+    answer = assistant.text(sender, "2027年7月15日")
+    expected = extension_application_deadline("CPU", date(2027, 7, 15)).valid_until
+    assert expected is not None
+    assert format_date(expected, "zh") in answer and "第九条" in answer
+
+
+def test_the_language_follows_each_message_until_one_is_chosen(
+    assistant: RunningAssistant, sender: str
+) -> None:
+    assert "依据" in assistant.text(sender, "来中国留学需要办什么签证？")
+    assert "Source:" in assistant.text(sender, "Which visa do I need to study in China?")
+    assert "中文" in assistant.text(sender, "请用中文回答")
+    assert "依据" in assistant.text(sender, "Can my wife come with me to China?")
+
+
+def test_a_named_university_applies_from_then_on_and_is_remembered(
+    assistant: RunningAssistant, sender: str
+) -> None:
+    assert "Jiangsu Normal University" in assistant.text(
+        sender, "I study at Jiangsu Normal University")
+    assert "arrive" in assistant.text(sender, "I transferred here from another university, "
+                                              "what do I do?")
+    answer = assistant.text(sender, "1 March 2027")
+    expected = transfer_deadline("JSNU", date(2027, 3, 1)).valid_until
+    assert expected is not None
+    assert format_date(expected, "en") in answer
+    assert "Jiangsu Normal University, Article 6" in answer
+    sessions = make_session_factory(make_engine(assistant.database_url))
+    with sessions.begin() as session:
+        person = session.scalars(select(Person).where(Person.channel_user_id == sender)).one()
+        assert person.institution == "JSNU"
+
+
+def test_a_university_named_in_chinese_switches_the_rules(
+    assistant: RunningAssistant, sender: str
+) -> None:
+    assert "西湖大学" in assistant.text(sender, "我在西湖大学工作")
+    assert "西湖大学" in assistant.text(sender, "如何邀请国际访问学者？")
+
+
+def test_asking_for_a_person_opens_a_handoff_request_with_the_conversation(
+    assistant: RunningAssistant, sender: str
+) -> None:
+    assistant.text(sender, "my landlord kept my passport, is that allowed?")
+    reply = assistant.text(sender, "I want to talk to a person")
+    match = REFERENCE.search(reply)
+    assert match, reply
+    sessions = make_session_factory(make_engine(assistant.database_url))
+    with sessions.begin() as session:
+        case = session.scalars(select(Case).where(Case.reference == match.group())).one()
+        assert case.type == "talk_to_person"
+        assert "landlord" in str(case.facts["question"])
+
+
+def test_a_question_outside_the_assistant_says_what_it_can_do(
+    assistant: RunningAssistant, sender: str
+) -> None:
+    assert "visas" in assistant.text(sender, "what's the weather like today?")
+
+
+def test_a_message_not_understood_offers_topics_then_answers_the_one_picked(
+    assistant: RunningAssistant, sender: str
+) -> None:
+    replies = assistant.say(sender, "qwzx plorb")
+    payloads = [b["payload"] for r in replies for b in r.get("buttons", [])]
+    assert "/out_of_scope" in payloads
+    answer = assistant.text(sender, "/visa_types")
+    assert "X1" in answer and "Source:" in answer
+
+
+def test_twice_not_understood_offers_a_person(assistant: RunningAssistant, sender: str) -> None:
+    assistant.say(sender, "qwzx plorb")
+    assert "other words" in assistant.text(sender, "/out_of_scope")
+    assistant.say(sender, "zzkq vvtr")
+    replies = assistant.say(sender, "/out_of_scope")
+    payloads = [b["payload"] for r in replies for b in r.get("buttons", [])]
+    assert "/talk_to_person" in payloads
+
+
+def test_facts_in_one_chinese_message_are_answered_at_once_in_chinese(
+    assistant: RunningAssistant, sender: str
+) -> None:
+    answer = assistant.text(sender,
+                            "我是老生，缴了一学年，出勤率85%，不是毕业班，居留许可能办多久？")
+    facts = PermitFacts(student_status="returning", paid="year", attendance_percent=85,
+                        final_year=False)
+    assert _permit_until(facts, "zh") in answer
+    assert "第六条" in answer
+
+
+def test_the_language_a_channel_reports_wins_over_the_script(
+    assistant: RunningAssistant, sender: str
+) -> None:
+    assert "您好" in assistant.text(sender, "hello", language="zh")

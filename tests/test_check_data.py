@@ -1,0 +1,150 @@
+"""The maintainers' data check: each check fires on a broken project and the real data passes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+
+import check_data
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _examples(prefix: str, count: int, chinese: str = "") -> list[str]:
+    english = [f"{prefix} question number {n}" for n in range(count)]
+    return english + [f"{chinese}问题{n}" for n in range(count)] if chinese else english
+
+
+def _block(intent: str, examples: list[str]) -> dict[str, str]:
+    return {"intent": intent, "examples": "".join(f"- {e}\n" for e in examples)}
+
+
+def _bilingual(en: str, zh: str) -> list[dict[str, object]]:
+    return [{"text": en},
+            {"condition": [{"type": "slot", "name": "language", "value": "zh"}], "text": zh}]
+
+
+def write_project(root: Path) -> None:
+    """A small project with nothing wrong: two intents, two rules, one story, one action."""
+    domain = {
+        "version": "3.1",
+        "intents": ["greet", "visa_types"],
+        "forms": {"date_form": {"required_slots": ["event_date"]}},
+        "responses": {
+            "utter_greet": _bilingual("Hello", "你好"),
+            "utter_ask_event_date": _bilingual("Which date?", "哪天？"),
+            "utter_sent_by_action": _bilingual("Done", "好了"),
+        },
+    }
+    (root / "domain.yml").write_text(yaml.safe_dump(domain, allow_unicode=True), "utf-8")
+    for folder in ("data/nlu", "data/rules", "data/stories", "actions"):
+        (root / folder).mkdir(parents=True)
+    nlu = {"version": "3.1", "nlu": [_block("greet", _examples("hello", 10, "你好")),
+                                     _block("visa_types", _examples("visa", 10, "签证"))]}
+    (root / "data/nlu/basics.yml").write_text(yaml.safe_dump(nlu, allow_unicode=True), "utf-8")
+    rules = {"version": "3.1", "rules": [
+        {"rule": "Greet", "steps": [{"intent": "greet"}, {"action": "utter_greet"}]},
+        {"rule": "Visa", "steps": [{"intent": "visa_types"}, {"action": "action_answer_faq"}]},
+    ]}
+    (root / "data/rules/basics.yml").write_text(yaml.safe_dump(rules), "utf-8")
+    stories = {"version": "3.1", "stories": [
+        {"story": "Greet then visa", "steps": [
+            {"intent": "greet"}, {"action": "utter_greet"},
+            {"intent": "visa_types"}, {"action": "action_answer_faq"}]},
+    ]}
+    (root / "data/stories/basics.yml").write_text(yaml.safe_dump(stories), "utf-8")
+    (root / "actions/done.py").write_text(
+        'dispatcher.utter_message(response="utter_sent_by_action")\n', "utf-8")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    write_project(tmp_path)
+    return tmp_path
+
+
+def _edit(path: Path, change: object) -> None:
+    data = yaml.safe_load(path.read_text("utf-8"))
+    change(data)  # type: ignore[operator]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+
+
+def messages(root: Path) -> list[str]:
+    return [str(problem) for problem in check_data.check(root)]
+
+
+def test_a_correct_project_passes(project: Path) -> None:
+    assert messages(project) == []
+
+
+def test_the_real_training_data_passes() -> None:
+    assert messages(REPO_ROOT) == []
+
+
+def test_a_response_without_chinese_is_named(project: Path) -> None:
+    _edit(project / "domain.yml",
+          lambda d: d["responses"].update(utter_greet=[{"text": "Hello"}]))
+    assert messages(project) == [
+        "domain.yml, response utter_greet: has no Chinese variation "
+        "(add one with condition language = zh)"]
+
+
+def test_a_response_without_english_is_named(project: Path) -> None:
+    _edit(project / "domain.yml",
+          lambda d: d["responses"].update(utter_greet=_bilingual("x", "你好")[1:]))
+    assert messages(project) == [
+        "domain.yml, response utter_greet: has no English variation (one without a condition)"]
+
+
+def test_a_response_nothing_uses_is_named(project: Path) -> None:
+    _edit(project / "domain.yml",
+          lambda d: d["responses"].update(utter_forgotten=_bilingual("Hm", "嗯")))
+    [problem] = messages(project)
+    assert problem.startswith("domain.yml, response utter_forgotten: is not used")
+
+
+def test_too_few_chinese_examples_are_counted(project: Path) -> None:
+    def drop_chinese(data: dict[str, list[dict[str, str]]]) -> None:
+        lines = data["nlu"][0]["examples"].splitlines()
+        data["nlu"][0]["examples"] = "\n".join(lines[:-3]) + "\n"
+    _edit(project / "data/nlu/basics.yml", drop_chinese)
+    assert messages(project) == [
+        "data/nlu/basics.yml, intent greet: has 7 Chinese examples; at least 10 are needed"]
+
+
+def test_an_example_under_two_intents_is_named(project: Path) -> None:
+    def duplicate(data: dict[str, list[dict[str, str]]]) -> None:
+        data["nlu"][1]["examples"] += "- Hello, question number 3!\n"
+    _edit(project / "data/nlu/basics.yml", duplicate)
+    [problem] = messages(project)
+    assert problem.startswith("data/nlu/basics.yml, intent visa_types: example “Hello, "
+                              "question number 3!” is also an example of intent greet")
+
+
+def test_entity_marks_do_not_hide_a_duplicate() -> None:
+    assert check_data.normalised("I paid the [whole year](payment)") == \
+        check_data.normalised("i paid the whole year.")
+
+
+def test_a_story_that_contradicts_a_rule_is_named(project: Path) -> None:
+    def contradict(data: dict[str, list[dict[str, list[dict[str, str]]]]]) -> None:
+        data["stories"][0]["steps"][3] = {"action": "utter_greet"}
+    _edit(project / "data/stories/basics.yml", contradict)
+    assert messages(project) == [
+        "data/stories/basics.yml, story “Greet then visa”: answers intent visa_types with "
+        "utter_greet, but data/rules/basics.yml, rule “Visa” answers it with action_answer_faq: "
+        "change the story or the rule so they agree"]
+
+
+def test_the_command_exits_with_1_and_prints_the_problems(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _edit(project / "domain.yml",
+          lambda d: d["responses"].update(utter_greet=[{"text": "Hello"}]))
+    assert check_data.main(["--root", str(project)]) == 1
+    assert "utter_greet: has no Chinese variation" in capsys.readouterr().out
