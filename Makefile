@@ -8,7 +8,7 @@ UV_VERSION := 0.13.9
 RASA := .venv-rasa/bin/rasa
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
 
-.PHONY: run test setup train validate lint clean
+.PHONY: run test setup train validate check-data lint clean
 
 run: setup
 	.venv/bin/python -m bot.launcher
@@ -16,13 +16,15 @@ run: setup
 test: setup
 	bash scripts/test.sh
 
-setup: $(UV)
+setup: $(UV) bot/web/node_modules/.package-lock.json
 	@# The project's own environment: Python 3.11+, current libraries, locked.
 	$(UV) sync --frozen --quiet
 	@# The Rasa engine's environment: Python 3.10, Rasa 3.6.21 and its own pins, locked.
 	cd engine && UV_PROJECT_ENVIRONMENT=$(CURDIR)/.venv-rasa \
 		../$(UV) sync --frozen --quiet --python "$$(bash ../scripts/python310.sh)"
-	@# The web widget (rasa-webchat) from the npm registry, as locked in bot/web/package-lock.json.
+
+# The web widget (rasa-webchat) from the npm registry, as locked; again only when the lock changes.
+bot/web/node_modules/.package-lock.json: bot/web/package-lock.json
 	cd bot/web && npm ci --omit=peer --ignore-scripts --no-audit --no-fund --silent
 
 $(UV):
@@ -34,6 +36,10 @@ train: setup
 
 validate: setup
 	RASA_TELEMETRY_ENABLED=false $(RASA) data validate
+
+# For FAQ maintainers: names exactly what is wrong with a change to data/ or domain.yml.
+check-data: setup
+	.venv/bin/python scripts/check_data.py --rasa
 
 lint: setup
 	.venv/bin/ruff check .

@@ -15,8 +15,8 @@ step "lint and types"
 .venv/bin/ruff check .
 .venv/bin/mypy
 
-step "training data"
-.venv-rasa/bin/rasa data validate
+step "training data (make check-data: rasa data validate + the maintainers' checks)"
+.venv/bin/python scripts/check_data.py --rasa
 
 step "model"
 .venv/bin/python -c "import logging; logging.basicConfig(level=logging.INFO); from bot.model import ensure_model; ensure_model()"
