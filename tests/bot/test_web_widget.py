@@ -198,5 +198,8 @@ def test_the_chosen_language_reaches_rasa_with_every_message(
     send(page, "hello")  # English words, Chinese chosen: the choice wins
     page.wait_for_function("n => document.querySelectorAll('.rw-response').length > n",
                            arg=count, timeout=REPLY_TIMEOUT_MS)
-    assert re.search(r"[\u4e00-\u9fff]", page.locator(".rw-response").last.inner_text())
+    # The widget adds the bubble before it renders the text: wait for the text itself.
+    expect(page.locator(".rw-response").last).to_contain_text(
+        re.compile(r"[\u4e00-\u9fff]"), timeout=REPLY_TIMEOUT_MS
+    )
     context.close()
