@@ -146,8 +146,10 @@ def train_full_model(work: Path) -> tuple[Path, float]:
     from rasa.model_training import train
 
     started = time.monotonic()
+    # force_training: Rasa's training cache would otherwise make the time meaningless.
     result = train(str(REPO_ROOT / "domain.yml"), str(REPO_ROOT / "config.yml"),
-                   [str(REPO_ROOT / "data")], str(work), fixed_model_name="full")
+                   [str(REPO_ROOT / "data")], str(work), fixed_model_name="full",
+                   force_training=True)
     if result.code != 0 or result.model is None:
         raise SystemExit("training the full model failed")
     return Path(result.model), time.monotonic() - started
@@ -192,6 +194,23 @@ def plot_confusion(predictions: Sequence[Prediction], path: Path) -> None:
     plt.close(figure)
 
 
+def weakest_intents(predictions: Sequence[Prediction], below: float = 0.8) -> list[str]:
+    """Lines naming, per language, the intents whose F1 is under ``below`` (worst first)."""
+    from sklearn.metrics import f1_score
+
+    lines = []
+    for lang, name in LANGUAGE_NAMES.items():
+        subset = [p for p in predictions if p.language == lang]
+        labels = sorted({p.expected for p in subset})
+        values = f1_score([p.expected for p in subset], [p.predicted for p in subset],
+                          labels=labels, average=None, zero_division=0)
+        weak = sorted((float(v), label) for v, label in zip(values, labels, strict=True)
+                      if v < below)
+        lines.append(f"- {name}: " + (", ".join(f"{label} {v:.2f}" for v, label in weak)
+                                      or "none"))
+    return lines
+
+
 def errors(predictions: Sequence[Prediction]) -> list[Prediction]:
     """The misunderstood messages."""
     return [p for p in predictions if p.expected != p.predicted]
@@ -222,13 +241,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         if args.folds:
-            cv = scores(cross_validate(args.folds, work))
+            cv_predictions = cross_validate(args.folds, work)
+            cv = scores(cv_predictions)
             lines += report(f"{args.folds}-fold cross-validation on data/nlu", cv)
+            lines += ["Intents with F1 under 0.8 in cross-validation:", "",
+                      *weakest_intents(cv_predictions), ""]
             summary["cross_validation"] = [s.__dict__ for s in cv]
         predictions, seconds = paraphrase_test(work)
     held_out = scores(predictions)
     below = any(s.macro_f1 < args.target or s.accuracy < args.target for s in held_out)
     lines += report("Held-out paraphrases (tests/nlu), model trained on data/", held_out)
+    lines += ["Intents with F1 under 0.8 on the paraphrases:", "",
+              *weakest_intents(predictions), ""]
     lines += [f"Full training (NLU and dialogue) took {seconds:.0f} s on this machine "
               f"({os.cpu_count()} CPUs).", "", "Misunderstood paraphrases:", ""]
     lines += [f"- `{p.text}`: {p.expected} → {p.predicted}" for p in errors(predictions)]
