@@ -8,11 +8,10 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy.orm import Session
 
-from actions.conversation import language, speaker
+from actions.conversation import language
 from actions.requests import MAX_ANSWER_LENGTH, NOTE_SLOTS, TEXTS, latest_text, say
-from actions.store import sessions
+from actions.store import sessions, the_person
 from office.case_types import CASE_TYPES, OPEN_STATUSES, STATUSES
 from office.cases import (
     add_note,
@@ -20,15 +19,8 @@ from office.cases import (
     case_by_reference,
     cases_of,
     find_reference,
-    get_or_create_person,
 )
-from office.models import Case, Person
-
-
-def the_person(session: Session, tracker: Tracker) -> Person:
-    """The person of this conversation in the case store (created on first contact)."""
-    who = speaker(tracker)
-    return get_or_create_person(session, channel=who.channel, channel_user_id=who.channel_user_id)
+from office.models import Case
 
 
 def case_line(case: Case, lang: str) -> str:

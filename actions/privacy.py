@@ -18,9 +18,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.conversation import language, speaker
-from actions.store import sessions
+from actions.store import sessions, the_person
 from office.case_types import STATUSES, Label
-from office.cases import get_or_create_person
 from office.privacy import delete_person_data, export_person_data
 from office.reminders import DOCUMENT_KINDS
 
@@ -110,10 +109,9 @@ class ActionExportMyData(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        lang, who = language(tracker), speaker(tracker)
+        lang = language(tracker)
         with sessions().begin() as session:
-            person = get_or_create_person(session, channel=who.channel,
-                                          channel_user_id=who.channel_user_id)
+            person = the_person(session, tracker)
             summary = data_summary(export_person_data(session, person), lang)
         dispatcher.utter_message(text=summary)
         return []
@@ -133,8 +131,7 @@ class ActionDeleteMyData(Action):
             dispatcher.utter_message(text=TEXTS["not_asked"].get(lang))
             return []
         with sessions().begin() as session:
-            person = get_or_create_person(session, channel=who.channel,
-                                          channel_user_id=who.channel_user_id)
+            person = the_person(session, tracker)
             delete_person_data(session, person)
         log.info("deleted the data of a %s user on request", who.channel)
         dispatcher.utter_message(text=TEXTS["deleted"].get(lang))

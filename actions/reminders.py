@@ -21,7 +21,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.conversation import institution, language, speaker, today
 from actions.parsing import parse_choice, parse_date
-from actions.store import sessions
+from actions.store import sessions, the_person
 from knowledge import format_date
 from office.case_types import Label
 from office.cases import get_or_create_person
@@ -238,10 +238,9 @@ class ActionListReminders(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        lang, who = language(tracker), speaker(tracker)
+        lang = language(tracker)
         with sessions().begin() as session:
-            person = get_or_create_person(session, channel=who.channel,
-                                          channel_user_id=who.channel_user_id)
+            person = the_person(session, tracker)
             lines = document_lines(documents_of(session, person), lang)
         if lines:
             say(dispatcher, tracker, "list", lines="\n".join(lines))
@@ -259,11 +258,10 @@ class ActionDeleteReminder(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        lang, who = language(tracker), speaker(tracker)
+        lang = language(tracker)
         kind = document_in(str((tracker.latest_message or {}).get("text") or ""))
         with sessions().begin() as session:
-            person = get_or_create_person(session, channel=who.channel,
-                                          channel_user_id=who.channel_user_id)
+            person = the_person(session, tracker)
             documents = documents_of(session, person)
             chosen = [d for d in documents if kind is None or d.kind == kind]
             if not chosen:
