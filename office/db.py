@@ -8,7 +8,9 @@ failing, which keeps reference numbers gap-free under concurrent conversations.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -41,13 +43,33 @@ def _sqlite_file(url: URL) -> Path | None:
     return Path(database)
 
 
+def _use_write_ahead_log(cursor: Any) -> None:
+    """Switch the database file to WAL once; wait if another process is switching it too.
+
+    Changing the journal mode takes an exclusive lock and SQLite reports "database is
+    locked" at once instead of calling the busy handler, so processes that open a fresh
+    database together (the launcher's services, parallel migrations) retry here.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+                return
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     """Set the pragmas every SQLite connection needs and take over transaction control."""
     dbapi_connection.isolation_level = None  # let the "begin" hook emit BEGIN IMMEDIATE
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    _use_write_ahead_log(cursor)
+    cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
 
