@@ -19,7 +19,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.conversation import institution, language, speaker, today
+from actions.conversation import institution, language, message_key, speaker, today
 from actions.parsing import parse_choice, parse_date
 from actions.store import sessions, the_person
 from knowledge import format_date
@@ -191,8 +191,13 @@ class ActionRegisterReminder(Action):
     def _register(
         dispatcher: CollectingDispatcher, tracker: Tracker, kind: str, expires_on: date
     ) -> None:
-        """Stores the document (once: a repeated message finds the first) and says the dates."""
-        lang, who = language(tracker), speaker(tracker)
+        """Stores the document and says the dates.
+
+        A message the channel delivers twice gets the first answer again (the store finds
+        the document by the message's key); another message naming the same document is told
+        it is already tracked.
+        """
+        lang, who, key = language(tracker), speaker(tracker), message_key(tracker)
         values = {"document": document_name(kind, lang), "expires": format_date(expires_on, lang)}
         with sessions().begin() as session:
             person = get_or_create_person(
@@ -200,16 +205,19 @@ class ActionRegisterReminder(Action):
                 language=lang, institution=institution(tracker),
             )
             if any(d.kind == kind and d.expires_on == expires_on
+                   and (key is None or d.idempotency_key != key)
                    for d in documents_of(session, person)):
                 say(dispatcher, tracker, "already", **values)
                 return
             try:
                 document = register_document(session, person, kind, expires_on, today(),
-                                             institution=institution(tracker))
+                                             institution=institution(tracker),
+                                             idempotency_key=key)
             except DocumentError:
                 say(dispatcher, tracker, "expired", **values)
                 return
-            lines = [reminder_line(r, document, lang) for r in document.reminders]
+            reminders = sorted(document.reminders, key=lambda r: (r.due_on, r.kind))
+            lines = [reminder_line(r, document, lang) for r in reminders]
         if lines:
             say(dispatcher, tracker, "scheduled", lines="\n".join(lines), **values)
         else:

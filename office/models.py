@@ -137,6 +137,8 @@ class TrackedDocument(Base):
     kind: Mapped[str] = mapped_column(String(32))
     expires_on: Mapped[date] = mapped_column(Date)
     institution: Mapped[str | None] = mapped_column(String(16))
+    # A unique index rather than a constraint: SQLite can add one without rebuilding the table.
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     person: Mapped[Person] = relationship(back_populates="documents")

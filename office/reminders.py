@@ -24,11 +24,13 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from types import FrameType, MappingProxyType
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge import Citation
 from knowledge.core import months_before
 from office.case_types import Label, is_chinese
+from office.cases import IdempotencyConflict
 from office.db import make_engine, make_session_factory, migrate
 from office.models import Notification, Person, Reminder, TrackedDocument
 from office.notifications import enqueue
@@ -133,29 +135,69 @@ def register_document(
     *,
     days_before: Sequence[int] = DEFAULT_DAYS_BEFORE,
     institution: str | None = None,
+    idempotency_key: str | None = None,
 ) -> TrackedDocument:
     """Track a document of ``person`` and schedule its reminders; returns it with them.
 
     ``institution`` defaults to the person's; it decides whether an extension-deadline
-    reminder exists (CPU and JSNU Article 9). Raises ``DocumentError`` for an unknown kind
-    or an expiry date that is not after ``today``.
+    reminder exists (CPU and JSNU Article 9). The same ``idempotency_key`` (channel, sender
+    and message id) twice returns the first document, also when both arrive at once. Raises
+    ``DocumentError`` for an unknown kind or an expiry date that is not after ``today``, and
+    ``IdempotencyConflict`` when the key is another person's.
     """
     if kind not in DOCUMENT_KINDS:
         raise DocumentError(f"unknown document kind {kind!r}; known: {sorted(DOCUMENT_KINDS)}")
     if expires_on <= today:
         raise DocumentError(f"the {kind} expires on {expires_on}, which is not after {today}")
+    if idempotency_key is not None and (earlier := _document_by_key(session, idempotency_key)):
+        return _replayed(earlier, person)
     code = (institution or person.institution or "").upper() or None
+    try:
+        with session.begin_nested():
+            document = _insert_document(session, person, kind, expires_on, code,
+                                        idempotency_key)
+            for plan in plan_reminders(kind, code, expires_on, today, days_before):
+                document.reminders.append(Reminder(
+                    person_id=person.id, kind=plan.kind, due_on=plan.due_on,
+                    days_before=plan.days_before, source=plan.source,
+                ))
+            session.flush()
+    except IntegrityError:
+        earlier = _document_by_key(session, idempotency_key) if idempotency_key else None
+        if earlier is None:
+            raise
+        return _replayed(earlier, person)
+    log.info("tracking %s %s with %s reminders", kind, document.id, len(document.reminders))
+    return document
+
+
+def _insert_document(
+    session: Session,
+    person: Person,
+    kind: str,
+    expires_on: date,
+    institution: str | None,
+    idempotency_key: str | None,
+) -> TrackedDocument:
+    """Insert the document row (its reminders are appended by the caller)."""
     document = TrackedDocument(person_id=person.id, kind=kind, expires_on=expires_on,
-                               institution=code)
+                               institution=institution, idempotency_key=idempotency_key)
     session.add(document)
     session.flush()
-    for plan in plan_reminders(kind, code, expires_on, today, days_before):
-        document.reminders.append(Reminder(
-            person_id=person.id, kind=plan.kind, due_on=plan.due_on,
-            days_before=plan.days_before, source=plan.source,
-        ))
-    session.flush()
-    log.info("tracking %s %s with %s reminders", kind, document.id, len(document.reminders))
+    return document
+
+
+def _document_by_key(session: Session, key: str) -> TrackedDocument | None:
+    """The document registered with idempotency key ``key``, if any."""
+    query = select(TrackedDocument).where(TrackedDocument.idempotency_key == key)
+    return session.scalars(query).one_or_none()
+
+
+def _replayed(document: TrackedDocument, person: Person) -> TrackedDocument:
+    """Return the earlier document for a replayed message, refusing another person's key."""
+    if document.person_id != person.id:
+        raise IdempotencyConflict("idempotency key already used by another person")
+    log.info("replayed message: returning tracked document %s", document.id)
     return document
 
 

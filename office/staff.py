@@ -6,9 +6,17 @@
     python -m office.staff note CPU-2026-000123 "Called the student"
     python -m office.staff export cases.csv --status approved
 
-The database (DATABASE_URL) is the credential here: whoever runs this reaches the store
-directly, as on the office's server. Every change is recorded under ``--actor`` (default:
-the login name) and the person is told about status changes through their channel.
+The staff credential is the staff API's token: STAFF_API_TOKEN must be set in the
+environment (as for the staff API; unset, every command is refused) and you give the same
+token, typed at a hidden prompt or, for scripts, on the first line of standard input with
+--token-stdin:
+
+    python -m office.staff list                        # asks "Staff token:"
+    python -m office.staff --token-stdin export all.csv < /etc/office/staff-token
+
+A wrong or missing token exits with status 3 before the database is opened. Every change is
+recorded under --actor (default: the login name) and the person is told about status
+changes through their channel.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from __future__ import annotations
 import argparse
 import csv
 import getpass
+import hmac
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -158,6 +167,34 @@ def cmd_types(_session: Session, _args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+CREDENTIAL_REFUSED = 3
+"""Exit status when the staff token is not configured, not given or wrong."""
+
+
+def credential_problem(
+    configured: str | None, args: argparse.Namespace, stdin: TextIO,
+    prompt: Callable[[str], str] = getpass.getpass,
+) -> str | None:
+    """Why the caller may not run a command (None when the token they give is right).
+
+    The token comes from the first line of ``stdin`` with --token-stdin, else from a hidden
+    prompt when ``stdin`` is a terminal; it is compared in constant time.
+    """
+    if configured is None:
+        return ("STAFF_API_TOKEN is not set: the staff CLI, like the staff API, refuses to work "
+                "without a staff credential")
+    if args.token_stdin:
+        given = stdin.readline().strip()
+    elif stdin.isatty():
+        given = prompt("Staff token: ").strip()
+    else:
+        return ("no staff token given: run on a terminal to be asked for it, or pass "
+                "--token-stdin and write it on standard input")
+    if not given or not hmac.compare_digest(given.encode(), configured.encode()):
+        return "wrong staff token (it must equal STAFF_API_TOKEN)"
+    return None
+
+
 def _not_found(reference: str) -> int:
     """Report an unknown reference; exit status 2."""
     sys.stderr.write(f"no case with reference {reference}\n")
@@ -180,6 +217,9 @@ def build_parser() -> argparse.ArgumentParser:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", help="default: DATABASE_URL")
     parser.add_argument("--actor", default=getpass.getuser(), help="name recorded in the history")
+    parser.add_argument("--token-stdin", action="store_true",
+                        help="read the staff token (STAFF_API_TOKEN's value) from the first "
+                             "line of standard input instead of asking for it")
     commands = parser.add_subparsers(dest="command", required=True)
     listing = commands.add_parser("list", help="list cases")
     _add_filters(listing)
@@ -223,7 +263,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
     """Entry point of ``python -m office.staff``."""
     install_log_masking()
     args = build_parser().parse_args(argv)
-    url = args.database_url or load_settings().database_url
+    settings = load_settings()
+    problem = credential_problem(settings.staff_api_token, args, sys.stdin)
+    if problem is not None:
+        sys.stderr.write(f"refused: {problem}\n")
+        return CREDENTIAL_REFUSED
+    url = args.database_url or settings.database_url
     migrate(url)
     engine: Engine = make_engine(url)
     try:

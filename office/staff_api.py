@@ -9,23 +9,28 @@ setting the API refuses everything (503); a wrong or missing token gets 401.
     POST /cases/{reference}/status        {"status": "...", "note": "...", "actor": "..."}
     POST /cases/{reference}/notes         {"text": "...", "actor": "..."}
     GET  /meta                            statuses, transitions, case types
+
+The same app serves the staff web page at ``/staff/`` (``office.staff_page``): sign in with
+the same token, work the queue in a browser. ``/`` leads there.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import hmac
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import uvicorn
+import uvicorn.config
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
 
 from office.case_types import CASE_TYPES, STATUSES, TRANSITIONS
 from office.cases import CaseError, add_note, change_status, find_case, list_cases
@@ -33,6 +38,8 @@ from office.db import make_engine, make_session_factory, migrate
 from office.models import Case
 from office.privacy import install_log_masking
 from office.settings import load_settings
+from office.staff_html import PAGE_ROOT
+from office.staff_page import page_routes
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +138,7 @@ def _limit(text: str | None) -> int:
 
 
 def build_app(session_factory: sessionmaker[Session], token: str | None) -> Starlette:
-    """The staff API over ``session_factory``, guarded by the bearer ``token``."""
+    """The staff API and page over ``session_factory``, guarded by the staff ``token``."""
 
     def in_transaction(work: Callable[[Session], Any]) -> Awaitable[Any]:
         def run() -> Any:
@@ -194,7 +201,12 @@ def build_app(session_factory: sessionmaker[Session], token: str | None) -> Star
 
         return JSONResponse(await in_transaction(work), 201)
 
+    async def to_page(_request: Request) -> Response:
+        return RedirectResponse(f"{PAGE_ROOT}/", 307)
+
     routes = [
+        Route("/", to_page),
+        Mount(PAGE_ROOT, routes=page_routes(session_factory, token)),
         Route("/health", health),
         Route("/meta", _guarded(token, meta)),
         Route("/cases", _guarded(token, list_handler)),
@@ -203,6 +215,19 @@ def build_app(session_factory: sessionmaker[Session], token: str | None) -> Star
         Route("/cases/{reference}/notes", _guarded(token, note_handler), methods=["POST"]),
     ]
     return Starlette(routes=routes)
+
+
+def uvicorn_log_config() -> dict[str, Any]:
+    """Uvicorn's logging, with access lines printed from their (masked) message.
+
+    ``install_log_masking`` replaces each record's arguments by the finished message, but
+    uvicorn's access formatter rebuilds the line from the arguments and fails on every
+    request; the default formatter prints the message as it is.
+    """
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config["formatters"]["access"] = {"()": "uvicorn.logging.DefaultFormatter",
+                                      "fmt": "%(levelprefix)s %(message)s"}
+    return config
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -216,13 +241,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = load_settings()
     if settings.staff_api_token is None:
-        log.warning("STAFF_API_TOKEN is not set: the staff API will refuse every request")
+        log.warning("STAFF_API_TOKEN is not set: the staff API and page will refuse every request")
     migrate(settings.database_url)
     engine = make_engine(settings.database_url)
     app = build_app(make_session_factory(engine), settings.staff_api_token)
     try:
         uvicorn.run(app, host=args.host, port=args.port or settings.staff_api_port,
-                    log_level="info")
+                    log_level="info", log_config=uvicorn_log_config())
     finally:
         engine.dispose()
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 from typing import Any
 
@@ -26,6 +27,7 @@ from office.models import Reminder, TrackedDocument
 from tests.actions.conftest import make_tracker
 
 TODAY = date(2026, 11, 23)
+MESSAGE_IDS = itertools.count(1)
 
 
 @pytest.mark.parametrize(
@@ -91,13 +93,18 @@ def test_the_form_reads_free_text_answers() -> None:
 
 
 async def register(kind: str, expires: date, domain: dict[str, Any], *, sender: str = "me",
-                   language: str = "en", institution: str = "CPU") -> str:
-    """Runs action_register_reminder with the form's slots filled; returns its answer."""
+                   language: str = "en", institution: str = "CPU",
+                   message_id: str | None = None) -> str:
+    """Runs action_register_reminder with the form's slots filled; returns its answer.
+
+    Each call is a new message unless ``message_id`` repeats an earlier one.
+    """
     dispatcher = CollectingDispatcher()
     slots = {"reminder_document": kind, "reminder_expires_on": expires.isoformat(),
              "language": language, "institution": institution}
-    await ActionRegisterReminder().run(dispatcher, make_tracker(slots=slots, sender_id=sender),
-                                       domain)
+    metadata = {"message_id": message_id or f"m-{next(MESSAGE_IDS)}"}
+    tracker = make_tracker(slots=slots, sender_id=sender, metadata=metadata)
+    await ActionRegisterReminder().run(dispatcher, tracker, domain)
     [message] = dispatcher.messages
     return str(message["text"])
 
@@ -136,6 +143,20 @@ async def test_the_same_document_registered_twice_is_stored_once(
     assert again.startswith("You already have reminders for your visa")
     with sessions().begin() as session:
         assert len(session.scalars(select(TrackedDocument)).all()) == 1
+
+
+async def test_a_message_the_channel_delivers_twice_gets_the_same_answer_and_one_document(
+    database: str, domain: dict[str, Any]
+) -> None:
+    expires = today() + timedelta(days=200)
+    first = await register("residence_permit", expires, domain, message_id="update-42")
+    retried = await register("residence_permit", expires, domain, message_id="update-42")
+    assert retried == first
+    assert first.startswith("I will remind you about your residence permit")
+    with sessions().begin() as session:
+        [document] = session.scalars(select(TrackedDocument)).all()
+        assert document.idempotency_key == "rest:me:update-42"
+        assert len(session.scalars(select(Reminder)).all()) == 4
 
 
 async def test_a_date_that_has_passed_registers_nothing(

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from office.cases import get_or_create_person, open_case
-from office.models import Case, Person
+from office.models import Case, Person, Reminder, TrackedDocument
+from office.reminders import register_document
 
 T = TypeVar("T")
 THREADS = 40
@@ -71,6 +72,27 @@ def test_one_message_retried_on_many_connections_at_once_opens_one_case(
     with factory.begin() as session:
         assert session.scalar(select(func.count()).select_from(Case)) == 1
         assert session.scalars(select(Case.reference)).one() == "JSNU-2026-000001"
+
+
+def test_one_reminder_message_retried_on_many_connections_at_once_tracks_one_document(
+    factory: sessionmaker[Session],
+) -> None:
+    with factory.begin() as session:
+        get_or_create_person(session, channel="telegram", channel_user_id="retry")
+
+    def deliver(_index: int) -> int:
+        with factory.begin() as session:
+            person = get_or_create_person(session, channel="telegram", channel_user_id="retry")
+            document = register_document(session, person, "residence_permit",
+                                         date(2027, 3, 1), TODAY, institution="CPU",
+                                         idempotency_key="telegram:retry:update-9")
+            return document.id
+
+    ids = _all_at_once(12, deliver)
+    assert len(set(ids)) == 1
+    with factory.begin() as session:
+        assert session.scalar(select(func.count()).select_from(TrackedDocument)) == 1
+        assert session.scalar(select(func.count()).select_from(Reminder)) == 4
 
 
 def test_a_new_person_writing_on_several_connections_at_once_is_stored_once(

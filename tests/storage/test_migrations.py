@@ -9,7 +9,7 @@ import threading
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from office.db import alembic_config, make_engine, migrate
 from office.models import Base
@@ -100,5 +100,39 @@ def test_the_migration_can_be_undone_and_redone(database_url: str) -> None:
     engine = make_engine(database_url)
     try:
         assert set(inspect(engine).get_table_names()) == TABLES
+    finally:
+        engine.dispose()
+
+
+def test_upgrading_a_0001_database_keeps_its_documents_and_reminders(
+    blank_database_url: str,
+) -> None:
+    migrate(blank_database_url, "0001")
+    engine = make_engine(blank_database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO people (id, channel, channel_user_id, role, reach, created_at) "
+                "VALUES (1, 'telegram', '5', 'student', '{}', '2026-01-01')"))
+            connection.execute(text(
+                "INSERT INTO tracked_documents (id, person_id, kind, expires_on, created_at) "
+                "VALUES (1, 1, 'visa', '2026-09-10', '2026-01-01')"))
+            connection.execute(text(
+                "INSERT INTO reminders (document_id, person_id, kind, days_before, due_on, "
+                "created_at) VALUES (1, 1, 'before_expiry', 7, '2026-09-03', '2026-01-01')"))
+        migrate(blank_database_url)
+        with engine.connect() as connection:
+            keys = connection.execute(text("SELECT idempotency_key FROM tracked_documents"))
+            assert keys.all() == [(None,)]
+            assert connection.execute(text("SELECT count(*) FROM reminders")).scalar() == 1
+        with engine.connect() as connection:
+            config = alembic_config(blank_database_url)
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0001")
+            connection.commit()
+        columns = {c["name"] for c in inspect(engine).get_columns("tracked_documents")}
+        assert "idempotency_key" not in columns
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM reminders")).scalar() == 1
     finally:
         engine.dispose()

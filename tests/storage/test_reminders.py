@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from office.cases import get_or_create_person
+from office.cases import IdempotencyConflict, get_or_create_person
 from office.db import make_engine, make_session_factory
-from office.models import Notification, Person, Reminder
+from office.models import Notification, Person, Reminder, TrackedDocument
 from office.reminders import (
     CHINA_TIME,
     DocumentError,
@@ -135,6 +135,42 @@ def test_a_registered_document_is_stored_with_its_reminders(
             ("before_expiry", 30, date(2026, 8, 11)),
             ("before_expiry", 7, date(2026, 9, 3)),
         ]
+
+
+def test_a_message_delivered_twice_registers_its_document_once(
+    factory: sessionmaker[Session],
+) -> None:
+    key = "telegram:5:update-81"
+    with factory.begin() as session:
+        first = register_document(session, _person(session), "visa", PERMIT_EXPIRES, TODAY,
+                                  idempotency_key=key)
+    with factory.begin() as session:
+        again = register_document(session, _person(session), "visa", PERMIT_EXPIRES, TODAY,
+                                  idempotency_key=key)
+        assert again.id == first.id
+        assert [r.due_on for r in again.reminders] == [r.due_on for r in first.reminders]
+        assert session.scalar(select(func.count()).select_from(TrackedDocument)) == 1
+        assert session.scalar(select(func.count()).select_from(Reminder)) == 4
+
+
+def test_documents_without_a_key_or_with_different_keys_are_all_registered(
+    factory: sessionmaker[Session],
+) -> None:
+    with factory.begin() as session:
+        person = _person(session)
+        for key in (None, None, "web:5:m-1", "web:5:m-2"):
+            register_document(session, person, "passport", PERMIT_EXPIRES, TODAY,
+                              idempotency_key=key)
+        assert len(documents_of(session, person)) == 4
+
+
+def test_another_persons_idempotency_key_is_refused(factory: sessionmaker[Session]) -> None:
+    with factory.begin() as session:
+        register_document(session, _person(session, "me"), "visa", PERMIT_EXPIRES, TODAY,
+                          idempotency_key="telegram:me:update-1")
+    with factory.begin() as session, pytest.raises(IdempotencyConflict):
+        register_document(session, _person(session, "them"), "visa", PERMIT_EXPIRES, TODAY,
+                          idempotency_key="telegram:me:update-1")
 
 
 @pytest.mark.parametrize(("kind", "expires_on"), [("library_card", PERMIT_EXPIRES),

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from datetime import date
 
@@ -15,39 +11,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from office.cases import find_case, get_or_create_person, open_case
 from office.notifications import pending_notifications
+from tests.storage.servers import start_staff_app
 
 TOKEN = "test-staff-token-6f1c"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _start(env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "office.staff_api", "--port", str(port)],
-                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise AssertionError(f"staff API exited early:\n{server.communicate()[0]}")
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                return server, base
-        except httpx.TransportError:
-            time.sleep(0.1)
-    server.kill()
-    raise AssertionError("staff API did not answer within 60 s")
-
-
-def _stop(server: subprocess.Popen[str]) -> str:
-    server.terminate()
-    return server.communicate(timeout=30)[0]
 
 
 @pytest.fixture
@@ -59,9 +26,9 @@ def api(factory: sessionmaker[Session], subprocess_env: dict[str, str]) -> Itera
         open_case(session, person=person, case_type="transfer", institution="JSNU",
                   facts={"previous_university": "NJU", "arrived_on": date(2026, 9, 1)},
                   today=date(2026, 9, 2))
-    server, base = _start({**subprocess_env, "STAFF_API_TOKEN": TOKEN})
-    yield base
-    _stop(server)
+    app = start_staff_app({**subprocess_env, "STAFF_API_TOKEN": TOKEN})
+    yield app.url
+    app.stop()
 
 
 @pytest.mark.parametrize(
@@ -122,11 +89,12 @@ def test_staff_change_a_status_through_the_api_and_the_person_is_told(
 def test_without_a_configured_token_the_api_refuses_everything(
     subprocess_env: dict[str, str],
 ) -> None:
-    server, base = _start(subprocess_env)  # STAFF_API_TOKEN is not set
+    app = start_staff_app(subprocess_env)  # STAFF_API_TOKEN is not set
+    base = app.url
     try:
         for headers in ({}, {"Authorization": "Bearer x"}, {"Authorization": "Bearer None"}):
             response = httpx.get(f"{base}/cases", headers=headers)
             assert response.status_code == 503
     finally:
-        output = _stop(server)
+        output = app.stop()
     assert "STAFF_API_TOKEN is not set" in output

@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
+import io
 import json
 import subprocess
 import sys
 from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from office.cases import change_status, find_case, get_or_create_person, open_case
 from office.notifications import pending_notifications
+from office.staff import CREDENTIAL_REFUSED, credential_problem
 
 TODAY = date(2026, 3, 9)
+TOKEN = "cli-staff-token-93a1"
 
 
-def _staff(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "office.staff", "--actor", "ann", *args],
-                          env=env, capture_output=True, text=True, timeout=120)
+def _staff(env: dict[str, str], *args: str, token: str | None = TOKEN,
+           configured: str | None = TOKEN) -> subprocess.CompletedProcess[str]:
+    """Run the CLI as staff do in scripts: the token on standard input (--token-stdin)."""
+    env = {**env, "STAFF_API_TOKEN": configured} if configured is not None else env
+    given = ["--token-stdin"] if token is not None else []
+    return subprocess.run([sys.executable, "-m", "office.staff", "--actor", "ann", *given, *args],
+                          env=env, input=f"{token}\n" if token is not None else None,
+                          stdin=None if token is not None else subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=120)
 
 
 def _seed(factory: sessionmaker[Session]) -> None:
@@ -133,3 +144,55 @@ def test_a_short_export_shows_no_progress_bar(
     exported = _staff(subprocess_env, "export", str(tmp_path / "all.csv"))
     assert exported.returncode == 0, exported.stderr
     assert "3/3" not in exported.stderr
+
+
+@pytest.mark.parametrize(
+    ("token", "configured", "reason"),
+    [
+        (TOKEN, None, "STAFF_API_TOKEN is not set"),
+        ("not-the-token", TOKEN, "wrong staff token"),
+        ("", TOKEN, "wrong staff token"),
+        (None, TOKEN, "no staff token given"),
+    ],
+    ids=["no token configured", "wrong token", "empty token",
+         "no token given and no terminal to ask on"],
+)
+def test_without_the_staff_token_every_command_is_refused_and_changes_nothing(
+    factory: sessionmaker[Session], subprocess_env: dict[str, str],
+    token: str | None, configured: str | None, reason: str,
+) -> None:
+    _seed(factory)
+    for command in (["list"], ["set-status", "CPU-2026-000002", "in_review"]):
+        refused = _staff(subprocess_env, *command, token=token, configured=configured)
+        assert refused.returncode == CREDENTIAL_REFUSED, refused.stderr
+        assert reason in refused.stderr and refused.stdout == ""
+    with factory.begin() as session:
+        case = find_case(session, "CPU-2026-000002")
+        assert case is not None and case.status == "submitted"
+
+
+def test_the_help_explains_the_credential_and_needs_none(project_env: dict[str, str]) -> None:
+    shown = subprocess.run([sys.executable, "-m", "office.staff", "--help"], env=project_env,
+                           capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0
+    assert "STAFF_API_TOKEN" in shown.stdout and "--token-stdin" in shown.stdout
+
+
+class _Terminal(io.StringIO):
+    """Standard input that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_on_a_terminal_the_token_is_asked_for_at_a_hidden_prompt() -> None:
+    args = argparse.Namespace(token_stdin=False)
+    asked: list[str] = []
+
+    def prompt(text: str) -> str:
+        asked.append(text)
+        return TOKEN
+
+    assert credential_problem(TOKEN, args, _Terminal(), prompt) is None
+    assert asked == ["Staff token: "]
+    assert credential_problem(TOKEN, args, _Terminal(), lambda _: "guess") is not None

@@ -1,0 +1,379 @@
+"""The staff web page, mounted at ``/staff/`` in the staff API's app (``office.staff_api``).
+
+    GET  /staff/sign-in                    the sign-in form (name and staff token)
+    POST /staff/sign-in                    token right: signed session cookie, back to the page
+    POST /staff/sign-out
+    GET  /staff/?status=&type=             the queue
+    GET  /staff/cases/{reference}          one case: facts, checklist, history, forms
+    POST /staff/cases/{reference}/status   status + note: the person is told (outbox)
+    POST /staff/cases/{reference}/notes    an internal note
+
+The staff token is STAFF_API_TOKEN (compared in constant time); without it the page only says
+that sign-in is off. The signed-in state is a signed cookie (``office.staff_session``):
+HttpOnly, SameSite=Strict, Secure when the page is served over HTTPS, valid for one working
+day. Every POST carries a CSRF token tied to the session (the sign-in form: a random value
+that must match a cookie set with the form). Status changes and notes go through
+``office.cases`` exactly as the API and the CLI do. ``?lang=zh`` or ``?lang=en`` on any page
+switches the language (remembered in a cookie); otherwise the browser's language decides.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TypeVar
+from urllib.parse import parse_qsl, quote
+
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from office.case_types import CASE_TYPES, STATUSES, is_chinese
+from office.cases import CaseError, add_note, change_status, count_cases, find_case, list_cases
+from office.staff_html import (
+    CONTENT_SECURITY_POLICY,
+    NOTE_MAX_LENGTH,
+    PAGE_ROOT,
+    PageContext,
+    case_page,
+    message_page,
+    queue_page,
+    sign_in_page,
+    text,
+)
+from office.staff_session import SessionSigner, StaffSession, same_secret
+
+SESSION_COOKIE = "staff_session"
+SIGN_IN_COOKIE = "staff_sign_in"
+LANGUAGE_COOKIE = "staff_lang"
+QUEUE_LIMIT = 500
+MAX_FORM_BYTES = 64 * 1024
+FAILED_SIGN_IN_DELAY = 1.0
+"""Seconds a wrong token waits for its answer, to slow down guessing."""
+
+T = TypeVar("T")
+Endpoint = Callable[[Request], Awaitable[Response]]
+PageHandler = Callable[[Request, StaffSession], Awaitable[Response]]
+FormHandler = Callable[[Request, StaffSession, dict[str, str]], Awaitable[Response]]
+
+
+MAX_FORM_FIELDS = 20
+
+
+class FormTooLarge(Exception):
+    """A POST body over ``MAX_FORM_BYTES`` or with more than ``MAX_FORM_FIELDS`` fields."""
+
+
+def page_language(request: Request) -> str:
+    """``?lang=``, else the remembered choice, else the browser's first language."""
+    for choice in (request.query_params.get("lang"), request.cookies.get(LANGUAGE_COOKIE)):
+        if choice in ("en", "zh"):
+            return choice
+    accepted = request.headers.get("accept-language", "")
+    return "zh" if is_chinese(accepted.split(",")[0].strip()) else "en"
+
+
+def local_path(candidate: str | None) -> str:
+    """``candidate`` if it is a path of this page (no open redirect), else the queue."""
+    if candidate and candidate.startswith(f"{PAGE_ROOT}/") and "//" not in candidate \
+            and "\\" not in candidate:
+        return candidate
+    return f"{PAGE_ROOT}/"
+
+
+async def read_form(request: Request) -> dict[str, str]:
+    """A URL-encoded form body as ``{name: first value}`` (no multipart, at most 64 KiB).
+
+    Parsed here with the standard library: Starlette's ``request.form()`` would need the
+    python-multipart package for what the page's plain forms send.
+    """
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_FORM_BYTES:
+            raise FormTooLarge
+    try:
+        pairs = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True,
+                          max_num_fields=MAX_FORM_FIELDS)
+    except ValueError:
+        raise FormTooLarge from None
+    form: dict[str, str] = {}
+    for name, value in pairs:
+        form.setdefault(name, value)
+    return form
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of a change: the case's reference (None: no such case), and, when the
+    store refused the change, the case's status at that moment."""
+
+    reference: str | None
+    refused_at: str | None = None
+
+
+class StaffPage:
+    """The page's handlers over one session factory and the configured staff token."""
+
+    def __init__(self, session_factory: sessionmaker[Session], token: str | None) -> None:
+        self.session_factory = session_factory
+        self.token = token
+        self.signer = SessionSigner(token) if token is not None else None
+
+    def routes(self) -> list[BaseRoute]:
+        """The routes, relative to ``PAGE_ROOT`` (where ``office.staff_api`` mounts them)."""
+        return [
+            Route("/", self.signed_in(self.queue), methods=["GET"]),
+            Route("/sign-in", self.show_sign_in, methods=["GET"]),
+            Route("/sign-in", self.sign_in, methods=["POST"]),
+            Route("/sign-out", self.posted(self.sign_out), methods=["POST"]),
+            Route("/cases/{reference}", self.signed_in(self.show_case), methods=["GET"]),
+            Route("/cases/{reference}/status", self.posted(self.change_case_status),
+                  methods=["POST"]),
+            Route("/cases/{reference}/notes", self.posted(self.add_case_note), methods=["POST"]),
+        ]
+
+    # --- plumbing ---------------------------------------------------------------------------
+
+    def in_transaction(self, work: Callable[[Session], T]) -> Awaitable[T]:
+        """Run ``work`` in one transaction on a worker thread."""
+        def run() -> T:
+            with self.session_factory.begin() as session:
+                return work(session)
+        return run_in_threadpool(run)
+
+    def context(self, request: Request, staff: StaffSession | None = None) -> PageContext:
+        """Language, language-switch link and (when signed in) the sign-out form's token."""
+        lang = page_language(request)
+        switch = request.url.include_query_params(lang="en" if is_chinese(lang) else "zh")
+        csrf = self.signer.csrf_token(staff) if staff is not None and self.signer else None
+        return PageContext(lang=lang, switch_url=f"{switch.path}?{switch.query}",
+                           staff_name=staff.name if staff else None, csrf=csrf)
+
+    @staticmethod
+    def page(request: Request, content: str, status: int = 200) -> HTMLResponse:
+        """An HTML response with the page's security headers (and the language remembered)."""
+        response = HTMLResponse(content, status)
+        response.headers.update({
+            "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+            "X-Content-Type-Options": "nosniff",
+            "X-Frame-Options": "DENY",
+            "Referrer-Policy": "same-origin",
+            "Cache-Control": "no-store",
+        })
+        lang = request.query_params.get("lang")
+        if lang in ("en", "zh"):
+            response.set_cookie(LANGUAGE_COOKIE, lang, max_age=365 * 86400, path=PAGE_ROOT,
+                                httponly=True, samesite="lax")
+        return response
+
+    @staticmethod
+    def set_cookie(request: Request, response: Response, name: str, value: str) -> None:
+        """A page cookie: HttpOnly, SameSite=Strict, Secure over HTTPS, path /staff."""
+        response.set_cookie(name, value, path=PAGE_ROOT, httponly=True, samesite="strict",
+                            secure=request.url.scheme == "https")
+
+    @staticmethod
+    def forget_cookie(request: Request, response: Response, name: str) -> None:
+        """Expire a page cookie (same attributes as when it was set)."""
+        response.delete_cookie(name, path=PAGE_ROOT, httponly=True, samesite="strict",
+                               secure=request.url.scheme == "https")
+
+    def staff(self, request: Request) -> StaffSession | None:
+        """The signed-in staff member, or None."""
+        if self.signer is None:
+            return None
+        return self.signer.read(request.cookies.get(SESSION_COOKIE), int(time.time()))
+
+    @staticmethod
+    def to_sign_in(request: Request) -> Response:
+        """Send someone who is not signed in to the sign-in form, then back to this page."""
+        back = request.url.path if request.method == "GET" else f"{PAGE_ROOT}/"
+        if request.method == "GET" and request.url.query:
+            back += f"?{request.url.query}"
+        return RedirectResponse(f"{PAGE_ROOT}/sign-in?next={quote(local_path(back))}", 303)
+
+    def signed_in(self, handler: PageHandler) -> Endpoint:
+        """A GET handler for signed-in staff only."""
+        async def guarded(request: Request) -> Response:
+            staff = self.staff(request)
+            if staff is None:
+                return self.to_sign_in(request)
+            return await handler(request, staff)
+        return guarded
+
+    def posted(self, handler: FormHandler) -> Endpoint:
+        """A POST handler for signed-in staff whose form carries their session's CSRF token."""
+        async def guarded(request: Request) -> Response:
+            staff = self.staff(request)
+            if staff is None or self.signer is None:
+                return self.to_sign_in(request)
+            try:
+                form = await read_form(request)
+            except FormTooLarge:
+                return Response("form too large", 413)
+            if not self.signer.csrf_ok(staff, form.get("csrf")):
+                return self.refused_form(request, staff)
+            return await handler(request, staff, form)
+        return guarded
+
+    def refused_form(self, request: Request, staff: StaffSession | None) -> Response:
+        """403: the form's anti-forgery token is missing or wrong."""
+        content = message_page(self.context(request, staff), "csrf_title", "csrf")
+        return self.page(request, content, 403)
+
+    # --- sign-in and sign-out ---------------------------------------------------------------
+
+    def sign_in_form(self, request: Request, *, status: int = 200, name: str = "",
+                     error: str | None = None, next_path: str | None = None) -> Response:
+        """The sign-in form with a fresh anti-forgery value (also set as a cookie)."""
+        nonce = secrets.token_urlsafe(18)
+        content = sign_in_page(
+            self.context(request), csrf=nonce, name=name, error=error,
+            next_path=local_path(next_path or request.query_params.get("next")),
+            disabled=self.token is None,
+        )
+        response = self.page(request, content, 503 if self.token is None else status)
+        self.set_cookie(request, response, SIGN_IN_COOKIE, nonce)
+        return response
+
+    async def show_sign_in(self, request: Request) -> Response:
+        """GET the sign-in form (straight on when already signed in)."""
+        if self.staff(request) is not None:
+            return RedirectResponse(local_path(request.query_params.get("next")), 303)
+        return self.sign_in_form(request)
+
+    async def sign_in(self, request: Request) -> Response:
+        """POST the sign-in form: check where the form came from, the token and the name."""
+        if self.token is None or self.signer is None:
+            return self.sign_in_form(request)
+        try:
+            form = await read_form(request)
+        except FormTooLarge:
+            return Response("form too large", 413)
+        if not same_secret(form.get("csrf", ""), request.cookies.get(SIGN_IN_COOKIE) or ""):
+            return self.refused_form(request, None)
+        name, next_path, ctx = form.get("name", "").strip(), form.get("next"), \
+            self.context(request)
+        if not same_secret(form.get("token", "").strip(), self.token):
+            await asyncio.sleep(FAILED_SIGN_IN_DELAY)
+            return self.sign_in_form(request, status=401, name=name, next_path=next_path,
+                                     error=text(ctx, "wrong_token"))
+        if not name:
+            return self.sign_in_form(request, status=400, next_path=next_path,
+                                     error=text(ctx, "name_needed"))
+        session = self.signer.new_session(name, int(time.time()))
+        response = RedirectResponse(local_path(next_path), 303)
+        self.set_cookie(request, response, SESSION_COOKIE, self.signer.cookie(session))
+        self.forget_cookie(request, response, SIGN_IN_COOKIE)
+        return response
+
+    async def sign_out(self, request: Request, _staff: StaffSession,
+                       _form: dict[str, str]) -> Response:
+        """POST: forget the session cookie."""
+        response = RedirectResponse(f"{PAGE_ROOT}/sign-in", 303)
+        self.forget_cookie(request, response, SESSION_COOKIE)
+        return response
+
+    # --- the queue and one case -------------------------------------------------------------
+
+    async def queue(self, request: Request, staff: StaffSession) -> Response:
+        """GET the queue, filtered by status and type (unknown values mean "any")."""
+        status = request.query_params.get("status")
+        case_type = request.query_params.get("type")
+        status = status if status in STATUSES else None
+        case_type = case_type if case_type in CASE_TYPES else None
+        ctx = self.context(request, staff)
+
+        def render(session: Session) -> str:
+            cases = list_cases(session, status=status, case_type=case_type, limit=QUEUE_LIMIT)
+            total = count_cases(session, status=status, case_type=case_type)
+            return queue_page(ctx, cases, total, status=status, case_type=case_type)
+
+        return self.page(request, await self.in_transaction(render))
+
+    async def show_case(self, request: Request, staff: StaffSession) -> Response:
+        """GET one case; ``?done=status|note`` (after a change) says that it worked."""
+        ctx = self.context(request, staff)
+        done = request.query_params.get("done")
+        message = {"status": text(ctx, "status_changed"),
+                   "note": text(ctx, "note_added")}.get(done or "")
+        return await self.render_case(request, ctx, message=message)
+
+    async def render_case(self, request: Request, ctx: PageContext, *, status: int = 200,
+                          message: str | None = None, error: str | None = None) -> Response:
+        """The case page, or 404 when there is no such case."""
+        reference = request.path_params["reference"]
+
+        def render(session: Session) -> str | None:
+            case = find_case(session, reference)
+            return case_page(ctx, case, message=message, error=error) if case else None
+
+        content = await self.in_transaction(render)
+        if content is None:
+            return self.page(request, message_page(ctx, "not_found_title", "not_found",
+                                                   reference=reference), 404)
+        return self.page(request, content, status)
+
+    async def change_case_status(self, request: Request, staff: StaffSession,
+                                 form: dict[str, str]) -> Response:
+        """POST a new status with a note: the same ``change_status`` as the API and the CLI,
+        so the person is told through the outbox."""
+        new_status = form.get("status", "")
+        note = form.get("note", "").strip()[:NOTE_MAX_LENGTH] or None
+
+        def work(session: Session) -> Outcome:
+            case = find_case(session, request.path_params["reference"])
+            if case is None:
+                return Outcome(None)
+            try:
+                change_status(session, case, new_status, f"staff:{staff.name}", note)
+            except CaseError:
+                return Outcome(case.reference, refused_at=case.status)
+            return Outcome(case.reference)
+
+        outcome = await self.in_transaction(work)
+        if outcome.refused_at is not None:
+            ctx = self.context(request, staff)
+            reason = text(ctx, "not_allowed", status=STATUSES[outcome.refused_at].get(ctx.lang))
+            return await self.render_case(request, ctx, status=409, error=reason)
+        return await self.after_change(request, staff, outcome, "status")
+
+    async def add_case_note(self, request: Request, staff: StaffSession,
+                            form: dict[str, str]) -> Response:
+        """POST an internal note (identifiers in it are masked by the store)."""
+        note = form.get("text", "")[:NOTE_MAX_LENGTH]
+
+        def work(session: Session) -> Outcome:
+            case = find_case(session, request.path_params["reference"])
+            if case is None:
+                return Outcome(None)
+            try:
+                add_note(session, case, actor=f"staff:{staff.name}", text=note)
+            except CaseError:
+                return Outcome(case.reference, refused_at=case.status)
+            return Outcome(case.reference)
+
+        outcome = await self.in_transaction(work)
+        if outcome.refused_at is not None:
+            ctx = self.context(request, staff)
+            return await self.render_case(request, ctx, status=400,
+                                          error=text(ctx, "empty_note"))
+        return await self.after_change(request, staff, outcome, "note")
+
+    async def after_change(self, request: Request, staff: StaffSession, outcome: Outcome,
+                           what: str) -> Response:
+        """Back to the case page saying what was done (POST, redirect, GET), or 404."""
+        if outcome.reference is None:
+            return await self.render_case(request, self.context(request, staff))
+        return RedirectResponse(f"{PAGE_ROOT}/cases/{quote(outcome.reference)}?done={what}", 303)
+
+
+def page_routes(session_factory: sessionmaker[Session], token: str | None) -> list[BaseRoute]:
+    """The page's routes over ``session_factory``, to be mounted at ``PAGE_ROOT``."""
+    return StaffPage(session_factory, token).routes()

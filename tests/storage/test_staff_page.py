@@ -1,0 +1,323 @@
+"""The staff web page, served by the real staff app process.
+
+The first test drives Debian's headless Chromium with Playwright through a whole working
+session; it fails (rather than skips) without Chromium when REQUIRE_BROWSER=1, as in
+`make test` (scripts/chromium.sh installs it). The others speak HTTP to check what a browser
+would never send: forms without their anti-forgery token, forged cookies, refused moves.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from sqlalchemy.orm import Session, sessionmaker
+
+from office.cases import change_status, find_case, get_or_create_person, open_case
+from office.notifications import pending_notifications
+from tests.storage.servers import start_staff_app
+
+TOKEN = "page-staff-token-2b7e"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CSRF_FIELD = re.compile(r'name="csrf" value="([^"]+)"')
+LOST = "CPU-2026-000001"
+TRANSFER = "JSNU-2026-000001"
+
+
+def _seed(factory: sessionmaker[Session]) -> None:
+    """A lost passport at CPU (English speaker) and a transfer at JSNU already in review."""
+    with factory.begin() as session:
+        student = get_or_create_person(session, channel="telegram", channel_user_id="s1",
+                                       language="en")
+        open_case(session, person=student, case_type="lost_document", institution="CPU",
+                  facts={"document": "passport E12345678", "what_happened": "<b>stolen</b>",
+                         "noticed_on": date(2026, 3, 1)}, today=date(2026, 3, 2))
+        other = get_or_create_person(session, channel="web", channel_user_id="s2",
+                                     language="zh")
+        transfer = open_case(session, person=other, case_type="transfer", institution="JSNU",
+                             facts={"previous_university": "NJU", "arrived_on": date(2026, 3, 1)},
+                             today=date(2026, 3, 2))
+        change_status(session, transfer, "in_review", "staff:bo", notify=False)
+
+
+@pytest.fixture
+def staff_app(factory: sessionmaker[Session], subprocess_env: dict[str, str]) -> Iterator[str]:
+    """The running staff app (token set) over a database with two cases; its base URL."""
+    _seed(factory)
+    app = start_staff_app({**subprocess_env, "STAFF_API_TOKEN": TOKEN})
+    yield app.url
+    app.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium from Debian's package (never a Playwright-downloaded build)."""
+    if not CHROMIUM.exists():
+        message = "Chromium is not installed at /usr/bin/chromium: run scripts/chromium.sh"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def _sign_in(page: Page, token: str) -> None:
+    page.get_by_label("Your name").fill("Ann")
+    page.get_by_label("Staff token").fill(token)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def _fits_the_screen(page: Page) -> None:
+    width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"the page scrolls sideways: {width}"
+
+
+@pytest.mark.browser
+def test_staff_sign_in_find_a_case_and_change_its_status_in_a_real_browser(
+    browser: Browser, staff_app: str, factory: sessionmaker[Session],
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True, locale="en-GB")
+    page = context.new_page()
+    page.goto(staff_app)
+    expect(page.get_by_role("heading", name="Staff sign-in")).to_be_visible()
+
+    _sign_in(page, "not-the-token")
+    expect(page.get_by_role("alert")).to_have_text("Wrong staff token.")
+    assert not [c for c in context.cookies() if c["name"] == "staff_session"]
+
+    _sign_in(page, TOKEN)
+    expect(page.get_by_role("heading", name="Requests")).to_be_visible()
+    expect(page.get_by_text("Signed in as Ann")).to_be_visible()
+    [cookie] = [c for c in context.cookies() if c["name"] == "staff_session"]
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    expect(page.get_by_role("link", name=LOST)).to_be_visible()
+    expect(page.get_by_role("link", name=TRANSFER)).to_be_visible()
+    _fits_the_screen(page)
+    page.screenshot(path=str(ARTIFACTS / "staff-queue-phone.png"), full_page=True)
+
+    page.get_by_label("Status").select_option("in_review")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_role("link", name=TRANSFER)).to_be_visible()
+    expect(page.get_by_role("link", name=LOST)).to_have_count(0)
+    page.get_by_label("Status").select_option("")
+    page.get_by_label("Type").select_option("lost_document")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_text("1 request(s).")).to_be_visible()
+
+    page.get_by_role("link", name=LOST).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(LOST)
+    body = page.locator("main").inner_text()
+    assert "<b>stolen</b>" in body  # shown as text, not markup
+    assert "E12345678" not in body and "[redacted]" in body
+    assert "(CPU Art. 13)" in body
+    offered = page.locator("#new-status option").all_inner_texts()
+    assert offered == ["Choose…", "in review", "needs information", "rejected", "closed"]
+    _fits_the_screen(page)
+
+    page.get_by_label("New status", exact=True).select_option("needs_information")
+    page.get_by_label("Note for the person").fill("Please bring the police record")
+    page.get_by_role("button", name="Change status").click()
+    expect(page.get_by_role("status")).to_contain_text("Status changed")
+    history = page.locator("section", has=page.get_by_role("heading", name="History"))
+    expect(history).to_contain_text("staff:Ann")
+    expect(history).to_contain_text("submitted → needs information")
+    expect(history).to_contain_text("Please bring the police record")
+    page.screenshot(path=str(ARTIFACTS / "staff-case-phone.png"), full_page=True)
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="Staff sign-in")).to_be_visible()
+    page.goto(f"{staff_app}/staff/cases/{LOST}")
+    expect(page.get_by_role("heading", name="Staff sign-in")).to_be_visible()
+    context.close()
+
+    with factory.begin() as session:
+        case = find_case(session, LOST)
+        assert case is not None and case.status == "needs_information"
+        last = case.events[-1]
+        assert (last.actor, last.old, last.new, last.note) == (
+            "staff:Ann", "submitted", "needs_information", "Please bring the police record")
+        [message] = pending_notifications(session, "telegram")
+        assert message.kind == "status_change" and message.case_id == case.id
+        assert "needs information" in message.text and "police record" in message.text
+
+
+@pytest.mark.browser
+def test_the_page_speaks_chinese_when_asked(browser: Browser, staff_app: str) -> None:
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{staff_app}/staff/")
+    expect(page.get_by_role("heading", name="工作人员登录")).to_be_visible()
+    page.get_by_label("您的姓名").fill("李老师")
+    page.get_by_label("工作人员令牌").fill(TOKEN)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("heading", name="申请列表")).to_be_visible()
+    page.get_by_role("link", name=TRANSFER).click()
+    expect(page.locator("main")).to_contain_text("转学")
+    expect(page.locator("main")).to_contain_text("审核中")
+    page.get_by_role("link", name="English").click()
+    expect(page.locator("main")).to_contain_text("Transfer from another university")
+    context.close()
+
+
+def _signed_in_client(base: str, name: str = "Bo") -> httpx.Client:
+    """An HTTP client that went through the sign-in form like a browser."""
+    client = httpx.Client(base_url=base, timeout=30)
+    form = client.get("/staff/sign-in")
+    match = CSRF_FIELD.search(form.text)
+    assert match is not None
+    signed_in = client.post("/staff/sign-in", data={"csrf": match.group(1), "name": name,
+                                                    "token": TOKEN, "next": "/staff/"})
+    assert signed_in.status_code == 303 and signed_in.headers["location"] == "/staff/"
+    return client
+
+
+def _csrf(client: httpx.Client, reference: str = LOST) -> str:
+    match = CSRF_FIELD.search(client.get(f"/staff/cases/{reference}").text)
+    assert match is not None
+    return match.group(1)
+
+
+def _status_of(factory: sessionmaker[Session], reference: str) -> tuple[str, int]:
+    with factory.begin() as session:
+        case = find_case(session, reference)
+        assert case is not None
+        return case.status, len(case.events)
+
+
+def test_a_status_change_without_the_forms_token_is_refused(
+    staff_app: str, factory: sessionmaker[Session],
+) -> None:
+    ann, bo = _signed_in_client(staff_app, "Ann"), _signed_in_client(staff_app, "Bo")
+    path = f"/staff/cases/{LOST}/status"
+    for client, data in [
+        (ann, {"status": "in_review"}),
+        (ann, {"status": "in_review", "csrf": ""}),
+        (ann, {"status": "in_review", "csrf": "forged"}),
+        (ann, {"status": "in_review", "csrf": _csrf(bo)}),  # another session's token
+    ]:
+        refused = client.post(path, data=data)
+        assert refused.status_code == 403
+        assert "This form has expired" in refused.text
+    assert ann.post(f"/staff/cases/{LOST}/notes", data={"text": "x"}).status_code == 403
+    assert ann.post("/staff/sign-out", data={}).status_code == 403
+    assert _status_of(factory, LOST) == ("submitted", 1)
+    with factory.begin() as session:
+        assert pending_notifications(session, "telegram") == []
+
+    accepted = ann.post(path, data={"status": "in_review", "csrf": _csrf(ann)})
+    assert accepted.status_code == 303
+    assert accepted.headers["location"] == f"/staff/cases/{LOST}?done=status"
+    assert _status_of(factory, LOST) == ("in_review", 2)
+
+
+def test_a_sign_in_form_not_served_to_this_browser_is_refused(staff_app: str) -> None:
+    client = httpx.Client(base_url=staff_app, timeout=30)
+    refused = client.post("/staff/sign-in", data={"csrf": "made-up", "name": "Eve",
+                                                  "token": TOKEN})
+    assert refused.status_code == 403
+    assert "staff_session" not in refused.headers.get("set-cookie", "")
+
+
+def test_without_a_valid_session_every_page_leads_to_the_sign_in_form(
+    staff_app: str, factory: sessionmaker[Session],
+) -> None:
+    for cookie in (None, "forged.cookie", "eyJuIjoiRXZlIn0.AAAA"):
+        client = httpx.Client(base_url=staff_app, timeout=30)
+        if cookie is not None:
+            client.cookies.set("staff_session", cookie, path="/staff")
+        for method, path in [("GET", "/staff/"), ("GET", f"/staff/cases/{LOST}"),
+                             ("POST", f"/staff/cases/{LOST}/status")]:
+            response = client.request(method, path, data={"status": "rejected"})
+            assert response.status_code == 303, (cookie, method, path)
+            assert response.headers["location"].startswith("/staff/sign-in")
+    assert _status_of(factory, LOST) == ("submitted", 1)
+
+
+def test_a_move_the_workflow_forbids_is_refused_with_the_case_shown_again(
+    staff_app: str, factory: sessionmaker[Session],
+) -> None:
+    client = _signed_in_client(staff_app)
+    refused = client.post(f"/staff/cases/{LOST}/status",
+                          data={"status": "done", "csrf": _csrf(client)})
+    assert refused.status_code == 409
+    assert "not allowed from the current status (submitted)" in refused.text
+    empty = client.post(f"/staff/cases/{LOST}/notes", data={"text": " ", "csrf": _csrf(client)})
+    assert empty.status_code == 400 and "A note needs some text." in empty.text
+    missing = client.get("/staff/cases/CPU-2026-000404")
+    assert missing.status_code == 404 and "There is no request CPU-2026-000404." in missing.text
+    assert _status_of(factory, LOST) == ("submitted", 1)
+
+
+def test_a_note_is_added_to_the_history_with_identifiers_masked(
+    staff_app: str, factory: sessionmaker[Session],
+) -> None:
+    client = _signed_in_client(staff_app)
+    added = client.post(f"/staff/cases/{TRANSFER}/notes",
+                        data={"text": "Called about passport G87654321", "csrf":
+                              _csrf(client, TRANSFER)})
+    assert added.status_code == 303
+    page = client.get(added.headers["location"])
+    assert "Note added." in page.text and "G87654321" not in page.text
+    with factory.begin() as session:
+        case = find_case(session, TRANSFER)
+        assert case is not None
+        assert (case.events[-1].actor, case.events[-1].note) == (
+            "staff:Bo", "Called about passport [redacted]")
+        assert pending_notifications(session, "web") == []  # an internal note tells nobody
+
+
+def test_pages_are_not_cached_framed_or_allowed_to_run_scripts(staff_app: str) -> None:
+    client = _signed_in_client(staff_app)
+    for path in ("/staff/", f"/staff/cases/{LOST}", "/staff/sign-in"):
+        headers = client.get(path, follow_redirects=True).headers
+        assert headers["cache-control"] == "no-store"
+        assert "script-src" not in headers["content-security-policy"]
+        assert "default-src 'none'" in headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert httpx.get(f"{staff_app}/", timeout=30).headers["location"] == "/staff/"
+    outside = client.get("/staff/sign-in", params={"next": "//evil.example/"})
+    assert outside.status_code == 303 and outside.headers["location"] == "/staff/"
+
+
+def test_without_a_configured_token_the_page_says_sign_in_is_off(
+    factory: sessionmaker[Session], subprocess_env: dict[str, str],
+) -> None:
+    _seed(factory)
+    app = start_staff_app(subprocess_env)  # STAFF_API_TOKEN is not set
+    base = app.url
+    try:
+        client = httpx.Client(base_url=base, timeout=30)
+        form = client.get("/staff/sign-in")
+        assert form.status_code == 503 and "STAFF_API_TOKEN is not set" in form.text
+        match = CSRF_FIELD.search(form.text)
+        assert match is None  # no form to fill
+        tried = client.post("/staff/sign-in", data={"name": "Eve", "token": "None"})
+        assert tried.status_code == 503 and "staff_session" not in tried.headers.get(
+            "set-cookie", "")
+        assert client.get("/staff/").status_code == 303
+    finally:
+        app.stop()
+
+
+def test_an_oversized_form_is_refused_before_it_is_read_to_the_end(staff_app: str) -> None:
+    client = _signed_in_client(staff_app)
+    huge = client.post(f"/staff/cases/{LOST}/notes",
+                       data={"csrf": _csrf(client), "text": "x" * 70_000})
+    assert huge.status_code == 413
+    many = client.post(f"/staff/cases/{LOST}/notes",
+                       data={f"field{n}": "1" for n in range(30)})
+    assert many.status_code == 413
