@@ -2,16 +2,22 @@
 
 The summary comes from `office.privacy.export_person_data`; erasure from
 `office.privacy.delete_person_data`, and only right after the person said yes to
-`utter_confirm_delete_data`.
+`utter_confirm_delete_data`. The conversation itself lives in Rasa's tracker store: once
+Rasa has finished this turn (it holds the conversation's lock while the action runs), the
+action server replaces the conversation's events with none through Rasa's HTTP API.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import quote
 
+import httpx
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -49,8 +55,11 @@ TEXTS: Mapping[str, Label] = MappingProxyType({
         "说“删除我的数据”即可全部删除。",
     ),
     "none": Label("none", "无"),
-    "deleted": Label("Done: I deleted everything stored about you (requests, reminders and "
-                     "messages).", "已删除您的全部数据（申请、提醒和消息）。"),
+    "deleted": Label("Done: I deleted everything stored about you (requests, reminders, "
+                     "messages, and this conversation on the office's server). The copy "
+                     "in your own chat app stays with you.",
+                     "已删除您的全部数据（申请、提醒、消息，以及国际处服务器上的这段对话）。"
+                     "您自己聊天软件里的记录由您自行保留。"),
     "not_asked": Label("To delete your data, say \"delete my data\" and confirm.",
                        "如需删除数据，请说“删除我的数据”并确认。"),
 })
@@ -134,5 +143,43 @@ class ActionDeleteMyData(Action):
             person = the_person(session, tracker)
             delete_person_data(session, person)
         log.info("deleted the data of a %s user on request", who.channel)
+        _erase_later(tracker.sender_id)
         dispatcher.utter_message(text=TEXTS["deleted"].get(lang))
         return [SlotSet(slot, None) for slot in FORGOTTEN_SLOTS]
+
+
+ERASE_ATTEMPTS = 5
+_pending_erasures: set[asyncio.Task[bool]] = set()
+
+
+async def erase_conversation(sender_id: str, rasa_url: str, token: str) -> bool:
+    """Replace the conversation's events in Rasa's tracker store by none; True when done.
+
+    Rasa serves the request once it releases the conversation's lock, that is after the
+    turn that asked for the erasure has been saved, so nothing of it survives.
+    """
+    url = f"{rasa_url.rstrip('/')}/conversations/{quote(sender_id, safe='')}/tracker/events"
+    async with httpx.AsyncClient(timeout=60.0) as client:
+        for attempt in range(1, ERASE_ATTEMPTS + 1):
+            try:
+                response = await client.put(url, params={"token": token}, json=[])
+                if response.status_code == 200:
+                    return True
+                log.warning("erasing a conversation: Rasa answered %d", response.status_code)
+            except httpx.HTTPError as error:
+                log.warning("erasing a conversation: %s", type(error).__name__)
+            await asyncio.sleep(attempt)
+    log.error("could not erase a conversation after %d attempts", ERASE_ATTEMPTS)
+    return False
+
+
+def _erase_later(sender_id: str) -> None:
+    """Erase the conversation after this turn (see `erase_conversation`), if Rasa allows."""
+    token = os.environ.get("RASA_API_TOKEN", "").strip()
+    if not token:
+        log.warning("RASA_API_TOKEN is not set: the conversation stays in Rasa's tracker store")
+        return
+    rasa_url = os.environ.get("RASA_URL") or "http://localhost:5005"
+    task = asyncio.get_running_loop().create_task(erase_conversation(sender_id, rasa_url, token))
+    _pending_erasures.add(task)
+    task.add_done_callback(_pending_erasures.discard)

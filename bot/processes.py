@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import httpx
@@ -50,23 +51,40 @@ class ProcessSpec:
     env: Mapping[str, str] = field(default_factory=dict)
 
 
+def with_rasa_api_token(settings: Settings) -> Settings:
+    """``settings`` with a Rasa API token: the configured one, or a random one for this run."""
+    if settings.rasa_api_token:
+        return settings
+    return replace(settings, rasa_api_token=secrets.token_urlsafe(24))
+
+
 def assistant_processes(settings: Settings, model: Path) -> list[ProcessSpec]:
-    """Every process `make run` starts, for these settings and this model."""
+    """Every process `make run` starts, for these settings and this model.
+
+    Rasa's HTTP API (conversations, model) answers only with ``settings.rasa_api_token``
+    (a random one for this run when unset); the channels' webhooks stay open. The action
+    server gets the token to erase a conversation when its person asks for their data to
+    be deleted.
+    """
+    token = with_rasa_api_token(settings).rasa_api_token
+    assert token is not None
     python = sys.executable
     action_url = f"http://localhost:{settings.action_server_port}"
+    rasa_url = f"http://localhost:{settings.rasa_port}"
     specs = [
         ProcessSpec(
             "action-server",
             (python, "-m", "rasa_sdk", "--actions", "actions",
              "--port", str(settings.action_server_port)),
             ready_url=f"{action_url}/health",
+            env={"RASA_URL": rasa_url, "RASA_API_TOKEN": token},
         ),
         ProcessSpec(
             "rasa",
-            (str(rasa_executable()), "run", "--enable-api", "--cors", "*",
-             "--port", str(settings.rasa_port), "--model", str(model),
+            (str(rasa_executable()), "run", "--enable-api", "--auth-token", token,
+             "--cors", "*", "--port", str(settings.rasa_port), "--model", str(model),
              "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"),
-            ready_url=f"http://localhost:{settings.rasa_port}/status",
+            ready_url=f"{rasa_url}/status?token={token}",
             env=rasa_environment({"ACTION_ENDPOINT_URL": f"{action_url}/webhook"}),
         ),
         ProcessSpec(
@@ -77,7 +95,6 @@ def assistant_processes(settings: Settings, model: Path) -> list[ProcessSpec]:
         ProcessSpec("reminder-worker", (python, "-m", "office.reminders")),
     ]
     # The channels talk to the Rasa server started here, whatever RASA_URL says.
-    rasa_url = f"http://localhost:{settings.rasa_port}"
     specs.append(ProcessSpec(
         "web", (python, "-m", "bot.web", "--port", str(settings.web_port), "--rasa-url", rasa_url),
         ready_url=f"http://localhost:{settings.web_port}/health",
@@ -135,7 +152,7 @@ class ProcessGroup:
             except httpx.HTTPError:
                 pass
             time.sleep(0.5)
-        raise TimeoutError(f"{spec.name} was not ready at {spec.ready_url}")
+        raise TimeoutError(f"{spec.name} was not ready at {spec.ready_url.split('?')[0]}")
 
     def first_exited(self) -> tuple[str, int] | None:
         """Name and exit code of a process that has stopped, if any has."""

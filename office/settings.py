@@ -29,7 +29,11 @@ SETTINGS_TABLE: tuple[SettingDoc, ...] = (
                "Case store; `postgresql+psycopg://user:pass@host/db` for PostgreSQL"),
     SettingDoc("DEFAULT_INSTITUTION", "CPU",
                "Institution whose regulations apply when the person has not said"),
-    SettingDoc("RASA_URL", "http://localhost:5005", "Where the bridges reach the Rasa server"),
+    SettingDoc("RASA_URL", "http://localhost:5005",
+               "Where the bridges and the action server reach the Rasa server"),
+    SettingDoc("RASA_API_TOKEN", "(new one each run)",
+               "Token of Rasa's HTTP API (reading and erasing conversations); "
+               "`make run` makes a random one when unset"),
     SettingDoc("ACTION_SERVER_PORT", "5055", "Port of the custom action server"),
     SettingDoc("RASA_PORT", "5005", "Port of the Rasa server"),
     SettingDoc("WEB_PORT", "8080", "Port of the web chat"),
@@ -40,7 +44,7 @@ SETTINGS_TABLE: tuple[SettingDoc, ...] = (
     SettingDoc("TELEGRAM_WEBHOOK_URL", "(unset)", "Public webhook URL; long polling when unset"),
     SettingDoc("TELEGRAM_WEBHOOK_SECRET", "(unset)", "Secret token Telegram sends with webhooks"),
     SettingDoc("STAFF_API_TOKEN", "(unset)",
-               "Bearer token of the staff API and CLI credential; unset refuses everything"),
+               "Token of the staff page, API and CLI; unset refuses everything"),
     SettingDoc("STAFF_API_PORT", "8090", "Port of the staff HTTP API"),
     SettingDoc("REMINDER_DAYS_BEFORE", "60,30,7",
                "Days before a document expires on which reminders are sent"),
@@ -56,6 +60,7 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     default_institution: str = "CPU"
     rasa_url: str = "http://localhost:5005"
+    rasa_api_token: str | None = None
     action_server_port: int = 5055
     rasa_port: int = 5005
     web_port: int = 8080
@@ -98,6 +103,7 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         database_url=environ.get("DATABASE_URL") or base.database_url,
         default_institution=(environ.get("DEFAULT_INSTITUTION") or "CPU").upper(),
         rasa_url=environ.get("RASA_URL") or base.rasa_url,
+        rasa_api_token=_optional(environ, "RASA_API_TOKEN"),
         action_server_port=int(environ.get("ACTION_SERVER_PORT") or base.action_server_port),
         rasa_port=int(environ.get("RASA_PORT") or base.rasa_port),
         web_port=int(environ.get("WEB_PORT") or base.web_port),

@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from bot.model import ensure_model
-from bot.processes import REPO_ROOT, ProcessGroup, assistant_processes
+from bot.processes import REPO_ROOT, ProcessGroup, assistant_processes, with_rasa_api_token
 from office.db import migrate
 from office.settings import Settings, load_settings
 
@@ -55,6 +55,17 @@ class RunningAssistant:
         """The bot's replies to one message, joined into one text."""
         return "\n".join(r.get("text", "") for r in self.say(sender, message, **metadata))
 
+    def tracker(self, sender: str, token: str | None = None) -> dict[str, Any]:
+        """The conversation as Rasa's HTTP API returns it (with the run's API token)."""
+        response = httpx.get(
+            f"{self.rasa_url}/conversations/{sender}/tracker",
+            params={"token": token if token is not None else self.settings.rasa_api_token},
+            timeout=30.0,
+        )
+        response.raise_for_status()
+        tracker: dict[str, Any] = response.json()
+        return tracker
+
 
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAssistant]:
@@ -65,7 +76,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAssis
     """
     database = Path(tmp_path_factory.mktemp("e2e")) / "office.db"
     settings = replace(
-        load_settings(),
+        with_rasa_api_token(load_settings()),
         database_url=f"sqlite:///{database}",
         rasa_port=free_port(),
         action_server_port=free_port(),

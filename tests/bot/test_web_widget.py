@@ -17,7 +17,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 import yaml
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -128,8 +127,7 @@ def test_the_widget_opens_a_case_and_keeps_the_conversation_across_a_reload(
     assert page.evaluate(
         "() => JSON.parse(localStorage.getItem('chat_session')).session_id") == session_id
 
-    tracker = httpx.get(f"{assistant.rasa_url}/conversations/{session_id}/tracker",
-                        timeout=30).json()
+    tracker = assistant.tracker(session_id)
     said = [event.get("text") for event in tracker["events"] if event["event"] == "user"]
     assert "I lost my passport" in said
     page.close()

@@ -37,7 +37,8 @@ def test_launcher_serves_the_rest_channel_and_ctrl_c_stops_every_process(tmp_pat
     models_before = sorted((REPO_ROOT / "models").glob("*.tar.gz"))
     ports = {name: str(free_port()) for name in
              ("RASA_PORT", "ACTION_SERVER_PORT", "WEB_PORT", "STAFF_API_PORT")}
-    env = {**os.environ, **ports, "DATABASE_URL": f"sqlite:///{tmp_path / 'office.db'}"}
+    env = {**os.environ, **ports, "DATABASE_URL": f"sqlite:///{tmp_path / 'office.db'}",
+           "RASA_API_TOKEN": "launcher-test-token"}
     log = (tmp_path / "launcher.log").open("wb")
     launcher = subprocess.Popen(
         [sys.executable, "-m", "bot.launcher"], cwd=REPO_ROOT, env=env,
@@ -45,7 +46,9 @@ def test_launcher_serves_the_rest_channel_and_ctrl_c_stops_every_process(tmp_pat
     )
     try:
         rasa = f"http://localhost:{ports['RASA_PORT']}"
-        assert wait_for(f"{rasa}/status", timeout=300), (tmp_path / "launcher.log").read_text()
+        status = f"{rasa}/status?token=launcher-test-token"
+        assert wait_for(status, timeout=300), (tmp_path / "launcher.log").read_text()
+        assert httpx.get(f"{rasa}/status", timeout=10).status_code == 401  # API needs the token
         reply = httpx.post(f"{rasa}/webhooks/rest/webhook",
                            json={"sender": "launcher-test", "message": "I lost my passport"},
                            timeout=60).json()

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
+from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -110,3 +113,24 @@ def test_personal_data_is_shown_and_deleted_after_confirmation(
     with store(assistant).begin() as session:
         assert session.scalars(
             select(Person).where(Person.channel_user_id == sender)).one_or_none() is None
+    # The conversation text goes too: Rasa's tracker is emptied once the turn is saved.
+    deadline = time.monotonic() + 30
+    while said_by_user(assistant.tracker(sender)) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert said_by_user(assistant.tracker(sender)) == []
+
+
+def said_by_user(tracker: dict[str, Any]) -> list[str]:
+    """What the person wrote in a conversation, as Rasa's tracker holds it."""
+    return [event.get("text") or "" for event in tracker["events"] if event["event"] == "user"]
+
+
+def test_conversations_are_not_readable_without_the_api_token(
+    assistant: RunningAssistant, sender: str
+) -> None:
+    assistant.text(sender, "I lost my passport")
+    assert said_by_user(assistant.tracker(sender)) == ["I lost my passport"]
+    for token in ("", "wrong"):
+        with pytest.raises(httpx.HTTPStatusError) as refused:
+            assistant.tracker(sender, token=token)
+        assert refused.value.response.status_code in (401, 403)
