@@ -17,6 +17,7 @@ Exit status 0 when everything is fine, 1 when something is wrong.
 from __future__ import annotations
 
 import argparse
+import difflib
 import itertools
 import os
 import re
@@ -32,6 +33,7 @@ import yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 MIN_EXAMPLES = 10
+LEAK_SIMILARITY = 0.9
 LANGUAGES = {"en": "English", "zh": "Chinese"}
 # Responses Rasa's own actions send (two-stage fallback, default fallback).
 BUILT_IN_RESPONSES = frozenset({"utter_default", "utter_ask_rephrase"})
@@ -179,6 +181,39 @@ def example_problems(nlu_files: Sequence[Path], root: Path) -> Iterator[Problem]
                               f"{MIN_EXAMPLES} are needed")
 
 
+def _similar(a: str, b: str) -> bool:
+    """Whether two normalised examples are the same sentence or nearly (≥ 90 % alike)."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > max(len(a), len(b)) * (1 - LEAK_SIMILARITY) * 2:
+        return False
+    matcher = difflib.SequenceMatcher(None, a, b)
+    return matcher.quick_ratio() >= LEAK_SIMILARITY and matcher.ratio() >= LEAK_SIMILARITY
+
+
+def leak_problems(nlu_files: Sequence[Path], test_files: Sequence[Path],
+                  root: Path) -> Iterator[Problem]:
+    """Training examples that copy, or nearly copy, a held-out test sentence.
+
+    The test sentences (tests/nlu) measure how well unseen wording is understood; a
+    training example that repeats one makes that figure look better than it is.
+    """
+    tests = [(normalised(example), example, _relative(path, root))
+             for path in test_files for block in _load(path).get("nlu") or []
+             if isinstance(block, dict) for example in _examples(block)]
+    for path in nlu_files:
+        for block in _load(path).get("nlu") or []:
+            intent = block.get("intent") if isinstance(block, dict) else None
+            for example in _examples(block) if intent else []:
+                key = normalised(example)
+                copied = next((t for t in tests if _similar(key, t[0])), None)
+                if copied:
+                    yield Problem(
+                        f"{_relative(path, root)}, intent {intent}",
+                        f"example “{example}” copies the test sentence “{copied[1]}” "
+                        f"({copied[2]}): write it in other words or remove it")
+
+
 # ------------------------------------------------------------------------- stories vs rules
 
 
@@ -253,6 +288,7 @@ def check(root: Path = REPO_ROOT, with_rasa: bool = False) -> list[Problem]:
         *translation_problems(domain),
         *unused_response_problems(domain, blocks, root / "actions"),
         *example_problems(nlu_files, root),
+        *leak_problems(nlu_files, _yaml_files(root / "tests" / "nlu"), root),
         *story_rule_problems(rule_files, story_files, root),
     ]
     if with_rasa:

@@ -126,6 +126,27 @@ def test_an_example_under_two_intents_is_named(project: Path) -> None:
                               "question number 3!” is also an example of intent greet")
 
 
+def _write_test_sentences(root: Path, examples: list[str]) -> None:
+    (root / "tests/nlu").mkdir(parents=True)
+    held_out = {"version": "3.1", "nlu": [_block("visa_types", examples)]}
+    (root / "tests/nlu/paraphrases.yml").write_text(
+        yaml.safe_dump(held_out, allow_unicode=True), "utf-8")
+
+
+def test_a_training_example_that_copies_a_test_sentence_is_named(project: Path) -> None:
+    _write_test_sentences(project, ["签证问题4。", "完全不同的一句话"])
+    [problem] = messages(project)
+    assert problem == (
+        "data/nlu/basics.yml, intent visa_types: example “签证问题4” copies the test sentence "
+        "“签证问题4。” (tests/nlu/paraphrases.yml): write it in other words or remove it")
+
+
+def test_a_near_copy_of_a_test_sentence_counts_but_other_wording_does_not(project: Path) -> None:
+    _write_test_sentences(project, ["签证问题7号", "which visa fits a two-year master"])
+    assert [p.split(":")[0] for p in messages(project)] == [
+        "data/nlu/basics.yml, intent visa_types"]  # 签证问题7 ≈ 签证问题7号; the English is new
+
+
 def test_entity_marks_do_not_hide_a_duplicate() -> None:
     assert check_data.normalised("I paid the [whole year](payment)") == \
         check_data.normalised("i paid the whole year.")
