@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -41,12 +41,39 @@ class IdentifierMaskingFilter(logging.Filter):
         return True
 
 
+def _masked_argument(value: object) -> object:
+    """A log argument with identifiers masked; left as it is (type too) when it has none."""
+    text = str(value)
+    masked = mask_identifiers(text)
+    return value if masked == text else masked
+
+
 def _mask_record(record: logging.LogRecord) -> None:
-    """Replace the message, arguments and traceback text of ``record`` by masked text."""
+    """Mask the message, arguments and traceback text of ``record``.
+
+    A record without identifiers keeps its arguments untouched, because some formatters
+    (uvicorn's access log) rebuild their line from them; one with identifiers gets them
+    masked one by one, or, if that still leaves one, becomes its masked finished message.
+    """
     if getattr(record, "identifiers_masked", False):
         return
-    record.msg = mask_identifiers(record.getMessage())
-    record.args = None
+    try:
+        message = record.getMessage()
+    except (TypeError, ValueError):  # a broken format: logging reports it, with masked text
+        message = mask_identifiers(f"{record.msg} {record.args}")
+        record.msg, record.args = message, None
+    if mask_identifiers(message) != message:
+        record.msg = mask_identifiers(str(record.msg))
+        if isinstance(record.args, tuple):
+            record.args = tuple(_masked_argument(value) for value in record.args)
+        elif isinstance(record.args, Mapping):
+            record.args = {key: _masked_argument(value) for key, value in record.args.items()}
+        try:
+            masked_message: str | None = record.getMessage()
+        except (TypeError, ValueError):
+            masked_message = None
+        if masked_message is None or mask_identifiers(masked_message) != masked_message:
+            record.msg, record.args = mask_identifiers(message), None
     if record.exc_info and not record.exc_text:
         record.exc_text = logging.Formatter().formatException(record.exc_info)
     if record.exc_text:

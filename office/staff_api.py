@@ -17,7 +17,6 @@ the same token, work the queue in a browser. ``/`` leads there.
 from __future__ import annotations
 
 import argparse
-import copy
 import hmac
 import logging
 from collections.abc import Awaitable, Callable, Sequence
@@ -217,19 +216,6 @@ def build_app(session_factory: sessionmaker[Session], token: str | None) -> Star
     return Starlette(routes=routes)
 
 
-def uvicorn_log_config() -> dict[str, Any]:
-    """Uvicorn's logging, with access lines printed from their (masked) message.
-
-    ``install_log_masking`` replaces each record's arguments by the finished message, but
-    uvicorn's access formatter rebuilds the line from the arguments and fails on every
-    request; the default formatter prints the message as it is.
-    """
-    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
-    config["formatters"]["access"] = {"()": "uvicorn.logging.DefaultFormatter",
-                                      "fmt": "%(levelprefix)s %(message)s"}
-    return config
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m office.staff_api``."""
     parser = argparse.ArgumentParser(prog="python -m office.staff_api", description=__doc__,
@@ -247,7 +233,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = build_app(make_session_factory(engine), settings.staff_api_token)
     try:
         uvicorn.run(app, host=args.host, port=args.port or settings.staff_api_port,
-                    log_level="info", log_config=uvicorn_log_config())
+                    log_level="info")
     finally:
         engine.dispose()
     return 0

@@ -185,3 +185,24 @@ def test_a_deleted_case_number_is_never_handed_out_again(factory: sessionmaker[S
         case = open_case(session, person=person, case_type="talk_to_person", institution="CPU",
                          facts={"question": "hello again"}, today=TODAY)
         assert case.reference == "CPU-2026-000002"
+
+
+def test_log_arguments_without_identifiers_keep_their_types_for_formatters() -> None:
+    install_log_masking()
+    record = logging.getLogger("uvicorn.access").makeRecord(
+        "uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "GET", "/staff/", "1.1", 200), None)
+    assert record.args == ("127.0.0.1:5000", "GET", "/staff/", "1.1", 200)
+    assert record.getMessage() == '127.0.0.1:5000 - "GET /staff/ HTTP/1.1" 200'
+
+
+def test_an_identifier_in_a_log_argument_is_masked_even_in_a_number() -> None:
+    install_log_masking()
+    logger = logging.getLogger("office.test")
+    as_text = logger.makeRecord("office.test", logging.INFO, __file__, 1,
+                                "passport %s of %s", ("E12345678", "a@b.cn"), None)
+    as_number = logger.makeRecord("office.test", logging.INFO, __file__, 1,
+                                  "id %d, status %d", (320102199001011234, 200), None)
+    assert "E12345678" not in as_text.getMessage() and "a@b.cn" not in as_text.getMessage()
+    assert "320102199001011234" not in as_number.getMessage()
+    assert as_number.getMessage().endswith("status 200")
