@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from bot.model import ensure_model
 from bot.processes import REPO_ROOT, ProcessGroup, assistant_processes, with_rasa_api_token
@@ -28,6 +29,11 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @dataclass(frozen=True)
@@ -107,3 +113,19 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAssis
 def sender() -> str:
     """A conversation id of its own for each test."""
     return f"e2e-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium from Debian's package (never a Playwright-downloaded build)."""
+    if not CHROMIUM.exists():
+        message = "Chromium is not installed at /usr/bin/chromium: run scripts/chromium.sh"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()

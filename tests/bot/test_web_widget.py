@@ -10,44 +10,22 @@ These tests fail (rather than skip) without Chromium when REQUIRE_BROWSER=1, as 
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import yaml
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from bot.processes import REPO_ROOT, rasa_environment, rasa_executable
 from tests.conftest import RunningAssistant
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 REFERENCE = re.compile(r"CPU-\d{4}-\d{6}")
 REPLY_TIMEOUT_MS = 60_000
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Headless Chromium from Debian's package (never a Playwright-downloaded build)."""
-    if not CHROMIUM.exists():
-        message = "Chromium is not installed at /usr/bin/chromium: run scripts/chromium.sh"
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @pytest.fixture(scope="session")

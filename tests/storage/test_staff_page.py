@@ -8,7 +8,6 @@ would never send: forms without their anti-forgery token, forged cookies, refuse
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy.orm import Session, sessionmaker
 
 from office.cases import change_status, find_case, get_or_create_person, open_case
@@ -24,9 +23,6 @@ from office.notifications import pending_notifications
 from tests.storage.servers import start_staff_app
 
 TOKEN = "page-staff-token-2b7e"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CSRF_FIELD = re.compile(r'name="csrf" value="([^"]+)"')
 LOST = "CPU-2026-000001"
@@ -56,22 +52,6 @@ def staff_app(factory: sessionmaker[Session], subprocess_env: dict[str, str]) ->
     app = start_staff_app({**subprocess_env, "STAFF_API_TOKEN": TOKEN})
     yield app.url
     app.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Headless Chromium from Debian's package (never a Playwright-downloaded build)."""
-    if not CHROMIUM.exists():
-        message = "Chromium is not installed at /usr/bin/chromium: run scripts/chromium.sh"
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 def _sign_in(page: Page, token: str) -> None:
