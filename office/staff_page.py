@@ -35,6 +35,7 @@ from starlette.routing import BaseRoute, Route
 
 from office.case_types import CASE_TYPES, STATUSES, is_chinese
 from office.cases import CaseError, add_note, change_status, count_cases, find_case, list_cases
+from office.models import Case
 from office.staff_html import (
     CONTENT_SECURITY_POLICY,
     NOTE_MAX_LENGTH,
@@ -327,17 +328,8 @@ class StaffPage:
         new_status = form.get("status", "")
         note = form.get("note", "").strip()[:NOTE_MAX_LENGTH] or None
 
-        def work(session: Session) -> Outcome:
-            case = find_case(session, request.path_params["reference"])
-            if case is None:
-                return Outcome(None)
-            try:
-                change_status(session, case, new_status, f"staff:{staff.name}", note)
-            except CaseError:
-                return Outcome(case.reference, refused_at=case.status)
-            return Outcome(case.reference)
-
-        outcome = await self.in_transaction(work)
+        outcome = await self.apply_change(request, lambda session, case: change_status(
+            session, case, new_status, f"staff:{staff.name}", note))
         if outcome.refused_at is not None:
             ctx = self.context(request, staff)
             reason = text(ctx, "not_allowed", status=STATUSES[outcome.refused_at].get(ctx.lang))
@@ -349,22 +341,29 @@ class StaffPage:
         """POST an internal note (identifiers in it are masked by the store)."""
         note = form.get("text", "")[:NOTE_MAX_LENGTH]
 
-        def work(session: Session) -> Outcome:
-            case = find_case(session, request.path_params["reference"])
-            if case is None:
-                return Outcome(None)
-            try:
-                add_note(session, case, actor=f"staff:{staff.name}", text=note)
-            except CaseError:
-                return Outcome(case.reference, refused_at=case.status)
-            return Outcome(case.reference)
-
-        outcome = await self.in_transaction(work)
+        outcome = await self.apply_change(request, lambda session, case: add_note(
+            session, case, actor=f"staff:{staff.name}", text=note))
         if outcome.refused_at is not None:
             ctx = self.context(request, staff)
             return await self.render_case(request, ctx, status=400,
                                           error=text(ctx, "empty_note"))
         return await self.after_change(request, staff, outcome, "note")
+
+    async def apply_change(self, request: Request,
+                           change: Callable[[Session, Case], object]) -> Outcome:
+        """Run one store change on the case the URL names, in one transaction."""
+
+        def work(session: Session) -> Outcome:
+            case = find_case(session, request.path_params["reference"])
+            if case is None:
+                return Outcome(None)
+            try:
+                change(session, case)
+            except CaseError:
+                return Outcome(case.reference, refused_at=case.status)
+            return Outcome(case.reference)
+
+        return await self.in_transaction(work)
 
     async def after_change(self, request: Request, staff: StaffSession, outcome: Outcome,
                            what: str) -> Response:
