@@ -2,12 +2,13 @@
 
 One small form (`deadline_form`, one slot `event_date`) serves every deadline topic. The
 topic comes from the intent (slot `deadline_topic`, mapped in the domain); the rule itself
-lives in `knowledge.deadlines`. A date already in the question is used at once.
+lives in `knowledge.deadlines`. A date already in the question is used at once; a question
+without one first gets the general rule, then the date question. A deadline asked inside
+another form (the residence-permit questions) is answered, then that form resumes.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -20,11 +21,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.conversation import institution, language, today
-from actions.parsing import parse_date
+from actions.faq import general_answer, tell, with_institution_answer
+from actions.loops import resume_interrupted_form
+from actions.parsing import find_date, read_date
 from knowledge import (
     Decision,
     conference_contact_deadline,
     extension_application_deadline,
+    medical_examination_deadline,
+    new_student_payment_deadline,
     registration_deadline,
     residence_permit_application_deadline,
     stay_permit_request_deadline,
@@ -60,50 +65,22 @@ DEADLINE_TOPICS: Final[Mapping[str, DeadlineTopic]] = MappingProxyType({
         DeadlineTopic("international_conference", conference_contact_deadline,
                       date_in_past=False),
         DeadlineTopic("stay_permit", stay_permit_request_deadline, date_in_past=False),
+        DeadlineTopic("medical_examination", medical_examination_deadline, date_in_past=False),
+        DeadlineTopic("payment_before_visa", new_student_payment_deadline, date_in_past=True),
     )
 })
 
-_MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
-_YEAR = r"(?:,?\s*\d{4})?"
-_DATE_PATTERNS: Final[tuple[re.Pattern[str], ...]] = tuple(re.compile(p, re.IGNORECASE) for p in (
-    r"\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}",
-    r"(?:\d{4}\s*年\s*|明年|今年|去年|后年)?\d{1,2}\s*月\s*\d{1,2}\s*[日号]?",
-    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b{_YEAR}",
-    rf"\b(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?\b{_YEAR}",
-    r"\b(?:today|tomorrow|yesterday)\b|今天|明天|后天|昨天",
-    r"\b(?:next|this|last)\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day\b",
-    r"(?:下|本|这)个?(?:周|星期|礼拜)[一二三四五六日天]",
-))
-_HAS_YEAR = re.compile(r"\d{4}|明年|今年|去年|后年")
-
-
-def find_date(text: str, on: date, lang: str = "en", in_past: bool = False) -> date | None:
-    """The first date written in a sentence ("I entered on 1 September", "我9月1日入境").
-
-    Only explicit dates and named relative days count, so a question without one gives
-    None. Without a year, ``in_past`` reads the date as the last such day, not the next.
-    """
-    for pattern in _DATE_PATTERNS:
-        match = pattern.search(text)
-        if match is None:
-            continue
-        found = parse_date(match.group(), on, lang)
-        if found is None:
-            continue
-        if in_past and found > on and not _HAS_YEAR.search(match.group()):
-            found = found.replace(year=found.year - 1)
-        return found
-    return None
-
-
-def read_date(text: str, on: date, lang: str = "en", in_past: bool = False) -> date | None:
-    """A date from an answer: a date inside the sentence, else the whole answer read as one."""
-    return find_date(text, on, lang, in_past) or parse_date(text, on, lang)
-
-
 def _topic_of(tracker: Tracker) -> DeadlineTopic | None:
     return DEADLINE_TOPICS.get(str(tracker.get_slot("deadline_topic")))
+
+
+def _is_the_question(tracker: Tracker, topic: DeadlineTopic) -> bool:
+    """Whether the latest message asks this deadline (rather than answering the form).
+
+    Read from the intent, not from `requested_slot`: a deadline asked inside another form
+    finds that form's question still in `requested_slot`.
+    """
+    return (tracker.latest_message.get("intent") or {}).get("name") == topic.topic
 
 
 def _is_covered(topic: DeadlineTopic, code: str) -> bool:
@@ -134,7 +111,7 @@ class ValidateDeadlineForm(FormValidationAction):
     ) -> dict[str, Any]:
         """On the question itself, a date written in it answers the form at once."""
         topic = _topic_of(tracker)
-        if tracker.get_slot("requested_slot") is not None or topic is None:
+        if topic is None or not _is_the_question(tracker, topic):
             return {}
         text = tracker.latest_message.get("text") or ""
         found = find_date(text, today(), language(tracker), topic.date_in_past)
@@ -156,7 +133,8 @@ class ValidateDeadlineForm(FormValidationAction):
 
 
 class ActionAskEventDate(Action):
-    """Asks for the date the topic counts from, in the topic's own words."""
+    """Asks for the date the topic counts from, in the topic's own words (after the general
+    rule, when the person has just asked)."""
 
     def name(self) -> str:
         return "action_ask_event_date"
@@ -166,6 +144,11 @@ class ActionAskEventDate(Action):
     ) -> list[EventType]:
         topic = _topic_of(tracker)
         name = topic.topic if topic else "residence_permit_application"
+        if topic is not None and _is_the_question(tracker, topic):
+            general = general_answer(topic.topic, institution(tracker))
+            if general is not None:
+                dispatcher.utter_message(text=general.render(language(tracker)))
+                dispatcher.utter_message(response="utter_for_your_case")
         dispatcher.utter_message(response=f"utter_ask_date_{name}")
         return []
 
@@ -179,7 +162,8 @@ def _stored_date(tracker: Tracker) -> date | None:
 
 
 class ActionAnswerDeadline(Action):
-    """Answers with the deadline date and its articles, or says the documents are silent."""
+    """Answers with the deadline date and its articles, or says the documents are silent;
+    a form the deadline question interrupted resumes."""
 
     def name(self) -> str:
         return "action_answer_deadline"
@@ -198,7 +182,6 @@ class ActionAnswerDeadline(Action):
         if day is None and decision.covered:
             dispatcher.utter_message(response="utter_default")
             return []
-        dispatcher.utter_message(text=decision.render(lang))
-        if not decision.covered:
-            dispatcher.utter_message(response="utter_offer_request")
-        return [SlotSet("event_date", day.isoformat() if day else None)]
+        tell(dispatcher, with_institution_answer(decision, topic.topic, code), lang)
+        return [SlotSet("event_date", day.isoformat() if day else None),
+                *resume_interrupted_form(tracker, domain, "deadline_form")]

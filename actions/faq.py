@@ -30,6 +30,39 @@ def topic_title(intent: str) -> Text | None:
     return topic(topic_id).title if topic_id else None
 
 
+def general_answer(topic_id: str, institution_code: str) -> Decision | None:
+    """The topic's answer without the person's facts, None when there is none to give."""
+    if topic_id not in FAQ_TOPICS:
+        return None
+    decision = faq_answer(topic_id, institution_code)
+    return decision if decision.covered else None
+
+
+def cites(decision: Decision, institution_code: str) -> bool:
+    """Whether the decision quotes the institution's own documents."""
+    return any(c.institution == institution_code for c in decision.citations)
+
+
+def with_institution_answer(decision: Decision, topic_id: str, institution_code: str) -> Decision:
+    """A calculator's decision, or what the institution's documents say about the topic.
+
+    When a rule is not set by the institution (a new-student payment deadline at Jiangsu
+    Normal University) but its documents answer the topic in general terms ("pay first"),
+    that answer is worth more than "not covered here".
+    """
+    if decision.covered or cites(decision, institution_code):
+        return decision
+    general = general_answer(topic_id, institution_code)
+    return general if general is not None and cites(general, institution_code) else decision
+
+
+def tell(dispatcher: CollectingDispatcher, decision: Decision, lang: str) -> None:
+    """Says a decision with its sources, offering a request when the rules do not settle it."""
+    dispatcher.utter_message(text=decision.render(lang))
+    if not decision.covered:
+        dispatcher.utter_message(response="utter_offer_request")
+
+
 def answer_for(intent: str, question: str, institution_code: str) -> Decision | None:
     """The answer `knowledge` gives to a topic intent, None when the intent is no topic."""
     topic_id = INTENT_TOPICS.get(intent)
@@ -57,7 +90,5 @@ class ActionAnswerFaq(Action):
         if decision is None:
             dispatcher.utter_message(response="utter_default")
             return []
-        dispatcher.utter_message(text=decision.render(language(tracker)))
-        if not decision.covered:
-            dispatcher.utter_message(response="utter_offer_request")
+        tell(dispatcher, decision, language(tracker))
         return []

@@ -1,12 +1,17 @@
-"""Reading the facts people type: percentages, choices, yes/no and dates, in English and Chinese."""
+"""Reading the facts people type, in English and Chinese: percentages, choices, yes/no, dates
+(alone or inside a sentence) and lengths of stay ("8 months", "两年", "一百八十天")."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import dateparser
+
+from knowledge.core import add_months
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
            "六": 6, "七": 7, "八": 8, "九": 9}
@@ -36,6 +41,30 @@ def chinese_number(text: str) -> float | None:
         return None
     decimals = "".join(str(_DIGITS[ch]) for ch in fraction)
     return float(f"{value}.{decimals}") if decimals else float(value)
+
+
+_CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def chinese_integer(text: str) -> int | None:
+    """Value of a whole Chinese numeral below 10,000 ("一百八十" -> 180, "两" -> 2), else None.
+
+    Arabic digits pass through ("18" -> 18), so callers can read "18个月" and "十八个月" alike.
+    """
+    if text.isdigit():
+        return int(text)
+    if not text or any(ch not in _DIGITS and ch not in _CHINESE_UNITS for ch in text):
+        return None
+    total, digit = 0, None
+    for ch in text:
+        if ch in _DIGITS:
+            if digit is not None and _DIGITS[ch] != 0:
+                return None  # two digits in a row ("一二") is no number
+            digit = _DIGITS[ch] if _DIGITS[ch] else None
+        else:
+            total += (1 if digit is None else digit) * _CHINESE_UNITS[ch]
+            digit = None
+    return total + (digit or 0)
 
 
 def parse_percentage(text: str) -> float | None:
@@ -74,9 +103,18 @@ _YES = ("yes", "yeah", "yep", "sure", "correct", "true", "是", "对", "嗯")
 _NO = ("no", "not", "nope", "false", "否", "不")
 
 
+_UNSURE = re.compile(r"not sure|unsure|don'?t know|no idea|maybe|"
+                     r"不知道|不清楚|不确定|不一定|说不准")
+
+
 def parse_yes_no(text: str) -> bool | None:
-    """True for yes, False for no (checked first: "不是" is no), None when unclear."""
+    """True for yes, False for no (checked first: "不是" is no), None when unclear.
+
+    "I don't know" / "不知道" is unclear, not no.
+    """
     lowered = text.strip().lower()
+    if _UNSURE.search(lowered):
+        return None
     words = set(re.findall(r"[a-z]+", lowered))
     if words & set(_NO) or any(ch in lowered for ch in ("否", "不", "没")):
         return False
@@ -86,13 +124,15 @@ def parse_yes_no(text: str) -> bool | None:
 
 
 _WEEKDAYS_ZH = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
-_ZH_WEEK = re.compile(r"(下|本|这)(?:个)?(?:周|星期|礼拜)([一二三四五六日天])")
+_ZH_WEEK = re.compile(r"(上|下|本|这)(?:个)?(?:周|星期|礼拜)([一二三四五六日天])")
+_ZH_WEEK_OFFSET = {"上": -7, "下": 7, "本": 0, "这": 0}
 _ZH_MONTH_DAY = re.compile(r"(\d{1,2})月(\d{1,2})[日号]?")
-_ZH_DAYS = {"今天": 0, "明天": 1, "后天": 2}
+_ZH_DAYS = {"今天": 0, "明天": 1, "后天": 2, "昨天": -1, "前天": -2, "大前天": -3}
+_ZH_DAYS_AWAY = re.compile(r"([\d零〇一二两三四五六七八九十百]+)\s*天(以前|之前|前|以后|之后|后)")
 
 
 def _chinese_relative(text: str, today: date) -> date | str:
-    """Resolves the Chinese relative words dateparser misses ("下周五", "明年3月5日").
+    """Resolves the Chinese relative words dateparser misses ("下周五", "三天前", "明年3月5日").
 
     Returns a date when the text is only a relative day, else the text with
     relative years made absolute, for dateparser to read.
@@ -100,11 +140,14 @@ def _chinese_relative(text: str, today: date) -> date | str:
     stripped = text.strip()
     if stripped in _ZH_DAYS:
         return today + timedelta(days=_ZH_DAYS[stripped])
+    away = _ZH_DAYS_AWAY.fullmatch(stripped)
+    count = chinese_integer(away.group(1)) if away else None
+    if away and count is not None:
+        return today + timedelta(days=-count if "前" in away.group(2) else count)
     week = _ZH_WEEK.search(stripped)
     if week:
         monday = today - timedelta(days=today.weekday())
-        if week.group(1) == "下":
-            monday += timedelta(days=7)
+        monday += timedelta(days=_ZH_WEEK_OFFSET[week.group(1)])
         return monday + timedelta(days=_WEEKDAYS_ZH[week.group(2)])
     month_day = _ZH_MONTH_DAY.fullmatch(stripped)
     if month_day:
@@ -140,3 +183,229 @@ def parse_date(text: str, today: date, language: str = "en") -> date | None:
         },
     )
     return parsed.date() if parsed else None
+
+
+# ------------------------------------------------------------------ dates inside a sentence
+
+_MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
+_YEAR = r"(?:,?\s*\d{4})?"
+_ZH_COUNT = r"[\d零〇一二两三四五六七八九十百]+"
+_DATE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p, re.IGNORECASE) for p in (
+    r"\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}",
+    r"(?:\d{4}\s*年\s*|明年|今年|去年|后年)?\d{1,2}\s*月\s*\d{1,2}\s*[日号]?",
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b{_YEAR}",
+    rf"\b(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?\b{_YEAR}",
+    r"\b(?:today|tomorrow|yesterday)\b|大前天|今天|明天|后天|昨天|前天",
+    r"\b(?:next|this|last)\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day\b",
+    r"(?:上|下|本|这)个?(?:周|星期|礼拜)[一二三四五六日天]",
+    r"\b(?:\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
+    r"(?:days?|weeks?)\s+ago\b",
+    rf"{_ZH_COUNT}\s*天(?:以前|之前|前)",
+))
+_HAS_YEAR = re.compile(r"\d{4}|明年|今年|去年|后年")
+_AGO = re.compile(r"ago|前")
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date written in a sentence, and the words between it and the date before it."""
+
+    day: date
+    start: int
+    before: str
+
+
+def find_dates(text: str, on: date, lang: str = "en", in_past: bool = False) -> list[DateMention]:
+    """Every explicit date written in a sentence, in the order they are written.
+
+    Only explicit dates and named relative days count ("1 September", "2027-03-01",
+    "yesterday", "三天前"), so a question without one gives an empty list. Without a year,
+    ``in_past`` reads a date as the last such day, not the next one.
+    """
+    spans: list[tuple[int, int]] = []
+    for pattern in _DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            if not any(start < match.end() and match.start() < end for start, end in spans):
+                spans.append((match.start(), match.end()))
+    mentions: list[DateMention] = []
+    previous_end = 0
+    for start, end in sorted(spans):
+        written = text[start:end]
+        found = parse_date(written, on, lang)
+        if found is None:
+            continue
+        if in_past and found > on and not _HAS_YEAR.search(written) \
+                and not _AGO.search(written):
+            found = found.replace(year=found.year - 1)
+        mentions.append(DateMention(found, start, text[previous_end:start]))
+        previous_end = end
+    return mentions
+
+
+def find_date(text: str, on: date, lang: str = "en", in_past: bool = False) -> date | None:
+    """The first date written in a sentence ("I entered on 1 September", "我9月1日入境")."""
+    mentions = find_dates(text, on, lang, in_past)
+    return mentions[0].day if mentions else None
+
+
+def read_date(text: str, on: date, lang: str = "en", in_past: bool = False) -> date | None:
+    """A date from an answer: a date inside the sentence, else the whole answer read as one."""
+    return find_date(text, on, lang, in_past) or parse_date(text, on, lang)
+
+
+# ------------------------------------------------------------------ lengths of stay
+
+# Months are counted on the calendar (Civil Code Art. 202, see ``knowledge.core``), so a
+# length in months is a range of days: six months are 181 to 184 days, never 180.
+_SPAN_YEARS = 4  # every combination of month lengths and leap years repeats within four years
+
+
+@functools.cache
+def _month_span(months: int) -> tuple[int, int]:
+    """The fewest and the most days ``months`` calendar months can last."""
+    first = date(2024, 1, 1)
+    lengths = [(add_months(start, months) - start).days
+               for start in (first + timedelta(days=n) for n in range(366 * _SPAN_YEARS))]
+    return min(lengths), max(lengths)
+
+
+@dataclass(frozen=True)
+class StayLength:
+    """A length of time as people say it: whole months (years are 12) plus days."""
+
+    months: int = 0
+    days: int = 0
+
+    def __post_init__(self) -> None:
+        if self.months < 0 or self.days < 0 or not (self.months or self.days):
+            raise ValueError("a length of stay must be positive")
+
+    def isoformat(self) -> str:
+        """E.g. "P18M0D": how the dialogue stores it."""
+        return f"P{self.months}M{self.days}D"
+
+    @classmethod
+    def fromisoformat(cls, text: str) -> StayLength:
+        """The length stored by `isoformat`; ValueError for anything else."""
+        match = re.fullmatch(r"P(\d+)M(\d+)D", text)
+        if match is None:
+            raise ValueError(f"not a stored length of stay: {text!r}")
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    def shortest_days(self) -> int:
+        """The fewest days this length can be, whichever day it starts."""
+        return (_month_span(self.months)[0] if self.months else 0) + self.days
+
+    def longest_days(self) -> int:
+        """The most days this length can be, whichever day it starts."""
+        return (_month_span(self.months)[1] if self.months else 0) + self.days
+
+    def end(self, start: date) -> date:
+        """The day this length ends when it starts on ``start`` (the start day not counted)."""
+        return add_months(start, self.months) + timedelta(days=self.days)
+
+    def render(self, lang: str) -> str:
+        """ "1 year and 6 months", "180 days" / "1年6个月", "180天"."""
+        years, months = divmod(self.months, 12)
+        if lang == "zh":
+            parts_zh = [f"{years}年" if years else "", f"{months}个月" if months else "",
+                        f"{self.days}天" if self.days else ""]
+            return "".join(parts_zh)
+        parts = [f"{n} {unit}{'s' if n != 1 else ''}"
+                 for n, unit in ((years, "year"), (months, "month"), (self.days, "day")) if n]
+        return " and ".join(parts)
+
+
+_EN_NUMBERS = {word: n for n, word in enumerate((
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty"))}
+_EN_NUMBERS.update({"a": 1, "an": 1, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+                    "seventy": 70, "eighty": 80, "ninety": 90})
+_EN_UNIT_MONTHS = {"year": 12, "month": 1}
+_EN_UNIT_DAYS = {"week": 7, "day": 1}
+_EN_NUMBER = (r"\d+(?:\.\d+)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+              r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|"
+              + "|".join(sorted(_EN_NUMBERS, key=len, reverse=True)))
+_EN_LENGTH = re.compile(
+    rf"\b({_EN_NUMBER})(\s+and\s+a\s+half)?[\s-]*(year|month|week|day)s?\b"
+    r"(\s+and\s+a\s+half)?(?!\s+(?:ago|later|before|after|from\s+now))",
+    re.IGNORECASE)
+_EN_RATE = re.compile(
+    r"\b(?:once|twice|times|per|each|every|yuan|rmb|fine|costs?|pay|paid|charged?)\s*$",
+    re.IGNORECASE)
+_EN_HALF_YEAR = re.compile(r"\bhalf\s+(?:a\s+)?year\b", re.IGNORECASE)
+_ZH_LENGTH = re.compile(
+    rf"({_ZH_COUNT})\s*(个半|个)?\s*(年|月|星期|礼拜|周|天)(半)?(?![前后级底初])")
+_ZH_HALF_YEAR = re.compile(r"(?<![\d零〇一二两三四五六七八九十百个])半年")
+_ZH_UNIT_MONTHS = {"年": 12, "月": 1}
+_ZH_UNIT_DAYS = {"星期": 7, "礼拜": 7, "周": 7, "天": 1}
+
+
+def _english_number(word: str) -> float | None:
+    word = word.lower().replace("-", " ")
+    if word in _EN_NUMBERS:
+        return float(_EN_NUMBERS[word])
+    tens, _, units = word.partition(" ")
+    if tens in _EN_NUMBERS and units in _EN_NUMBERS:
+        return float(_EN_NUMBERS[tens] + _EN_NUMBERS[units])
+    try:
+        return float(word)
+    except ValueError:
+        return None
+
+
+def _as_length(amount: float, unit_months: int, unit_days: int) -> StayLength | None:
+    """``amount`` units as whole months or days; None when it is not whole ("1.5 months")."""
+    amount = float(amount)
+    if unit_months:
+        months = amount * unit_months
+        return StayLength(months=int(months)) if months.is_integer() and months else None
+    days = amount * unit_days
+    return StayLength(days=int(days)) if days.is_integer() and days else None
+
+
+def _english_lengths(text: str) -> list[StayLength | None]:
+    found: list[StayLength | None] = [StayLength(months=6) for _ in _EN_HALF_YEAR.finditer(text)]
+    text = _EN_HALF_YEAR.sub(" ", text)
+    for match in _EN_LENGTH.finditer(text):
+        amount = _english_number(match.group(1))
+        if amount is None or (match.group(1).lower() in ("a", "an")
+                              and _EN_RATE.search(text[:match.start()])):
+            continue  # "once a day", "500 yuan per day": a rate, not a length
+        if match.group(2) or match.group(4):
+            amount += 0.5
+        unit = match.group(3).lower()
+        found.append(_as_length(amount, _EN_UNIT_MONTHS.get(unit, 0), _EN_UNIT_DAYS.get(unit, 0)))
+    return found
+
+
+def _chinese_lengths(text: str) -> list[StayLength | None]:
+    found: list[StayLength | None] = []
+    if _ZH_HALF_YEAR.search(text):
+        found.append(StayLength(months=6))
+    for match in _ZH_LENGTH.finditer(text):
+        count, measure, unit, half = match.groups()
+        value = chinese_integer(count)
+        if value is None or (unit == "月" and not measure) or (unit == "年" and value >= 1000):
+            continue  # "3月" is March and "2026年" a year, not lengths
+        amount = value + (0.5 if half or measure == "个半" else 0)
+        found.append(_as_length(amount, _ZH_UNIT_MONTHS.get(unit, 0), _ZH_UNIT_DAYS.get(unit, 0)))
+    return found
+
+
+def parse_stay_length(text: str) -> StayLength | None:
+    """How long someone stays, from "8 months", "two years", "1.5 years", "180 days", "6 weeks",
+    "a year and a half", "半年", "两年", "一年半", "三个月", "一百八十天".
+
+    Parts are added up ("1 year and 3 months", "一年零三个月"). Dates ("3 days ago",
+    "3月", "两年后") are no lengths. None when there is no length, or when a part cannot be
+    counted exactly in months or days ("1.5 months", "一个学期": a semester has no set length).
+    """
+    parts = _english_lengths(text) + _chinese_lengths(text)
+    if not parts or any(part is None for part in parts):
+        return None
+    months = sum(part.months for part in parts if part is not None)
+    days = sum(part.days for part in parts if part is not None)
+    return StayLength(months=months, days=days)

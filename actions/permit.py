@@ -11,6 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.conversation import institution, language, today
+from actions.faq import tell
+from actions.loops import resume_interrupted_form
 from actions.parsing import parse_choice, parse_date, parse_percentage, parse_yes_no
 from knowledge import PermitFacts, missing_permit_facts, residence_permit_validity
 
@@ -114,27 +116,34 @@ class ValidatePermitDurationForm(FormValidationAction):
     ) -> list[str]:
         return list(missing_permit_facts(permit_facts(tracker)))
 
-    def _choice(self, slot: str, value: Any, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+    def _choice(self, slot: str, value: Any, dispatcher: CollectingDispatcher,
+                tracker: Tracker) -> dict[str, Any]:
+        """The option ``value`` names; an unreadable answer to this very question is re-asked.
+
+        A value the entity tagger put in the wrong slot while reading several facts at once
+        ("paid the whole year, not final year" tagging "final year" as payment) is dropped
+        quietly: the form asks for that slot later if it is still missing.
+        """
         options = CHOICES[slot]
         choice = value if value in options else parse_choice(str(value), options)
-        if choice is None:
+        if choice is None and tracker.get_slot("requested_slot") == slot:
             dispatcher.utter_message(response="utter_invalid_choice")
         return {slot: choice}
 
     def validate_student_status(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return self._choice("student_status", value, dispatcher)
+        return self._choice("student_status", value, dispatcher, tracker)
 
     def validate_programme(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return self._choice("programme", value, dispatcher)
+        return self._choice("programme", value, dispatcher, tracker)
 
     def validate_paid(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return self._choice("paid", value, dispatcher)
+        return self._choice("paid", value, dispatcher, tracker)
 
     def validate_attendance_percent(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -187,7 +196,8 @@ class ValidatePermitDurationForm(FormValidationAction):
 
 
 class ActionPermitDuration(Action):
-    """Answers with the permit's end date or length and the article, then forgets the facts."""
+    """Answers with the permit's end date or length and the article, then forgets the facts
+    (and resumes a form the question interrupted)."""
 
     def name(self) -> str:
         return "action_permit_duration"
@@ -201,11 +211,10 @@ class ActionPermitDuration(Action):
             dispatcher.utter_message(response="utter_default")
             return []
         decision = residence_permit_validity(facts, today())
-        dispatcher.utter_message(text=decision.render(language(tracker)))
-        if not decision.covered:
-            dispatcher.utter_message(response="utter_offer_request")
+        tell(dispatcher, decision, language(tracker))
         # Payment and attendance change every term: the next question starts afresh.
-        return [SlotSet(slot, None) for slot in PERMIT_SLOTS]
+        return [*(SlotSet(slot, None) for slot in PERMIT_SLOTS),
+                *resume_interrupted_form(tracker, domain, "permit_duration_form")]
 
 
 def answered_facts(tracker: Tracker) -> dict[str, Any]:

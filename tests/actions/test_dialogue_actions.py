@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
@@ -27,8 +28,11 @@ from actions.permit import ActionRestorePermitFacts, answered_facts
 from actions.store import sessions
 from knowledge import (
     FAQ_TOPICS,
+    Decision,
     extension_application_deadline,
     format_date,
+    medical_examination_deadline,
+    new_student_payment_deadline,
     transfer_deadline,
 )
 from office.models import Case, Person
@@ -206,6 +210,75 @@ async def test_a_corrected_date_after_the_answer_gives_the_new_deadline(
     assert expected is not None
     assert format_date(expected, "en") in dispatcher.messages[0]["text"]
     assert events == [SlotSet("event_date", "2027-03-05")]
+
+
+async def test_a_deadline_question_without_a_date_gets_the_general_rule_first(
+    domain: dict[str, Any],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = conversation("when should I apply to extend my residence permit?",
+                           intent="extension_application",
+                           slots={"deadline_topic": "extension_application"})
+    await ActionAskEventDate().run(dispatcher, tracker, domain)
+    general, offer, question = dispatcher.messages
+    assert "China Pharmaceutical University, Article 9" in general["text"]
+    assert offer["response"] == "utter_for_your_case"
+    assert question["response"] == "utter_ask_date_extension_application"
+
+
+async def test_a_date_in_a_deadline_question_asked_inside_another_form_is_used(
+    domain: dict[str, Any],
+) -> None:
+    tracker = conversation("my permit expires on 15 July 2027, when do I apply to extend it?",
+                           intent="extension_application",
+                           slots={"deadline_topic": "extension_application",
+                                  "requested_slot": "attendance_percent"})
+    extracted = await ValidateDeadlineForm().extract_event_date(
+        CollectingDispatcher(), tracker, domain)
+    assert extracted == {"event_date": "2027-07-15"}
+
+
+@pytest.mark.parametrize(
+    ("topic", "code", "day", "compute"),
+    [
+        ("medical_examination", "JSNU", date(2027, 7, 15), medical_examination_deadline),
+        ("payment_before_visa", "CPU", date(2026, 9, 1), new_student_payment_deadline),
+    ],
+)
+async def test_the_medical_examination_and_payment_deadlines_use_the_date_form(
+    domain: dict[str, Any], topic: str, code: str, day: date,
+    compute: Callable[[str, date], Decision],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = conversation(day.isoformat(), slots={"deadline_topic": topic, "institution": code,
+                                                   "event_date": day.isoformat()})
+    await ActionAnswerDeadline().run(dispatcher, tracker, domain)
+    assert dispatcher.messages[0]["text"] == compute(code, day).render("en")
+    assert any(m.get("intent") == topic for m in domain["slots"]["deadline_topic"]["mappings"])
+
+
+async def test_a_university_without_the_deadline_gets_what_its_documents_say(
+    domain: dict[str, Any],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = conversation("do I have to pay before my visa?", intent="payment_before_visa",
+                           slots={"deadline_topic": "payment_before_visa",
+                                  "institution": "JSNU"})
+    await ActionAnswerDeadline().run(dispatcher, tracker, domain)
+    assert [m.get("response") for m in dispatcher.messages] == [None]
+    assert "Jiangsu Normal University, Article 4" in dispatcher.messages[0]["text"]
+
+
+async def test_a_deadline_asked_inside_the_permit_questions_resumes_them(
+    domain: dict[str, Any],
+) -> None:
+    tracker = conversation("15 July 2027", slots={"deadline_topic": "extension_application",
+                                                  "event_date": "2027-07-15"})
+    tracker.events[:0] = [{"event": "active_loop", "name": "permit_duration_form"},
+                          {"event": "active_loop", "name": "deadline_form"},
+                          {"event": "active_loop", "name": None}]
+    events = await ActionAnswerDeadline().run(CollectingDispatcher(), tracker, domain)
+    assert events == [SlotSet("event_date", "2027-07-15"), ActiveLoop("permit_duration_form")]
 
 
 # ----------------------------------------------------------------------------- language

@@ -6,7 +6,16 @@ from datetime import date
 
 import pytest
 
-from actions.parsing import parse_choice, parse_date, parse_percentage, parse_yes_no
+from actions.parsing import (
+    StayLength,
+    chinese_integer,
+    find_dates,
+    parse_choice,
+    parse_date,
+    parse_percentage,
+    parse_stay_length,
+    parse_yes_no,
+)
 
 TODAY = date(2026, 11, 23)  # a Monday
 
@@ -58,3 +67,107 @@ def test_a_choice_naming_two_options_is_not_guessed() -> None:
     options = {"year": ("year",), "semester": ("semester",)}
     assert parse_choice("one semester", options) == "semester"
     assert parse_choice("a year or a semester", options) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("一百八十", 180), ("两", 2), ("十八", 18), ("二十四", 24), ("三百六十五", 365), ("十", 10),
+     ("一千零一", 1001), ("18", 18), ("一二", None), ("", None), ("八十五%", None)],
+)
+def test_chinese_integers_are_read_to_thousands(text: str, value: int | None) -> None:
+    assert chinese_integer(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "months", "days"),
+    [
+        ("8 months", 8, 0), ("two years", 24, 0), ("1.5 years", 18, 0), ("180 days", 0, 180),
+        ("6 weeks", 0, 42), ("a year and a half", 18, 0), ("half a year", 6, 0),
+        ("two and a half years", 30, 0), ("twenty-four months", 24, 0),
+        ("1 year and 3 months", 15, 0), ("I'll study for 8 months, which visa?", 8, 0),
+        ("overstayed by 10 days", 0, 10), ("for a week", 0, 7),
+        ("半年", 6, 0), ("两年", 24, 0), ("一年半", 18, 0), ("三个月", 3, 0), ("十八个月", 18, 0),
+        ("一百八十天", 0, 180), ("365天", 0, 365), ("两周", 0, 14), ("两个星期", 0, 14),
+        ("一年零三个月", 15, 0), ("读两年硕士用什么签证", 24, 0), ("我的签证过期三天了", 0, 3),
+    ],
+)
+def test_lengths_of_stay_are_read_in_both_languages(text: str, months: int, days: int) -> None:
+    assert parse_stay_length(text) == StayLength(months=months, days=days)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a semester", "一个学期", "a few months", "1.5 months", "一个半月", "半个月",
+     "3 days ago", "两年后", "3月3日", "2026年", "一年级", "500 yuan a day",
+     "how much is the fine a day", "when must I apply?", ""],
+)
+def test_a_length_that_cannot_be_counted_exactly_or_a_date_is_no_length(text: str) -> None:
+    assert parse_stay_length(text) is None
+
+
+def test_six_months_are_always_more_than_180_days_and_five_never() -> None:
+    assert StayLength(months=6).shortest_days() == 181
+    assert StayLength(months=5).longest_days() == 153
+
+
+def test_a_length_ends_on_the_corresponding_day_or_the_months_last_day() -> None:
+    assert StayLength(months=3).end(date(2027, 3, 1)) == date(2027, 6, 1)
+    assert StayLength(months=1).end(date(2027, 1, 31)) == date(2027, 2, 28)
+    assert StayLength(days=10).end(date(2027, 3, 1)) == date(2027, 3, 11)
+
+
+def test_a_stored_length_reads_back() -> None:
+    length = StayLength(months=18, days=3)
+    assert StayLength.fromisoformat(length.isoformat()) == length
+    with pytest.raises(ValueError):
+        StayLength.fromisoformat("two years")
+
+
+def test_a_length_is_written_in_each_language() -> None:
+    assert StayLength(months=18).render("en") == "1 year and 6 months"
+    assert StayLength(days=1).render("en") == "1 day"
+    assert StayLength(months=8).render("zh") == "8个月"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("昨天", "zh", date(2026, 11, 22)),
+        ("前天", "zh", date(2026, 11, 21)),
+        ("三天前", "zh", date(2026, 11, 20)),
+        ("十天后", "zh", date(2026, 12, 3)),
+        ("上周五", "zh", date(2026, 11, 20)),
+        ("3 days ago", "en", date(2026, 11, 20)),
+    ],
+)
+def test_past_relative_dates_are_read(text: str, language: str, expected: date) -> None:
+    assert parse_date(text, TODAY, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "past", "expected"),
+    [
+        ("my visa expired on 3 March", True, [date(2026, 3, 3)]),
+        ("my visa expires on 3 March", False, [date(2027, 3, 3)]),
+        ("我的签证昨天到期了", True, [date(2026, 11, 22)]),
+        ("我的签证三天前过期了", True, [date(2026, 11, 20)]),
+        ("it ran out 3 days ago", True, [date(2026, 11, 20)]),
+        ("from 1 March 2027 to 30 June 2027", False, [date(2027, 3, 1), date(2027, 6, 30)]),
+        ("他2027年3月1日到，6月30日走", False, [date(2027, 3, 1), date(2027, 6, 30)]),
+        ("when should I apply?", False, []),
+    ],
+)
+def test_every_date_in_a_sentence_is_found_in_order(
+    text: str, past: bool, expected: list[date]
+) -> None:
+    assert [m.day for m in find_dates(text, TODAY, "en", in_past=past)] == expected
+
+
+def test_the_words_before_each_date_are_kept() -> None:
+    mentions = find_dates("from 1 March 2027 to 30 June 2027", TODAY)
+    assert [m.before for m in mentions] == ["from ", " to "]
+
+
+@pytest.mark.parametrize("text", ["I don't know", "not sure", "不知道", "不确定"])
+def test_not_knowing_is_no_answer_rather_than_no(text: str) -> None:
+    assert parse_yes_no(text) is None

@@ -4,7 +4,7 @@ universities, fallback and handoff."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -14,6 +14,7 @@ from knowledge import (
     PermitFacts,
     extension_application_deadline,
     format_date,
+    overstay_penalty_since,
     residence_permit_validity,
     transfer_deadline,
 )
@@ -195,3 +196,63 @@ def test_the_language_a_channel_reports_wins_over_the_script(
     assistant: RunningAssistant, sender: str
 ) -> None:
     assert "您好" in assistant.text(sender, "hello", language="zh")
+
+
+# ----------------------------------------------------------------------------- calculations
+
+
+def test_a_length_of_study_in_the_question_gives_the_visa_at_once(
+    assistant: RunningAssistant, sender: str
+) -> None:
+    answer = assistant.text(sender, "I'll study for 8 months, which visa?")
+    assert "X1 visa" in answer and "8 months is at least" in answer
+    assert "Article 6" in answer and "How long will you study" not in answer
+
+
+def test_the_general_visa_question_gets_the_rule_then_the_length_is_asked(
+    assistant: RunningAssistant, sender: str
+) -> None:
+    first = assistant.text(sender, "what visa do I need to study in China?")
+    assert "Source:" in first and "How long will you study" in first
+    assert "2026-12-20" not in first
+    assert "could not work out" in assistant.text(sender, "not sure yet")
+    answer = assistant.text(sender, "5 months")
+    assert "X2 visa" in answer and "Source:" in answer
+
+
+def test_an_overstay_since_yesterday_is_answered_in_chinese(
+    assistant: RunningAssistant, sender: str
+) -> None:
+    answer = assistant.text(sender, "我的签证昨天到期了")
+    expected = overstay_penalty_since("CPU", today() - timedelta(days=1), today())
+    assert expected.render("zh").splitlines()[0] in answer
+    assert "第七十八条" in answer
+
+
+def test_the_family_questions_ask_only_what_the_rule_needs(
+    assistant: RunningAssistant, sender: str
+) -> None:
+    assert "full-time master's or doctoral" in assistant.text(
+        sender, "can my wife come with me to China?")
+    assert "residence permit valid" in assistant.text(sender, "/affirm")
+    answer = assistant.text(sender, "30 June 2027")
+    assert format_date(date(2027, 6, 30), "en") in answer and "Article 10" in answer
+
+
+def test_a_deadline_asked_inside_the_permit_questions_is_answered_then_they_resume(
+    assistant: RunningAssistant, sender: str
+) -> None:
+    assistant.text(sender, "How long will my residence permit be?")
+    assert "paid" in assistant.text(sender, "I'm a returning student")
+    assert "expire" in assistant.text(sender, "by when must I apply to extend my residence "
+                                              "permit?")
+    answer = assistant.text(sender, "15 July 2027")
+    expected = extension_application_deadline("CPU", date(2027, 7, 15)).valid_until
+    assert expected is not None
+    assert format_date(expected, "en") in answer and "Article 9" in answer
+    assert "paid" in answer  # the permit questions go on where they stopped
+    assistant.text(sender, "the whole year")
+    assert "final year" in assistant.text(sender, "85%")
+    facts = PermitFacts(student_status="returning", paid="year", attendance_percent=85,
+                        final_year=False)
+    assert _permit_until(facts) in assistant.text(sender, "no")

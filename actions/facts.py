@@ -1,0 +1,222 @@
+"""The facts the calculators ask for: what kind each is, how it is read from a message, and how
+it is stored in the dialogue.
+
+Three kinds: dates (read with `actions.parsing.find_dates`), lengths of stay
+(`parse_stay_length`) and yes/no facts. A sentence can carry several facts at once ("my permit
+ends on 30 June 2027 and my wife wants to stay until 1 July"): the words just before a date say
+which fact it is; yes/no facts are read only from clear phrases ("I haven't paid", "没申请"),
+never guessed from a lone "not".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from types import MappingProxyType
+from typing import Any, Final
+
+from actions.parsing import (
+    DateMention,
+    StayLength,
+    find_dates,
+    parse_stay_length,
+    parse_yes_no,
+    read_date,
+)
+
+DATE: Final = "date"
+LENGTH: Final = "length"
+YES_NO: Final = "yes_no"
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One input of a rule: its kind and the words that point at it in a sentence.
+
+    ``cues`` (dates): words written before a date that say it is this fact. ``yes`` and
+    ``no`` (yes/no facts): phrases that answer it; the longest phrase found wins, so
+    "未经学校同意" (no) beats the "经学校同意" (yes) inside it.
+    """
+
+    name: str
+    kind: str
+    cues: tuple[str, ...] = ()
+    yes: tuple[str, ...] = ()
+    no: tuple[str, ...] = ()
+
+
+Facts = dict[str, Any]  # fact name -> date, StayLength or bool; unknown facts are absent
+
+_PERMIT_WORDS = ("permit", "visa", "expir", "居留", "签证", "许可", "到期", "过期")
+_FAMILY_WORDS = ("wife", "husband", "spouse", "partner", "child", "kid", "son", "daughter",
+                 "family", "parent", "mother", "father", "mum", "mom", "dad", "dependant",
+                 "dependent", "妻子", "丈夫", "配偶", "孩子", "儿子", "女儿", "家属", "家人",
+                 "父母", "妈妈", "爸爸", "爱人", "老婆", "老公")
+
+FACTS: Final[Mapping[str, Fact]] = MappingProxyType({fact.name: fact for fact in (
+    Fact("stay_length", LENGTH),
+    Fact("permit_expiry", DATE, cues=_PERMIT_WORDS),
+    Fact("family_until", DATE, cues=_FAMILY_WORDS),
+    Fact("arrival", DATE, cues=("arriv", "come", "coming", "from", "start", "到达", "抵达", "来",
+                                "从", "开始")),
+    Fact("departure", DATE, cues=("until", "till", "leav", "depart", "end", "离开", "离校", "离境",
+                                  "回国", "为止", "结束", "到", "至")),
+    Fact("graduate_full_time", YES_NO,
+         yes=("full-time master", "full-time phd", "full-time doctor", "full time master",
+              "full time phd", "full time doctor", "全日制硕士", "全日制博士", "全日制研究生"),
+         no=("part-time", "part time", "bachelor", "undergrad", "language student",
+             "language program", "preparatory", "非全日制", "本科", "语言生", "语言进修", "预科",
+             "进修生")),
+    Fact("fees_paid", YES_NO,
+         yes=("i paid", "i have paid", "i've paid", "already paid", "已缴", "已交", "交了",
+              "缴了", "缴清", "交清"),
+         no=("not paid", "haven't paid", "have not paid", "didn't pay", "did not pay",
+             "don't pay", "do not pay", "not pay", "can't pay", "cannot pay", "unable to pay",
+             "unpaid", "never pay", "skip paying", "没交", "未交", "没缴", "未缴", "未缴清",
+             "没缴清", "不交", "不缴", "交不起", "欠费", "欠学费", "没有交", "没有缴", "没付",
+             "未付")),
+    Fact("withdrawal_applied", YES_NO,
+         yes=("applied for withdrawal", "applied for suspension", "applied to withdraw",
+              "已申请退学", "已申请休学", "申请了退学", "申请了休学", "已提交退学", "已提交休学"),
+         no=("not apply", "didn't apply", "did not apply", "haven't applied", "have not applied",
+             "not applied", "don't apply", "never applied", "没申请", "未申请", "不申请",
+             "没有申请", "没提交", "未提交")),
+    Fact("university_consent", YES_NO,
+         yes=("university agreed", "university has agreed", "university approved",
+              "with the university's consent", "with approval", "学校同意了", "学校已同意",
+              "经学校同意", "学校批准了", "学校已批准"),
+         no=("without the university's consent", "without consent", "without approval",
+             "without permission", "not approved", "未经学校同意", "没有学校同意", "学校不同意",
+             "学校没同意", "没经过学校")),
+    Fact("work_annotation", YES_NO,
+         yes=("have the annotation", "have an annotation", "with the annotation",
+              "got the annotation", "annotated", "已加注", "有加注", "办了加注"),
+         no=("no annotation", "without annotation", "without an annotation",
+             "don't have the annotation", "not annotated", "没有加注", "未加注", "没加注")),
+    Fact("within_limits", YES_NO,
+         yes=("within the approved", "within the limits", "within the hours", "在规定范围内",
+              "没有超出", "不超出", "没超出"),
+         no=("more hours than", "beyond the approved", "outside the approved", "exceed", "超出",
+             "超过规定", "超时")),
+)})
+
+_PAST = re.compile(r"expired|ran out|过期|已经到期|到期了|已到期", re.IGNORECASE)
+_FUTURE = re.compile(r"\bwill\b|going to|expires on|将|即将|快到期|要到期", re.IGNORECASE)
+
+
+def reads_as_past(text: str, usually_past: bool) -> bool:
+    """Whether a date without a year in ``text`` is the last such day or the next one.
+
+    The sentence's tense decides ("it expired on 3 March", "它将于3月3日到期"); without one,
+    what the topic usually means.
+    """
+    if _PAST.search(text):
+        return True
+    if _FUTURE.search(text):
+        return False
+    return usually_past
+
+
+def _cue_position(fact: Fact, words: str) -> int:
+    """Where the last cue of ``fact`` ends in ``words``; -1 when there is none."""
+    ends = [match.end() for cue in fact.cues
+            for match in re.finditer(rf"\b{re.escape(cue)}" if cue.isascii() else re.escape(cue),
+                                     words, re.IGNORECASE)]
+    return max(ends, default=-1)
+
+
+def assign_dates(
+    facts: Sequence[Fact], mentions: Sequence[DateMention], asked: str | None = None
+) -> Facts:
+    """Which date fact each written date is: the one whose cue comes closest before it,
+    else the fact just asked for, else the next fact in order."""
+    assigned: Facts = {}
+    for mention in mentions:
+        free = [fact for fact in facts if fact.name not in assigned]
+        if not free:
+            break
+        cued = max(free, key=lambda fact: _cue_position(fact, mention.before))
+        if _cue_position(cued, mention.before) < 0:
+            cued = next((fact for fact in free if fact.name == asked), free[0])
+        assigned[cued.name] = mention.day
+    return assigned
+
+
+def phrase_answer(fact: Fact, text: str) -> bool | None:
+    """The yes/no answer a clear phrase in ``text`` gives to ``fact``, None without one."""
+    lowered = text.lower().replace("’", "'")
+    found = [(len(phrase), answer) for answer, phrases in ((True, fact.yes), (False, fact.no))
+             for phrase in phrases if phrase in lowered]
+    return max(found)[1] if found else None
+
+
+def read_facts(
+    facts: Sequence[Fact],
+    text: str,
+    today: date,
+    lang: str,
+    usually_past: bool = False,
+    asked: str | None = None,
+) -> Facts:
+    """Every fact of ``facts`` a message states; ``asked`` is the one just asked for, which a
+    bare answer ("1 March", "yes") answers when the message states nothing else."""
+    found: Facts = {}
+    dates = [fact for fact in facts if fact.kind == DATE]
+    if dates:
+        past = reads_as_past(text, usually_past)
+        found.update(assign_dates(dates, find_dates(text, today, lang, past), asked))
+    length = parse_stay_length(text) if any(f.kind == LENGTH for f in facts) else None
+    if length is not None:
+        found.update({fact.name: length for fact in facts if fact.kind == LENGTH})
+    for fact in facts:
+        if fact.kind == YES_NO:
+            answer = phrase_answer(fact, text)
+            if answer is not None:
+                found[fact.name] = answer
+    if asked is not None and not found:
+        bare = read_bare_answer(FACTS[asked], text, today, lang, usually_past)
+        if bare is not None:
+            found[asked] = bare
+    return found
+
+
+def read_bare_answer(fact: Fact, text: str, today: date, lang: str,
+                     usually_past: bool = False) -> Any:
+    """An answer that is the whole message: "2027-03-01", "8 months", "yes", "不是"."""
+    if fact.kind == DATE:
+        return read_date(text, today, lang, reads_as_past(text, usually_past))
+    if fact.kind == LENGTH:
+        return parse_stay_length(text)
+    return parse_yes_no(text) if len(text) <= 40 else None
+
+
+def encode(facts: Mapping[str, Any]) -> dict[str, Any]:
+    """Facts as the dialogue stores them in a slot (JSON: ISO dates and lengths, booleans)."""
+    stored: dict[str, Any] = {}
+    for name, value in facts.items():
+        if isinstance(value, date | StayLength):
+            stored[name] = value.isoformat()
+        else:
+            stored[name] = value
+    return stored
+
+
+def decode(stored: Mapping[str, Any]) -> Facts:
+    """The facts `encode` stored; values that do not read back are left out."""
+    facts: Facts = {}
+    for name, value in stored.items():
+        fact = FACTS.get(name)
+        try:
+            if fact is None:
+                continue
+            if fact.kind == DATE and isinstance(value, str):
+                facts[name] = date.fromisoformat(value)
+            elif fact.kind == LENGTH and isinstance(value, str):
+                facts[name] = StayLength.fromisoformat(value)
+            elif fact.kind == YES_NO and isinstance(value, bool):
+                facts[name] = value
+        except ValueError:
+            continue
+    return facts
