@@ -14,6 +14,7 @@ from actions.conversation import institution, language, today
 from actions.faq import tell
 from actions.loops import resume_interrupted_form
 from actions.parsing import parse_choice, parse_date, parse_percentage, parse_yes_no
+from actions.permit_text import stated_permit_facts
 from knowledge import PermitFacts, missing_permit_facts, residence_permit_validity
 
 # Slots carry the PermitFacts field names, so the form asks for exactly what
@@ -106,6 +107,15 @@ class ValidatePermitDurationForm(FormValidationAction):
 
     def name(self) -> str:
         return "validate_permit_duration_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Facts the message states in so many words replace what the tagger made of them."""
+        stated = [SlotSet(slot, value) for slot, value
+                  in stated_permit_facts(tracker.latest_message.get("text") or "").items()]
+        tracker.add_slots(stated)
+        return [*stated, *await super().run(dispatcher, tracker, domain)]
 
     async def required_slots(
         self,

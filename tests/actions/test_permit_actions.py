@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import today
 from actions.permit import PERMIT_SLOTS, ActionPermitDuration, ValidatePermitDurationForm
+from actions.permit_text import stated_permit_facts
 from knowledge import PermitFacts, residence_permit_validity
 from tests.actions.conftest import make_tracker
 
@@ -123,3 +124,60 @@ def test_a_chinese_date_is_stored_as_a_calendar_date(domain: dict[str, Any]) -> 
         "2027年6月30日", CollectingDispatcher(), tracker, domain
     )
     assert result == {"approval_date": "2027-06-30"}
+
+
+# ------------------------------------------------------------------ facts stated in the question
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("I'm a returning student, paid the whole year, attendance 85%, not final year, how long "
+     "is my residence permit?",
+     {"student_status": "returning", "paid": "year", "attendance_percent": 85.0,
+      "final_year": False}),
+    ("new master student, I have not paid yet", {"student_status": "new", "programme": "degree",
+                                                 "paid": "none"}),
+    ("returning, paid for one semester only, my attendance was 92 percent, final year",
+     {"student_status": "returning", "paid": "semester", "attendance_percent": 92.0,
+      "final_year": True}),
+    ("I'm in my last year and paid the year's tuition", {"final_year": True, "paid": "year"}),
+    ("annual fees are paid, I'm a language student",
+     {"paid": "year", "programme": "language"}),
+    ("我是老生，交了一学年的学费，出勤率85%，不是毕业年级，居留许可能办多久？",
+     {"student_status": "returning", "paid": "year", "attendance_percent": 85.0,
+      "final_year": False}),
+    ("我是新生，读硕士，还没交学费", {"student_status": "new", "programme": "degree",
+                                  "paid": "none"}),
+    ("在读生，只交了一个学期，出勤百分之七十八，今年毕业",
+     {"student_status": "returning", "paid": "semester", "attendance_percent": 78.0,
+      "final_year": True}),
+    ("语言生，延期毕业", {"programme": "language", "student_status": "delayed_graduation"}),
+])
+def test_facts_stated_in_the_question_are_read(text: str, expected: dict[str, Any]) -> None:
+    assert stated_permit_facts(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "how long is my residence permit?",
+    "I paid 100% of the fee",  # a rate, but not of attendance
+    "attendance 85% last term and 90% this term",  # two rates: which one is meant?
+    "not sure which year",
+    "居留许可能办多久？",
+])
+def test_what_a_sentence_does_not_say_clearly_is_not_read(text: str) -> None:
+    facts = stated_permit_facts(text)
+    assert "attendance_percent" not in facts and "paid" not in facts
+    assert "final_year" not in facts
+
+
+async def test_stated_facts_win_over_a_mistagged_entity(domain: dict[str, Any]) -> None:
+    text = ("I'm a returning student, paid the whole year, attendance 85%, not final year, "
+            "how long is my residence permit?")
+    # What a tagger made of it: "year" of "not final year" as the payment, "not" as final year.
+    tracker = make_tracker({"student_status": "returning", "paid": "true", "final_year": "not",
+                            "attendance_percent": "85%"}, text=text,
+                           active_loop="permit_duration_form")
+    events = await ValidatePermitDurationForm().run(CollectingDispatcher(), tracker, domain)
+    values = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert values["paid"] == "year" and values["final_year"] is False
+    assert values["attendance_percent"] == 85.0
+    assert values.get("requested_slot") is None  # nothing left to ask: the answer comes at once

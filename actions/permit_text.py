@@ -1,0 +1,102 @@
+"""The Article 6 facts a sentence states in so many words, read by rule code.
+
+"I'm a returning master student, paid the whole year, attendance 85%, not final year": the
+entity tagger reads such a sentence too, but a tagger can put "year" from "not final year"
+into the payment or take "not" for an answer. The permit form trusts the phrases below over
+the tagger. Each pattern is a clear statement; a fact the sentence does not state clearly is
+left out, and the form asks for it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, Final
+
+from actions.parsing import parse_percentage
+
+
+def _any(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{pattern})" for pattern in patterns), re.IGNORECASE)
+
+
+# For each choice, what says it; the first choice whose pattern matches wins, so negations
+# ("not paid") and narrower statements come first.
+_CHOICES: Final[Mapping[str, tuple[tuple[str | bool, re.Pattern[str]], ...]]] = MappingProxyType({
+    "student_status": (
+        ("delayed_graduation", _any(r"\bdelay(?:ed|ing)?\s+(?:my\s+)?graduat",
+                                    r"\bgraduation\s+(?:is\s+|was\s+)?(?:delayed|postponed)",
+                                    r"\bextended\s+(?:my\s+)?stud(?:y|ies)", r"延期毕业", r"延毕")),
+        ("new", _any(r"\bnew(?:ly\s+(?:arrived|admitted|enrolled))?\s+(?:\w+\s+)?student",
+                     r"\bfirst[- ]year\b", r"\bfreshm[ae]n\b", r"\bjust\s+(?:arrived|enrolled)",
+                     r"\bincoming\s+student", r"新生", r"刚入学", r"刚来", r"新入学")),
+        ("returning", _any(r"\breturning\b", r"\bcontinuing\s+student", r"\bcurrent\s+student",
+                           r"\bold\s+student", r"\b(?:second|third|fourth|fifth)[- ]year\b",
+                           r"老生", r"在读生", r"在校生", r"二年级", r"三年级", r"四年级")),
+    ),
+    "programme": (
+        ("language", _any(r"\blanguage\s+(?:student|course|program|programme|class)",
+                          r"\bchinese\s+(?:language\s+)?(?:course|program|programme|class)",
+                          r"\bpreparatory\b", r"\bfoundation\s+(?:year|course|program)",
+                          r"语言生", r"语言进修", r"汉语进修", r"语言班", r"预科", r"进修生")),
+        ("degree", _any(r"\bmaster'?s?\b", r"\bph\.?d\b", r"\bdoctora[lt]e?\b",
+                        r"\bbachelor'?s?\b", r"\bundergrad(?:uate)?\b",
+                        r"\bdegree\s+(?:student|program|programme)", r"\bpostgrad",
+                        r"硕士", r"博士", r"本科", r"学历生", r"研究生")),
+    ),
+    "paid": (
+        ("none", _any(r"\b(?:not|n't|never)\s+(?:yet\s+|already\s+)?paid",
+                      r"\bhaven'?t\s+paid", r"\bunpaid\b", r"\bno\s+(?:fees?|tuition)\s+paid",
+                      r"没交", r"未交", r"未缴", r"没缴", r"没付", r"未付", r"欠费")),
+        ("semester", _any(r"\bpaid\b[^.,;]{0,30}?\b(?:semester|term|half)\b",
+                          r"\b(?:semester|term)(?:'s)?\s+(?:fees?|tuition)\s+(?:is\s+|are\s+)?paid",
+                          r"(?:交|缴|付)(?:了|过|清)?(?:一|1)?(?:个)?学期",
+                          r"(?:交|缴|付)(?:了|过)?半年",
+                          r"(?:一|1)?(?:个)?学期的?(?:学费|费用)?(?:已经?|都)?(?:交|缴|付)")),
+        ("year", _any(r"\bpaid\b(?:(?!\b(?:final|last)\s+year)[^.,;]){0,30}?"
+                      r"\b(?:whole|full|entire|academic|one|a|the|this|for\s+the)\s+year\b",
+                      r"\bpaid\s+(?:for\s+)?(?:the\s+)?year\b", r"\bpaid\s+annually\b",
+                      r"\b(?:annual|full[- ]year|year'?s)\s+(?:fees?|tuition)\s+"
+                      r"(?:is\s+|are\s+)?paid",
+                      r"(?:交|缴|付)(?:了|过|清)?(?:全年|一年|一学年|整年|全学年|整个学年)",
+                      r"(?:全年|一学年|整年|整个学年)的?(?:学费|费用)?(?:已经?|都)?"
+                      r"(?:交|缴|付)")),
+    ),
+    "final_year": (
+        (False, _any(r"\b(?:not|n't)\s+(?:in\s+)?(?:my\s+|the\s+|a\s+)?"
+                     r"(?:final|last|graduating)\s+year",
+                     r"\bnot\s+graduating\s+this\s+year", r"\bwon'?t\s+graduate\s+this\s+year",
+                     r"不是(?:毕业(?:年级|班|年)|最后一年)", r"非毕业(?:年级|班|年)",
+                     r"今年不毕业")),
+        (True, _any(r"\b(?:final|last|graduating)\s+year\b",
+                    r"\bgraduat(?:e|ing)\s+this\s+year",
+                    r"毕业年级", r"毕业班", r"最后一年", r"今年毕业", r"应届")),
+    ),
+})
+
+_ATTENDANCE = re.compile(r"attend|出勤|到课|出席", re.IGNORECASE)
+_RATE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|percent)|百分之[零〇一二两三四五六七八九十百点]+|"
+                   r"[零〇一二两三四五六七八九十百点]+\s*[%％]", re.IGNORECASE)
+
+
+def _attendance(text: str) -> float | None:
+    """The rate of a sentence that speaks of attendance and gives exactly one rate."""
+    if not _ATTENDANCE.search(text):
+        return None
+    rates = _RATE.findall(text)
+    return parse_percentage(rates[0]) if len(rates) == 1 else None
+
+
+def stated_permit_facts(text: str) -> dict[str, Any]:
+    """The permit form's slots this sentence states clearly, with their validated values."""
+    facts: dict[str, Any] = {}
+    for slot, choices in _CHOICES.items():
+        for value, pattern in choices:
+            if pattern.search(text):
+                facts[slot] = value
+                break
+    rate = _attendance(text)
+    if rate is not None:
+        facts["attendance_percent"] = rate
+    return facts
