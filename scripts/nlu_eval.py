@@ -155,9 +155,14 @@ def train_full_model(work: Path) -> tuple[Path, float]:
     return Path(result.model), time.monotonic() - started
 
 
-def paraphrase_test(work: Path) -> tuple[list[Prediction], float]:
-    """Predictions on the held-out paraphrases, and the full training time in seconds."""
-    model, seconds = train_full_model(work)
+def paraphrase_test(
+    work: Path, model: Path | None = None
+) -> tuple[list[Prediction], float | None]:
+    """Predictions on the held-out paraphrases, and the full training time in seconds (None
+    when ``model`` is an existing model, trained earlier)."""
+    seconds: float | None = None
+    if model is None:
+        model, seconds = train_full_model(work)
     tests: list[tuple[str, str]] = []
     for path in sorted((REPO_ROOT / "tests" / "nlu").glob("*.yml")):
         tests += labelled(load_examples(path))
@@ -230,6 +235,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (0: skip)")
     parser.add_argument("--target", type=float, default=0.95)
+    parser.add_argument("--model", type=Path,
+                        help="test this trained model (e.g. from `make train`) on the "
+                             "paraphrases instead of training one; no training time then")
     args = parser.parse_args(argv)
     os.chdir(REPO_ROOT)  # the config names engine.components and engine/jieba relative to it
     sys.path.insert(0, str(REPO_ROOT))
@@ -247,14 +255,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             lines += ["Intents with F1 under 0.8 in cross-validation:", "",
                       *weakest_intents(cv_predictions), ""]
             summary["cross_validation"] = [s.__dict__ for s in cv]
-        predictions, seconds = paraphrase_test(work)
+        predictions, seconds = paraphrase_test(work, args.model)
     held_out = scores(predictions)
     below = any(s.macro_f1 < args.target or s.accuracy < args.target for s in held_out)
     lines += report("Held-out paraphrases (tests/nlu), model trained on data/", held_out)
     lines += ["Intents with F1 under 0.8 on the paraphrases:", "",
               *weakest_intents(predictions), ""]
     lines += [f"Full training (NLU and dialogue) took {seconds:.0f} s on this machine "
-              f"({os.cpu_count()} CPUs).", "", "Misunderstood paraphrases:", ""]
+              f"({os.cpu_count()} CPUs)." if seconds is not None
+              else f"Model tested: {args.model} (trained earlier; training time not measured).",
+              "", "Misunderstood paraphrases:", ""]
     lines += [f"- `{p.text}`: {p.expected} → {p.predicted}" for p in errors(predictions)]
     summary.update(paraphrases=[s.__dict__ for s in held_out], training_seconds=seconds)
     plot_confusion(predictions, DOCS / "confusion_paraphrases.png")
