@@ -7,19 +7,26 @@ Rasa puts the working directory on `sys.path`, so run Rasa from the repo root.
 
 from __future__ import annotations
 
+import json
+import logging
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Type
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
 from rasa.nlu.tokenizers.tokenizer import Token
-from rasa.shared.nlu.constants import ENTITIES
+from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from engine.familiarity import familiarity, vocabulary
+
+logger = logging.getLogger(__name__)
 
 # CJK Unified Ideographs (and extension A): enough to tell Chinese from Latin text.
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -113,3 +120,95 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
         if chosen in LANGUAGES:
             return str(chosen)
         return detect_language(message.get("text") or "")
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
+)
+class FamiliarityFallbackClassifier(FallbackClassifier):
+    """Rasa's FallbackClassifier that also falls back on messages the training data never
+    showed the model (engine/familiarity.py): keyboard mash or rare characters, which the
+    intent classifier may otherwise call "yes" with high confidence.
+
+    Training keeps the pieces (Chinese characters, letter trigrams) of the training texts;
+    a message with fewer than ``min_familiarity`` of its pieces among them falls back.
+    """
+
+    VOCABULARY_FILE = "vocabulary.json"
+
+    @classmethod
+    def required_components(cls) -> List[Type]:
+        """None for Rasa's graph check: its training step reads only the training data (the
+        schema check would look for a classifier among that step's inputs and find none).
+        At run time config.yml puts it after DIETClassifier, as FallbackClassifier."""
+        return []
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """FallbackClassifier's thresholds and the least familiarity a message needs."""
+        return {**FallbackClassifier.get_default_config(), "min_familiarity": 0.5}
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        known: frozenset[str] = frozenset(),
+    ) -> None:
+        super().__init__(config)
+        self._model_storage = model_storage
+        self._resource = resource
+        self._known = known
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "FamiliarityFallbackClassifier":
+        """A classifier that knows no words yet."""
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Keeps the pieces of every training text."""
+        self._known = vocabulary(
+            str(example.get(TEXT)) for example in training_data.training_examples
+            if example.get(TEXT)
+        )
+        with self._model_storage.write_to(self._resource) as directory:
+            (directory / self.VOCABULARY_FILE).write_text(
+                json.dumps(sorted(self._known), ensure_ascii=False), encoding="utf-8"
+            )
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "FamiliarityFallbackClassifier":
+        """The classifier with the pieces kept at training."""
+        try:
+            with model_storage.read_from(resource) as directory:
+                known = json.loads((directory / cls.VOCABULARY_FILE).read_text("utf-8"))
+        except (ValueError, OSError):
+            # A model trained without data for this component: judge by confidence only.
+            logger.warning("No vocabulary for %s: familiarity is not checked.", cls.__name__)
+            return cls(config, model_storage, resource, frozenset())
+        return cls(config, model_storage, resource, frozenset(known))
+
+    def _should_fallback(self, message: Message) -> bool:
+        if super()._should_fallback(message):
+            return True
+        if not self._known:
+            return False
+        share = familiarity(str(message.get(TEXT) or ""), self._known)
+        if share is not None and share < self.component_config["min_familiarity"]:
+            logger.debug("Only %.0f%% of the message is familiar: fallback.", share * 100)
+            return True
+        return False

@@ -196,7 +196,8 @@ def leak_problems(nlu_files: Sequence[Path], test_files: Sequence[Path],
     """Training examples that copy, or nearly copy, a held-out test sentence.
 
     The test sentences (tests/nlu) measure how well unseen wording is understood; a
-    training example that repeats one makes that figure look better than it is.
+    training example that repeats one makes that figure look better than it is. The report
+    does not quote the test sentence: whoever writes training examples should not read them.
     """
     tests = [(normalised(example), example, _relative(path, root))
              for path in test_files for block in _load(path).get("nlu") or []
@@ -210,8 +211,8 @@ def leak_problems(nlu_files: Sequence[Path], test_files: Sequence[Path],
                 if copied:
                     yield Problem(
                         f"{_relative(path, root)}, intent {intent}",
-                        f"example “{example}” copies the test sentence “{copied[1]}” "
-                        f"({copied[2]}): write it in other words or remove it")
+                        f"example “{example}” copies a held-out test sentence of "
+                        f"{copied[2]}: write it in other words or remove it")
 
 
 # ------------------------------------------------------------------------- stories vs rules

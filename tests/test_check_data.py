@@ -137,8 +137,8 @@ def test_a_training_example_that_copies_a_test_sentence_is_named(project: Path) 
     _write_test_sentences(project, ["签证问题4。", "完全不同的一句话"])
     [problem] = messages(project)
     assert problem == (
-        "data/nlu/basics.yml, intent visa_types: example “签证问题4” copies the test sentence "
-        "“签证问题4。” (tests/nlu/paraphrases.yml): write it in other words or remove it")
+        "data/nlu/basics.yml, intent visa_types: example “签证问题4” copies a held-out test "
+        "sentence of tests/nlu/paraphrases.yml: write it in other words or remove it")
 
 
 def test_a_near_copy_of_a_test_sentence_counts_but_other_wording_does_not(project: Path) -> None:

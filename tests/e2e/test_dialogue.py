@@ -172,6 +172,15 @@ def test_a_message_not_understood_offers_topics_then_answers_the_one_picked(
     assert "X1" in answer and "Source:" in answer
 
 
+@pytest.mark.parametrize("mash", ["fnaglgs imyvn elpj", "镀弋", "慝殰毝 埯镯"])
+def test_keyboard_mash_is_not_taken_for_an_answer(
+    assistant: RunningAssistant, sender: str, mash: str
+) -> None:
+    # Words the training data never showed the model: the fallback, not a confident "yes".
+    replies = assistant.say(sender, mash)
+    assert "/out_of_scope" in [b["payload"] for r in replies for b in r.get("buttons", [])]
+
+
 def test_twice_not_understood_offers_a_person(assistant: RunningAssistant, sender: str) -> None:
     assistant.say(sender, "qwzx plorb")
     assert "other words" in assistant.text(sender, "/out_of_scope")
