@@ -389,7 +389,8 @@ class ActionAnswerCalculation(Action):
         if calc is None or decision is None:
             dispatcher.utter_message(response="utter_default")
             return []
-        tell(dispatcher, with_institution_answer(decision, calc.topic, code), language(tracker))
+        tell(dispatcher, with_institution_answer(decision, calc.topic, code), language(tracker),
+             calc.topic)
         return resume_interrupted_form(tracker, domain, FORM)
 
 

@@ -182,6 +182,6 @@ class ActionAnswerDeadline(Action):
         if day is None and decision.covered:
             dispatcher.utter_message(response="utter_default")
             return []
-        tell(dispatcher, with_institution_answer(decision, topic.topic, code), lang)
+        tell(dispatcher, with_institution_answer(decision, topic.topic, code), lang, topic.topic)
         return [SlotSet("event_date", day.isoformat() if day else None),
                 *resume_interrupted_form(tracker, domain, "deadline_form")]

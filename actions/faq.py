@@ -13,11 +13,32 @@ from rasa_sdk.types import DomainDict
 
 from actions.conversation import institution, language
 from knowledge import FAQ_TOPICS, Decision, Text, faq_answer, topic, who_handles
+from office.case_types import CASE_TYPES
 
 # Intents whose name is not the topic id. Every other topic id is its own intent.
 INTENT_TOPICS: Final[Mapping[str, str]] = MappingProxyType({
     **{topic_id: topic_id for topic_id in FAQ_TOPICS},
     "ask_permit_duration": "residence_permit_validity",
+})
+
+# Topics whose procedure the office runs as a request (office.case_types): after the
+# answer, "how do I invite a visiting scholar?" is one button away from opening that request.
+TOPIC_CASE_TYPES: Final[Mapping[str, str]] = MappingProxyType({
+    "lost_passport": "lost_document",
+    "lost_permit": "lost_document",
+    "extension_application": "residence_permit_extension_letter",
+    "dependents": "dependent_invitation",
+    "transfer": "transfer",
+    "work_study": "work_study_annotation",
+    "zero_entry_travel": "reentry_certificate",
+    "stay_permit": "withdrawal_stay_permit",
+    "invite_short_term_visitor": "short_term_visitor_invitation",
+    "invite_visiting_scholar": "visiting_scholar",
+    "foreign_expert_work_permit": "foreign_expert_work_permit",
+    "overseas_business_trip": "overseas_business_trip",
+    "student_overseas_trip": "student_overseas_academic_trip",
+    "international_conference": "international_conference_filing",
+    "international_partnership": "partnership_enquiry",
 })
 
 # Topics answered from the words of the question, not only the institution.
@@ -56,11 +77,20 @@ def with_institution_answer(decision: Decision, topic_id: str, institution_code:
     return general if general is not None and cites(general, institution_code) else decision
 
 
-def tell(dispatcher: CollectingDispatcher, decision: Decision, lang: str) -> None:
-    """Says a decision with its sources, offering a request when the rules do not settle it."""
+def tell(
+    dispatcher: CollectingDispatcher, decision: Decision, lang: str, topic_id: str | None = None
+) -> None:
+    """Says a decision with its sources, offering a request when the rules do not settle it,
+    and, when the office runs the topic's procedure as a request, a button that opens one."""
     dispatcher.utter_message(text=decision.render(lang))
     if not decision.covered:
         dispatcher.utter_message(response="utter_offer_request")
+    case_type = TOPIC_CASE_TYPES.get(topic_id or "")
+    if case_type is not None:
+        dispatcher.utter_message(response="utter_offer_case", buttons=[{
+            "title": CASE_TYPES[case_type].label.get(lang),
+            "payload": f'/open_request{{"case_type":"{case_type}"}}',
+        }])
 
 
 def answer_for(intent: str, question: str, institution_code: str) -> Decision | None:
@@ -90,5 +120,5 @@ class ActionAnswerFaq(Action):
         if decision is None:
             dispatcher.utter_message(response="utter_default")
             return []
-        tell(dispatcher, decision, language(tracker))
+        tell(dispatcher, decision, language(tracker), INTENT_TOPICS.get(intent))
         return []

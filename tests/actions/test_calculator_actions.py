@@ -303,7 +303,10 @@ async def test_the_answer_is_in_chinese_for_a_chinese_conversation(
                           facts={"permit_expiry": date(2027, 6, 30)})
     await ActionAnswerCalculation().run(dispatcher, tracker, domain)
     expected = dependent_permit("JSNU", MASTER, True, date(2027, 6, 30))
-    assert texts(dispatcher) == [expected.render("zh")]
+    assert texts(dispatcher) == [expected.render("zh"), "utter_offer_case"]
+    [button] = dispatcher.messages[-1]["buttons"]
+    assert button == {"title": "家属陪读申请",
+                      "payload": '/open_request{"case_type":"dependent_invitation"}'}
     assert "2027年6月30日" in texts(dispatcher)[0] and "第五条" in texts(dispatcher)[0]
 
 
@@ -336,7 +339,7 @@ async def test_a_scholar_stay_given_as_a_length_ends_on_the_calendar_day(
                           facts={"arrival": date(2027, 3, 1), "stay_length": StayLength(months=3)})
     await ActionAnswerCalculation().run(dispatcher, tracker, domain)
     expected = visiting_scholar_stay("WESTLAKE", date(2027, 3, 1), date(2027, 6, 1))
-    assert texts(dispatcher) == [expected.render("en")]
+    assert texts(dispatcher) == [expected.render("en"), "utter_offer_case"]
 
 
 async def test_a_university_without_the_rule_gets_an_offer_of_a_request(
@@ -345,7 +348,7 @@ async def test_a_university_without_the_rule_gets_an_offer_of_a_request(
     dispatcher = CollectingDispatcher()
     tracker = tracker_for("can I work part-time?", topic="work_study", institution="CPU")
     await ActionAnswerCalculation().run(dispatcher, tracker, domain)
-    assert texts(dispatcher)[-1] == "utter_offer_request"
+    assert texts(dispatcher)[1:] == ["utter_offer_request", "utter_offer_case"]
     assert "Jiangsu Normal University, Article 7" in texts(dispatcher)[0]
 
 

@@ -22,7 +22,7 @@ from actions.deadlines import (
     find_date,
 )
 from actions.fallback import ActionAskAffirmation, ActionTalkToPerson, conversation_summary
-from actions.faq import INTENT_TOPICS, ActionAnswerFaq
+from actions.faq import INTENT_TOPICS, TOPIC_CASE_TYPES, ActionAnswerFaq
 from actions.institution import ActionChooseInstitution, ActionSessionStart
 from actions.permit import ActionRestorePermitFacts, answered_facts
 from actions.store import sessions
@@ -35,6 +35,7 @@ from knowledge import (
     new_student_payment_deadline,
     transfer_deadline,
 )
+from office.case_types import CASE_TYPES
 from office.models import Case, Person
 from tests.actions.conftest import make_tracker
 
@@ -105,7 +106,32 @@ async def test_a_topic_the_university_does_not_cover_offers_a_request(
     tracker = conversation("how do I invite a visiting scholar", intent="invite_visiting_scholar",
                            slots={"institution": "CPU"})
     await ActionAnswerFaq().run(dispatcher, tracker, domain)
-    assert [m.get("response") for m in dispatcher.messages][-1] == "utter_offer_request"
+    assert "utter_offer_request" in [m.get("response") for m in dispatcher.messages]
+
+
+async def test_a_procedure_the_office_runs_ends_with_a_button_that_opens_its_request(
+    domain: dict[str, Any],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = conversation("how do I invite a foreign guest for a talk",
+                           intent="invite_short_term_visitor", slots={"institution": "WESTLAKE"})
+    await ActionAnswerFaq().run(dispatcher, tracker, domain)
+    offer = dispatcher.messages[-1]
+    assert offer["response"] == "utter_offer_case"
+    assert [b["payload"] for b in offer["buttons"]] == [
+        '/open_request{"case_type":"short_term_visitor_invitation"}']
+
+
+async def test_a_rule_without_a_request_has_no_request_button(domain: dict[str, Any]) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = conversation("must I carry my passport", intent="carry_passport")
+    await ActionAnswerFaq().run(dispatcher, tracker, domain)
+    assert [m.get("response") for m in dispatcher.messages] == [None]
+
+
+def test_every_request_button_opens_a_known_request_type() -> None:
+    assert set(TOPIC_CASE_TYPES) <= set(FAQ_TOPICS)
+    assert set(TOPIC_CASE_TYPES.values()) <= set(CASE_TYPES)
 
 
 async def test_who_does_what_is_read_from_the_question(domain: dict[str, Any]) -> None:

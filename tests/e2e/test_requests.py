@@ -134,3 +134,15 @@ def test_conversations_are_not_readable_without_the_api_token(
         with pytest.raises(httpx.HTTPStatusError) as refused:
             assistant.tracker(sender, token=token)
         assert refused.value.response.status_code in (401, 403)
+
+
+def test_the_answer_to_a_procedure_opens_its_request_with_one_button(
+    assistant: RunningAssistant, sender: str
+) -> None:
+    replies = assistant.say(sender, "how do I invite a foreign visitor for a short academic "
+                                    "visit?")
+    buttons = [b for r in replies for b in r.get("buttons", [])]
+    assert {"title": "Short-term international visitor invitation",
+            "payload": '/open_request{"case_type":"short_term_visitor_invitation"}'} in buttons
+    question = assistant.text(sender, buttons[-1]["payload"])
+    assert "Which country is the visitor from?" in question
