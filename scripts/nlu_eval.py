@@ -65,6 +65,7 @@ class Prediction:
     confidence: float = 1.0
     margin: float = 1.0
     best: str = ""
+    unfamiliar: bool = False  # the fallback's familiarity check alone turns it away
 
     @property
     def language(self) -> str:
@@ -99,10 +100,16 @@ def load_examples(path: Path):  # type: ignore[no-untyped-def]
     return load_data(str(path))
 
 
-async def predict(model: Path, examples: Sequence[tuple[str, str]]) -> list[Prediction]:
-    """The pipeline's final intent for each (text, intent) pair."""
+async def predict(
+    model: Path, examples: Sequence[tuple[str, str]], known: frozenset[str] = frozenset()
+) -> list[Prediction]:
+    """The pipeline's final intent for each (text, intent) pair; ``known``: the pieces of the
+    model's training texts (engine/familiarity.py), to tell which messages are unfamiliar."""
     from rasa.core.agent import Agent
 
+    from engine.familiarity import familiarity
+
+    least = min_familiarity()
     agent = Agent.load(str(model))
     found = []
     for text, intent in examples:
@@ -111,7 +118,8 @@ async def predict(model: Path, examples: Sequence[tuple[str, str]]) -> list[Pred
         scores = [float(r.get("confidence") or 0.0) for r in ranking] + [0.0, 0.0]
         found.append(Prediction(text, intent, str((parsed.get("intent") or {}).get("name")),
                                 confidence=scores[0], margin=scores[0] - scores[1],
-                                best=str(ranking[0].get("name")) if ranking else FALLBACK))
+                                best=str(ranking[0].get("name")) if ranking else FALLBACK,
+                                unfamiliar=(familiarity(text, known) or 1.0) < least))
     return found
 
 
@@ -133,12 +141,10 @@ def gibberish(count: int = 200) -> list[tuple[str, str]]:
     return [(text, FALLBACK) for text in texts]
 
 
-def with_fallback(
-    p: Prediction, threshold: float, ambiguity: float, current: tuple[float, float]
-) -> str:
-    """The final intent of a prediction under other fallback thresholds. A fallback the
-    current thresholds do not explain came from unfamiliar words, and stays."""
-    if p.predicted == FALLBACK and p.confidence >= current[0] and p.margin >= current[1]:
+def with_fallback(p: Prediction, threshold: float, ambiguity: float) -> str:
+    """The final intent of a prediction under other fallback thresholds (an unfamiliar
+    message falls back whatever they are)."""
+    if p.unfamiliar:
         return FALLBACK
     return p.best if p.confidence >= threshold and p.margin >= ambiguity else FALLBACK
 
@@ -155,26 +161,36 @@ def fallback_tradeoff(
             accuracy = []
             for lang in LANGUAGE_NAMES:
                 subset = [p for p in predictions if p.language == lang]
-                right = sum(with_fallback(p, threshold, ambiguity, current) == p.expected
+                right = sum(with_fallback(p, threshold, ambiguity) == p.expected
                             for p in subset)
                 accuracy.append(f"{right / max(len(subset), 1):.3f}")
-            caught = sum(with_fallback(p, threshold, ambiguity, current) == FALLBACK for p in noise)
+            caught = sum(with_fallback(p, threshold, ambiguity) == FALLBACK for p in noise)
             mark = " (config.yml)" if (threshold, ambiguity) == current else ""
             lines.append(f"| {threshold:.2f}{mark} | {ambiguity:.2f} | {accuracy[0]} | "
                          f"{accuracy[1]} | {caught / max(len(noise), 1):.2f} |")
     return lines
 
 
-def fallback_setting() -> tuple[float, float]:
-    """The fallback classifier's threshold and ambiguity threshold in config.yml."""
+def _fallback_config() -> dict[str, object]:
     import yaml
 
     config = yaml.safe_load((REPO_ROOT / "config.yml").read_text(encoding="utf-8"))
     for component in config.get("pipeline") or []:
         if str(component.get("name")).endswith("FallbackClassifier"):
-            return (float(component.get("threshold", 0.3)),
-                    float(component.get("ambiguity_threshold", 0.1)))
-    return (0.0, 0.0)
+            return dict(component)
+    return {}
+
+
+def fallback_setting() -> tuple[float, float]:
+    """The fallback classifier's threshold and ambiguity threshold in config.yml."""
+    config = _fallback_config()
+    return (float(config.get("threshold", 0.3)),  # type: ignore[arg-type]
+            float(config.get("ambiguity_threshold", 0.1)))  # type: ignore[arg-type]
+
+
+def min_familiarity() -> float:
+    """The share of a message the training texts must contain (0 without that check)."""
+    return float(_fallback_config().get("min_familiarity", 0.0))  # type: ignore[arg-type]
 
 
 def labelled(training_data) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
@@ -188,6 +204,8 @@ def cross_validate(folds: int, work: Path) -> tuple[list[Prediction], list[Predi
     from rasa.model_training import train_nlu
     from rasa.shared.nlu.training_data.training_data import TrainingData
     from sklearn.model_selection import StratifiedKFold
+
+    from engine.familiarity import vocabulary
 
     data = load_examples(REPO_ROOT / "data" / "nlu")
     examples = data.intent_examples
@@ -210,8 +228,9 @@ def cross_validate(folds: int, work: Path) -> tuple[list[Prediction], list[Predi
             raise SystemExit(f"training fold {number} failed")
         log.info("fold %d trained in %.0f s", number, time.monotonic() - started)
         tests = [(examples[i].get("text"), examples[i].get("intent")) for i in test_index]
-        predictions += asyncio.run(predict(Path(model), tests))
-    return predictions, asyncio.run(predict(Path(model), gibberish()))
+        known = vocabulary(str(examples[i].get("text")) for i in train_index)
+        predictions += asyncio.run(predict(Path(model), tests, known))
+    return predictions, asyncio.run(predict(Path(model), gibberish(), known))
 
 
 def train_full_model(work: Path) -> tuple[Path, float]:
@@ -233,6 +252,8 @@ def paraphrase_test(
 ) -> tuple[list[Prediction], float | None]:
     """Predictions on the held-out paraphrases, and the full training time in seconds (None
     when ``model`` is an existing model, trained earlier)."""
+    from engine.familiarity import vocabulary
+
     seconds: float | None = None
     if model is None:
         model, seconds = train_full_model(work)
@@ -240,7 +261,9 @@ def paraphrase_test(
     for path in sorted((REPO_ROOT / "tests" / "nlu").glob("*.yml")):
         tests += labelled(load_examples(path))
     # One event loop for both: the agent's components keep to the loop they were loaded in.
-    return asyncio.run(predict(model, tests + gibberish())), seconds
+    known = vocabulary(str(m.get("text")) for m in load_examples(REPO_ROOT / "data" / "nlu")
+                       .intent_examples)
+    return asyncio.run(predict(model, tests + gibberish(), known)), seconds
 
 
 def plot_confusion(predictions: Sequence[Prediction], path: Path) -> None:
