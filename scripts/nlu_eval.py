@@ -115,11 +115,12 @@ async def predict(
     for text, intent in examples:
         parsed = await agent.parse_message(text)
         ranking = [r for r in parsed.get("intent_ranking") or [] if r.get("name") != FALLBACK]
+        share = familiarity(text, known) if known else None
         scores = [float(r.get("confidence") or 0.0) for r in ranking] + [0.0, 0.0]
         found.append(Prediction(text, intent, str((parsed.get("intent") or {}).get("name")),
                                 confidence=scores[0], margin=scores[0] - scores[1],
                                 best=str(ranking[0].get("name")) if ranking else FALLBACK,
-                                unfamiliar=(familiarity(text, known) or 1.0) < least))
+                                unfamiliar=share is not None and share < least))
     return found
 
 
