@@ -314,6 +314,32 @@ def weakest_intents(predictions: Sequence[Prediction], below: float = 0.8) -> li
     return lines
 
 
+def confused_pairs(predictions: Sequence[Prediction], top: int = 15) -> list[str]:
+    """Lines naming the pairs of intents most often taken for one another, with counts."""
+    from collections import Counter
+
+    pairs = Counter(tuple(sorted((p.expected, p.predicted))) for p in errors(predictions)
+                    if p.predicted != FALLBACK)
+    return [f"- {a} ↔ {b}: {n}" for (a, b), n in pairs.most_common(top)]
+
+
+def write_training_errors(predictions: Sequence[Prediction], path: Path) -> None:
+    """Every training example cross-validation got wrong, by intent: for the people who
+    maintain the examples (these are training sentences, not test sentences)."""
+    lines = ["# Training examples that cross-validation misreads", "",
+             "Written by `scripts/nlu_eval.py`. Each example was read by a model trained on "
+             "the other folds. An example under the wrong intent, or two intents whose "
+             "examples say the same thing, shows up here first.", ""]
+    by_intent: dict[str, list[Prediction]] = {}
+    for p in errors(predictions):
+        by_intent.setdefault(p.expected, []).append(p)
+    for intent in sorted(by_intent):
+        lines += [f"## {intent}", ""]
+        lines += [f"- `{p.text}` → {p.predicted}" for p in by_intent[intent]]
+        lines.append("")
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
 def errors(predictions: Sequence[Prediction]) -> list[Prediction]:
     """The misunderstood messages."""
     return [p for p in predictions if p.expected != p.predicted]
@@ -351,7 +377,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             cv = scores(cv_predictions)
             lines += report(f"{args.folds}-fold cross-validation on data/nlu", cv)
             lines += ["Intents with F1 under 0.8 in cross-validation:", "",
-                      *weakest_intents(cv_predictions), ""]
+                      *weakest_intents(cv_predictions), "",
+                      "Intents most often taken for one another in cross-validation (every "
+                      "misread training example: [training_errors.md](training_errors.md)):",
+                      "", *confused_pairs(cv_predictions), ""]
+            DOCS.mkdir(parents=True, exist_ok=True)
+            write_training_errors(cv_predictions, DOCS / "training_errors.md")
             lines += ["Fallback thresholds: cross-validation accuracy if the FallbackClassifier "
                       "used other thresholds, and the share of 200 gibberish messages (keyboard "
                       "mash, random Chinese characters) it would catch. Chosen from this table, "
