@@ -39,3 +39,28 @@ def test_the_gibberish_is_the_same_every_run_and_in_both_scripts() -> None:
     assert first == second and len(first) == 200
     chinese = [text for text, _ in first if nlu_eval._HAN.search(text)]
     assert len(chinese) == 100
+
+
+def test_the_fold_models_spread_is_median_lowest_and_highest_per_language() -> None:
+    def run(wrong: int) -> list[Prediction]:
+        english = [Prediction(f"q{i}", "help", "help") for i in range(4)]
+        english += [Prediction(f"w{i}", "help", "greet") for i in range(wrong)]
+        return [*english, Prediction("你好", "greet", "greet")]
+
+    figures = {s.language: s for s in nlu_eval.spread([run(0), run(1), run(4)])}
+    english = figures["en"]
+    assert english.models == 3
+    assert english.accuracy == (0.8, 0.5, 1.0)
+    assert figures["zh"].accuracy == (1.0, 1.0, 1.0)
+    assert "0.800 (0.500–1.000)" in "\n".join(nlu_eval.spread_report("t", [english]))
+
+
+def test_f1_agrees_with_its_definition_on_a_small_case() -> None:
+    # help: 2 right, expected 3 times, given 2 times -> F1 = 4/5; greet: 1 right, expected
+    # once, given twice -> 2/3; out_of_scope never expected, so not averaged.
+    predictions = [Prediction("a", "help", "help"), Prediction("b", "help", "help"),
+                   Prediction("c", "help", "greet"), Prediction("d", "greet", "greet")]
+    assert nlu_eval.f1_by_intent(predictions) == {"greet": 2 / 3, "help": 0.8}
+    (english,) = nlu_eval.scores(predictions)
+    assert english.macro_f1 == (0.8 + 2 / 3) / 2 and english.accuracy == 0.75
+    assert nlu_eval.weakest_intents(predictions)[0] == "- English: greet 0.67"
