@@ -80,17 +80,20 @@ def with_institution_answer(decision: Decision, topic_id: str, institution_code:
 def tell(
     dispatcher: CollectingDispatcher, decision: Decision, lang: str, topic_id: str | None = None
 ) -> None:
-    """Says a decision with its sources, offering a request when the rules do not settle it,
-    and, when the office runs the topic's procedure as a request, a button that opens one."""
+    """Says a decision with its sources, then one offer: when the office runs the topic's
+    procedure as a request, a button that opens it (saying first, when the rules do not settle
+    the case, that the assistant will not guess); otherwise, when the rules do not settle it,
+    the way to a person."""
     dispatcher.utter_message(text=decision.render(lang))
-    if not decision.covered:
-        dispatcher.utter_message(response="utter_offer_request")
     case_type = TOPIC_CASE_TYPES.get(topic_id or "")
-    if case_type is not None:
-        dispatcher.utter_message(response="utter_offer_case", buttons=[{
-            "title": CASE_TYPES[case_type].label.get(lang),
-            "payload": f'/open_request{{"case_type":"{case_type}"}}',
-        }])
+    if case_type is None:
+        if not decision.covered:
+            dispatcher.utter_message(response="utter_offer_request")
+        return
+    dispatcher.utter_message(
+        response="utter_offer_case" if decision.covered else "utter_uncovered_offer_case",
+        buttons=[{"title": CASE_TYPES[case_type].label.get(lang),
+                  "payload": f'/open_request{{"case_type":"{case_type}"}}'}])
 
 
 def answer_for(intent: str, question: str, institution_code: str) -> Decision | None:

@@ -348,7 +348,10 @@ async def test_a_university_without_the_rule_gets_an_offer_of_a_request(
     dispatcher = CollectingDispatcher()
     tracker = tracker_for("can I work part-time?", topic="work_study", institution="CPU")
     await ActionAnswerCalculation().run(dispatcher, tracker, domain)
-    assert texts(dispatcher)[1:] == ["utter_offer_request", "utter_offer_case"]
+    # One offer: the rules do not settle it, and the button opens the request.
+    assert texts(dispatcher)[1:] == ["utter_uncovered_offer_case"]
+    assert dispatcher.messages[1]["buttons"][0]["payload"] == (
+        '/open_request{"case_type":"work_study_annotation"}')
     assert "Jiangsu Normal University, Article 7" in texts(dispatcher)[0]
 
 

@@ -106,7 +106,21 @@ async def test_a_topic_the_university_does_not_cover_offers_a_request(
     tracker = conversation("how do I invite a visiting scholar", intent="invite_visiting_scholar",
                            slots={"institution": "CPU"})
     await ActionAnswerFaq().run(dispatcher, tracker, domain)
-    assert "utter_offer_request" in [m.get("response") for m in dispatcher.messages]
+    # One offer, not two: the request button, saying first that the rules do not settle it.
+    assert [m.get("response") for m in dispatcher.messages] == [
+        None, "utter_uncovered_offer_case"]
+    assert dispatcher.messages[1]["buttons"][0]["payload"] == (
+        '/open_request{"case_type":"visiting_scholar"}')
+
+
+async def test_an_uncovered_topic_without_a_request_of_its_own_offers_a_person(
+    domain: dict[str, Any],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = conversation("can I travel to Tibet", intent="closed_area_travel",
+                           slots={"institution": "CPU"})
+    await ActionAnswerFaq().run(dispatcher, tracker, domain)
+    assert [m.get("response") for m in dispatcher.messages] == [None, "utter_offer_request"]
 
 
 async def test_a_procedure_the_office_runs_ends_with_a_button_that_opens_its_request(
