@@ -49,6 +49,12 @@ class Fact:
 
 Facts = dict[str, Any]  # fact name -> date, StayLength or bool; unknown facts are absent
 
+# "I have not paid": one list for every reader of the fees, in both languages (the permit form's
+# short answers and statements, actions/permit.py and actions/permit_text.py, and fees_paid).
+NOT_PAID: Final = ("not paid", "haven't paid", "have not paid", "didn't pay", "did not pay",
+                   "unpaid", "没交", "未交", "没缴", "未缴", "未缴清", "没缴清", "欠费", "欠学费",
+                   "没有交", "没有缴", "没付", "未付")
+
 _PERMIT_WORDS = ("permit", "visa", "expir", "居留", "签证", "许可", "到期", "过期")
 _FAMILY_WORDS = ("wife", "husband", "spouse", "partner", "child", "kid", "son", "daughter",
                  "family", "parent", "mother", "father", "mum", "mom", "dad", "dependant",
@@ -72,11 +78,9 @@ FACTS: Final[Mapping[str, Fact]] = MappingProxyType({fact.name: fact for fact in
     Fact("fees_paid", YES_NO,
          yes=("i paid", "i have paid", "i've paid", "already paid", "已缴", "已交", "交了",
               "缴了", "缴清", "交清"),
-         no=("not paid", "haven't paid", "have not paid", "didn't pay", "did not pay",
-             "don't pay", "do not pay", "not pay", "can't pay", "cannot pay", "unable to pay",
-             "unpaid", "never pay", "skip paying", "没交", "未交", "没缴", "未缴", "未缴清",
-             "没缴清", "不交", "不缴", "交不起", "欠费", "欠学费", "没有交", "没有缴", "没付",
-             "未付")),
+         # Not paid so far, and will not or cannot pay: both leave the fees unpaid.
+         no=(*NOT_PAID, "don't pay", "do not pay", "not pay", "can't pay", "cannot pay",
+             "unable to pay", "never pay", "skip paying", "不交", "不缴", "交不起")),
     Fact("withdrawal_applied", YES_NO,
          yes=("applied for withdrawal", "applied for suspension", "applied to withdraw",
               "已申请退学", "已申请休学", "申请了退学", "申请了休学", "已提交退学", "已提交休学"),

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.conversation import institution, language, today
+from actions.facts import NOT_PAID
 from actions.faq import tell
 from actions.loops import resume_interrupted_form
 from actions.parsing import parse_choice, parse_date, parse_percentage, parse_yes_no
@@ -47,8 +48,8 @@ CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
     "paid": {
         "year": ("year", "annual", "全年", "学年", "一年"),
         "semester": ("semester", "half", "term", "学期", "半年"),
-        "none": ("not paid", "haven't", "have not", "nothing", "unpaid", "没交", "未缴",
-                 "没缴", "还没", "未交"),
+        # A short answer to "how much have you paid?" also says it with "nothing" or "还没".
+        "none": (*NOT_PAID, "haven't", "have not", "nothing", "还没"),
     },
 }
 

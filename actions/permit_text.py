@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Final
 
+from actions.facts import NOT_PAID
 from actions.parsing import parse_percentage
 
 
@@ -46,9 +47,9 @@ _CHOICES: Final[Mapping[str, tuple[tuple[str | bool, re.Pattern[str]], ...]]] = 
                         r"硕士", r"博士", r"本科", r"学历生", r"研究生")),
     ),
     "paid": (
-        ("none", _any(r"\b(?:not|n't|never)\s+(?:yet\s+|already\s+)?paid",
-                      r"\bhaven'?t\s+paid", r"\bunpaid\b", r"\bno\s+(?:fees?|tuition)\s+paid",
-                      r"没交", r"未交", r"未缴", r"没缴", r"没付", r"未付", r"欠费")),
+        ("none", _any(*map(re.escape, NOT_PAID),
+                      r"\b(?:not|n't|never)\s+(?:yet\s+|already\s+)?paid",
+                      r"\bhaven'?t\s+paid", r"\bno\s+(?:fees?|tuition)\s+paid")),
         ("semester", _any(r"\bpaid\b[^.,;]{0,30}?\b(?:semester|term|half)\b",
                           r"\b(?:semester|term)(?:'s)?\s+(?:fees?|tuition)\s+(?:is\s+|are\s+)?paid",
                           r"(?:交|缴|付)(?:了|过|清)?(?:一|1)?(?:个)?学期",

@@ -10,7 +10,14 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import today
-from actions.permit import PERMIT_SLOTS, ActionPermitDuration, ValidatePermitDurationForm
+from actions.facts import FACTS, phrase_answer
+from actions.parsing import parse_choice
+from actions.permit import (
+    CHOICES,
+    PERMIT_SLOTS,
+    ActionPermitDuration,
+    ValidatePermitDurationForm,
+)
 from actions.permit_text import stated_permit_facts
 from knowledge import PermitFacts, residence_permit_validity
 from tests.actions.conftest import make_tracker
@@ -181,3 +188,11 @@ async def test_stated_facts_win_over_a_mistagged_entity(domain: dict[str, Any]) 
     assert values["paid"] == "year" and values["final_year"] is False
     assert values["attendance_percent"] == 85.0
     assert values.get("requested_slot") is None  # nothing left to ask: the answer comes at once
+
+
+@pytest.mark.parametrize("said", ["I didn't pay", "fees unpaid", "我欠学费", "还没有交", "没付"])
+def test_every_reader_of_the_fees_takes_a_not_paid_statement_alike(said: str) -> None:
+    # The permit form's short answer, a statement inside a question, and the calculators.
+    assert parse_choice(said, CHOICES["paid"]) == "none"
+    assert stated_permit_facts(f"how long is my permit? {said}")["paid"] == "none"
+    assert phrase_answer(FACTS["fees_paid"], said) is False
