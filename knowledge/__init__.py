@@ -5,7 +5,7 @@ Imports only the standard library. Nothing here reads files, the clock or the ne
 ``covered=False`` where the sources do not decide a case.
 """
 
-from knowledge.core import LANGUAGES, Citation, Decision, Text, format_date
+from knowledge.core import LANGUAGES, Citation, Decision, Step, Text, format_date
 from knowledge.deadlines import (
     conference_contact_deadline,
     extension_application_deadline,
@@ -57,6 +57,7 @@ __all__ = [
     "Institution",
     "PermitFacts",
     "Provision",
+    "Step",
     "Text",
     "Topic",
     "all_provisions",

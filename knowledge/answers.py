@@ -15,10 +15,14 @@ _LABELS: Final[Mapping[tuple[str, str], Text]] = MappingProxyType(
 )
 
 
+def article(code: str, number: str) -> Citation:
+    """The citation of one article (or portal question, responsibility) of one institution."""
+    return Citation(code, number, label=_LABELS.get((code, number)))
+
+
 def cite(code: str, *articles: str) -> tuple[Citation, ...]:
     """Citations of articles (or portal questions, responsibilities) of one institution."""
-    return tuple(Citation(code, article, label=_LABELS.get((code, article)))
-                 for article in articles)
+    return tuple(article(code, number) for number in articles)
 
 
 def national(document: str, *articles: str) -> tuple[Citation, ...]:

@@ -149,6 +149,23 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Step:
+    """One step or document a procedure requires, with the article that requires it.
+
+    A decision lists a procedure's steps as texts (``step_texts``); the office builds its
+    request checklists from the same steps, so the two cannot say different things.
+    """
+
+    text: Text
+    citation: Citation
+
+
+def step_texts(steps: tuple[Step, ...]) -> tuple[Text, ...]:
+    """The texts of ``steps``, in order, as ``Decision.steps`` lists them."""
+    return tuple(step.text for step in steps)
+
+
+@dataclass(frozen=True)
 class Decision:
     """The outcome of applying a rule to one person's facts.
 

@@ -11,8 +11,17 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Final
 
-from knowledge.answers import cite, national, not_addressed
-from knowledge.core import Citation, Decision, Text, add_days, date_text, months_before
+from knowledge.answers import article, cite, national, not_addressed
+from knowledge.core import (
+    Citation,
+    Decision,
+    Step,
+    Text,
+    add_days,
+    date_text,
+    months_before,
+    step_texts,
+)
 from knowledge.institutions import cpu, institution, jsnu, qjnu, westlake
 from knowledge.national import (
     CIVIL_CODE,
@@ -40,6 +49,38 @@ REGISTRATION_EVENTS: Final = (ENTRY, NEW_PASSPORT, ADDRESS_CHANGE)
 _DAY_COUNT: Final = national(CIVIL_CODE, "201")
 _MONTH_COUNT: Final = national(CIVIL_CODE, "201", "202")
 
+CPU_PAY_FIRST: Final = Step(
+    Text("Pay at least one semester's fees and register first.",
+         "先缴清至少一学期费用并完成注册。"),
+    article(cpu.CODE, "5"),
+)
+JSNU_REGISTER_DETAILS: Final = Step(
+    Text("Register your details in the WeChat mini program “International Student Service "
+         "Assistant” and keep them up to date.",
+         "在微信小程序“留学生服务小助手”完成信息注册并及时更新。"),
+    article(jsnu.CODE, "3"),
+)
+
+_CPU_8: Final = article(cpu.CODE, "8")
+CPU_STAY_PERMIT_STEPS: Final[tuple[Step, ...]] = (
+    Step(Text("Write the application for suspension or withdrawal at least one month before the "
+              "fee deadline.", "在缴费截止日期前至少一个月书面提交休学或退学申请。"), _CPU_8),
+    Step(Text("Attach your flight information.", "原则上附上机票信息。"), _CPU_8),
+    Step(Text("A stay permit can be granted only once during your studies.",
+              "在学期间最多只能申请一次停留证件。"), article(cpu.CODE, "3")),
+)
+
+_JSNU_8: Final = article(jsnu.CODE, "8")
+JSNU_ZERO_ENTRY_STEPS: Final[tuple[Step, ...]] = (
+    Step(Text("Apply to your college one month before leaving; the university must approve.",
+              "出境前一个月向所在学院申请，经学校同意。"), _JSNU_8),
+    Step(Text("Get the certificate from the International College.",
+              "领取国际学院出具的证明。"), _JSNU_8),
+    Step(Text("Apply for a return visa at the Exit and Entry Administration Branch of Xuzhou "
+              "Public Security Bureau.", "到徐州市公安局出入境管理支队办理往返签证。"), _JSNU_8),
+    Step(Text("Come back within the visa's validity.", "在签证有效期内入境返校。"), _JSNU_8),
+)
+
 
 def _code(institution_code: str) -> str:
     return institution(institution_code).code
@@ -66,8 +107,7 @@ def residence_permit_application_deadline(institution_code: str, entry_date: dat
     if code == cpu.CODE:
         citations = cite(code, "2", "5") + citations
         steps = (
-            Text("Pay at least one semester's fees and register (Art. 5).",
-                 "先缴清至少一学期费用并完成注册（第五条）。"),
+            CPU_PAY_FIRST.text,
             Text("Get the Letter of Immigration from the School of International Education and "
                  "apply at the exit-entry authority.",
                  "到国际教育学院开具居留许可介绍信，再到出入境管理部门申请。"),
@@ -75,9 +115,7 @@ def residence_permit_application_deadline(institution_code: str, entry_date: dat
     elif code == jsnu.CODE:
         citations = cite(code, "1", "2", "3", "11") + citations
         steps = (
-            Text("Register in the WeChat mini program “International Student Service "
-                 "Assistant” (Art. 3).",
-                 "在微信小程序“留学生服务小助手”完成信息注册（第三条）。"),
+            JSNU_REGISTER_DETAILS.text,
             Text("Prepare the documents of Art. 11, including the health certificate.",
                  "准备第十一条所列材料（含健康证明）。"),
             Text("Apply at the Exit and Entry Administration Branch of Xuzhou Public Security "
@@ -253,12 +291,8 @@ def stay_permit_request_deadline(institution_code: str, fee_due: date) -> Decisi
         "leave the university and go home.",
         f"如无法在{due.zh}缴费截止日前缴费，须至少提前一个月（{by.zh}前）向国际教育学院提交书面休学"
         "或退学申请；经同意后签发最长不超过一个月的停留证件，以便办理离校手续并回国。",
-    ), cite(code, "8", "3") + _MONTH_COUNT, (
-        Text("Write the application for suspension or withdrawal.", "书面提交休学或退学申请。"),
-        Text("Attach your flight information.", "原则上附上机票信息。"),
-        Text("A stay permit can be granted only once during your studies.",
-             "在学期间最多只能申请一次停留证件。"),
-    ), valid_until=deadline)
+    ), cite(code, "8", "3") + _MONTH_COUNT, step_texts(CPU_STAY_PERMIT_STEPS),
+        valid_until=deadline)
 
 
 def transfer_deadline(institution_code: str, arrival: date) -> Decision:
@@ -293,13 +327,8 @@ def zero_entry_travel_deadline(institution_code: str, departure: date) -> Decisi
         f"You plan to leave on {leave.en} on a zero-entry X visa: apply to your college by "
         f"{by.en} (one month before leaving).",
         f"您持X字零次签证，计划于{leave.zh}出境：须在{by.zh}前（出境前一个月）向所在学院申请。",
-    ), cite(code, "8") + _MONTH_COUNT, (
-        Text("Apply to your college; the university must approve.", "向所在学院申请，经学校同意。"),
-        Text("Get the certificate from the International College.", "领取国际学院出具的证明。"),
-        Text("Apply for a return visa at the Exit and Entry Administration Branch of Xuzhou "
-             "Public Security Bureau.", "到徐州市公安局出入境管理支队办理往返签证。"),
-        Text("Come back within the visa's validity.", "在签证有效期内入境返校。"),
-    ), valid_until=deadline)
+    ), cite(code, "8") + _MONTH_COUNT, step_texts(JSNU_ZERO_ENTRY_STEPS),
+        valid_until=deadline)
 
 
 def conference_contact_deadline(institution_code: str, announcement: date) -> Decision:

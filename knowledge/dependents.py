@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Final
 
-from knowledge.answers import cite, not_addressed
-from knowledge.core import Decision, Text, date_text
+from knowledge.answers import article, cite, not_addressed
+from knowledge.core import Decision, Step, Text, date_text, step_texts
 from knowledge.institutions import cpu, institution, jsnu, westlake
 
 DEPENDENTS: Final = "dependents"
@@ -23,23 +23,28 @@ LANGUAGE: Final = "language"
 OTHER: Final = "other"
 STUDY_LEVELS: Final = (BACHELOR, MASTER, PHD, LANGUAGE, OTHER)
 
-_CPU_STEPS: Final[tuple[Text, ...]] = (
-    Text("Apply to the School of International Education before your family comes, with the "
-         "required documents.", "家属来华前，向国际教育学院提出陪读申请并提交相关材料。"),
-    Text("Wait for approval: only then may your family come; the School handles their "
-         "residence permits.", "审核同意后家属方可来华，由国际教育学院为其办理居留许可。"),
-    Text("Family brought without approval get no permit and must leave China.",
-         "未经同意擅自携带家属的，不予办理居留许可，限期回国。"),
+_CPU_10BIS: Final = article(cpu.CODE, "10bis")
+_JSNU_5: Final = article(jsnu.CODE, "5")
+
+CPU_STEPS: Final[tuple[Step, ...]] = (
+    Step(Text("Apply to the School of International Education before your family comes, with "
+              "the required documents.", "家属来华前，向国际教育学院提出陪读申请并提交相关材料。"),
+         _CPU_10BIS),
+    Step(Text("Wait for approval: only then may your family come; the School handles their "
+              "residence permits.", "审核同意后家属方可来华，由国际教育学院为其办理居留许可。"),
+         _CPU_10BIS),
+    Step(Text("Family brought without approval get no permit and must leave China.",
+              "未经同意擅自携带家属的，不予办理居留许可，限期回国。"), _CPU_10BIS),
 )
 
-_JSNU_STEPS: Final[tuple[Text, ...]] = (
-    Text("Ask your college for a study certificate for your family's visa application.",
-         "请所在学院出具在读证明，供家属申请签证。"),
-    Text("Ask the Chinese embassy or consulate which other documents your family needs.",
-         "其他所需材料向中国驻所在国使领馆咨询。"),
-    Text("Your family extends their permit or visa at the Exit and Entry Administration Branch "
-         "of Xuzhou Public Security Bureau.",
-         "家属在徐州市公安局出入境管理支队办理居留证件或签证延期。"),
+JSNU_STEPS: Final[tuple[Step, ...]] = (
+    Step(Text("Ask your college for a study certificate for your family's visa application.",
+              "请所在学院出具在读证明，供家属申请签证。"), _JSNU_5),
+    Step(Text("Ask the Chinese embassy or consulate which other documents your family needs.",
+              "其他所需材料向中国驻所在国使领馆咨询。"), _JSNU_5),
+    Step(Text("Your family extends their permit or visa at the Exit and Entry Administration "
+              "Branch of Xuzhou Public Security Bureau.",
+              "家属在徐州市公安局出入境管理支队办理居留证件或签证延期。"), _JSNU_5),
 )
 
 
@@ -77,9 +82,10 @@ def dependent_permit(
         f"家属在华停留最迟至{last.zh}：陪读家属停留期限不得超过您本人居留许可的有效期（{own.zh}）。",
     )
     if code == cpu.CODE:
-        return Decision(DEPENDENTS, True, answer, cite(code, "10bis"), _CPU_STEPS,
+        return Decision(DEPENDENTS, True, answer, cite(code, "10bis"), step_texts(CPU_STEPS),
                         valid_until=until)
-    return Decision(DEPENDENTS, True, answer, cite(code, "5"), _JSNU_STEPS, valid_until=until)
+    return Decision(DEPENDENTS, True, answer, cite(code, "5"), step_texts(JSNU_STEPS),
+                    valid_until=until)
 
 
 def _not_for_students(code: str) -> Decision:

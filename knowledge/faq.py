@@ -11,8 +11,9 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Final
 
+from knowledge import dependents
 from knowledge.answers import cite, not_addressed
-from knowledge.core import Citation, Decision, Text
+from knowledge.core import Citation, Decision, Text, step_texts
 from knowledge.institutions import institution, jsnu, qjnu, westlake
 from knowledge.national import (
     CARRY_PASSPORT,
@@ -254,20 +255,14 @@ PERMIT_CANCELLATION = Topic(
 
 DEPENDENTS = Topic("dependents", Text("Bringing family members", "家属陪读"), STUDENT, (
     _entry(CPU,
-           "Only full-time master's and doctoral students may bring dependents. Apply to the "
-           "School of International Education first; your family may come only after approval. "
-           "Their stay may not exceed your residence permit.",
-           "家属陪读仅限全日制硕士和博士留学生。须先向国际教育学院申请，审核同意后家属方可来华；家属"
-           "停留期限不得超过您的居留许可有效期。",
-           cite(CPU, "10bis")),
+           "Only full-time master's and doctoral students may bring dependents, and their stay "
+           "may not exceed your residence permit.",
+           "家属陪读仅限全日制硕士和博士留学生，家属停留期限不得超过您的居留许可有效期。",
+           cite(CPU, "10bis"), step_texts(dependents.CPU_STEPS)),
     _entry(JSNU,
-           "Your college issues a study certificate for your family's visa; ask the embassy "
-           "about the other documents. They extend at the Exit and Entry Administration Branch "
-           "of Xuzhou Public Security Bureau, and their stay may not exceed your residence "
-           "permit.",
-           "所在学院为家属签证出具在读证明，其他材料向使领馆咨询。家属在徐州市公安局出入境管理支队办理"
-           "延期，停留期限不得超过您的居留许可有效期。",
-           cite(JSNU, "5")),
+           "Your family's stay may not exceed your residence permit.",
+           "家属在华停留期限不得超过您的居留许可有效期。",
+           cite(JSNU, "5"), step_texts(dependents.JSNU_STEPS)),
     _entry(WESTLAKE,
            "For foreign employees, the Office of International Affairs helps you and your family "
            "with the paperwork for work and residence permits.",

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
-from knowledge.answers import cite, not_addressed
-from knowledge.core import Decision, Text, add_days, date_text, next_year_date
+from knowledge.answers import article, cite, not_addressed
+from knowledge.core import Decision, Step, Text, add_days, date_text, next_year_date, step_texts
 from knowledge.institutions import cpu, institution
 
 TOPIC: Final = "residence_permit_validity"
@@ -188,6 +188,13 @@ _LEAVE_STEP: Final = Text(
     "请在现有签证或居留许可到期前离境，或向国际教育学院咨询停留证件（第八条）。",
 )
 
+CPU_DELAYED_GRADUATION_STEPS: Final[tuple[Step, ...]] = (
+    Step(Text("Submit your delayed-graduation documents for approval, with a valid lease "
+              "contract and insurance policy.",
+              "提交延期毕业材料审核，并提供有效的房屋租赁合同及保险单。"),
+         article(cpu.CODE, "6(3)")),
+)
+
 
 def _new_student(facts: PermitFacts, today: date) -> Decision:
     if facts.paid == PAID_NONE:
@@ -306,11 +313,7 @@ def _delayed_graduation(facts: PermitFacts, today: date) -> Decision:
          Text("180 days from today", "自今日起180天")),
     )
     until, reason = min(limits, key=lambda limit: limit[0])
-    steps = (
-        Text("Submit the delayed-graduation documents for approval.", "提交延期毕业材料审核。"),
-        Text("Provide a valid lease contract and insurance policy.",
-             "提供有效的房屋租赁合同及保险单。"),
-    )
+    steps = step_texts(CPU_DELAYED_GRADUATION_STEPS)
     if until <= today:
         return _no_support(Text(
             f"{reason.en.capitalize()} ({date_text(until).en}) is not after today, so no "

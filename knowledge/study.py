@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from knowledge.answers import cite, not_addressed
-from knowledge.core import Decision, Text
+from knowledge.answers import article, cite, not_addressed
+from knowledge.core import Decision, Step, Text, step_texts
 from knowledge.institutions import institution, jsnu
 from knowledge.national import ILLEGAL_EMPLOYMENT, ILLEGAL_EMPLOYMENT_DEFINITION
 from knowledge.penalties import illegal_employment_penalty
@@ -24,6 +24,16 @@ _MISSING: Final = {
         "徐州市公安局出入境管理支队在居留许可上作出的勤工助学或实习加注",
     ),
 }
+
+_JSNU_7: Final = article(jsnu.CODE, "7")
+
+JSNU_STEPS: Final[tuple[Step, ...]] = (
+    Step(Text("Get the university's consent.", "取得学校同意。"), _JSNU_7),
+    Step(Text("Apply with your valid passport, residence permit and the relevant documents to "
+              "the Exit and Entry Administration Branch of Xuzhou Public Security Bureau for the "
+              "annotation.",
+              "持有效护照、居留证件和相关材料到徐州市公安局出入境管理支队申请加注。"), _JSNU_7),
+)
 
 
 def work_study_check(
@@ -55,11 +65,7 @@ def work_study_check(
         return Decision(WORK_STUDY, True, Text(
             "Before you start you still need: " + "; then ".join(t.en for t in missing) + ".",
             "开始之前您还需要：" + "，然后取得".join(t.zh for t in missing) + "。",
-        ), citations, (
-            Text("Get the university's consent.", "取得学校同意。"),
-            Text("Apply with your valid passport, residence permit and the relevant documents "
-                 "for the annotation.", "持有效护照、居留证件和相关材料申请加注。"),
-        ))
+        ), citations, step_texts(JSNU_STEPS))
     return Decision(WORK_STUDY, True, Text(
         "With the university's consent and the annotation, you may do this work-study or "
         "internship, as long as you stay within its job scope and hours, or its area and "

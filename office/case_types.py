@@ -1,8 +1,10 @@
 """What kinds of request the office takes, what each needs, and how a request moves along.
 
 Checklists are the documents and steps the sources name, per institution, each with its
-article. Where an institution's document says nothing about a type, its checklist is empty
-and ``checklist_for`` says so (``covered=False``): the office tells the person what it needs.
+article. Their texts and articles come from ``knowledge`` (a procedure's steps or a topic's
+answer), so a checklist cannot say something else than the assistant's answer. Where an
+institution's document says nothing about a type, its checklist is empty and
+``checklist_for`` says so (``covered=False``): the office tells the person what it needs.
 """
 
 from __future__ import annotations
@@ -10,6 +12,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+
+from knowledge import (
+    Citation,
+    FaqEntry,
+    Step,
+    Text,
+    deadlines,
+    dependents,
+    passport,
+    permits,
+    study,
+    topic,
+)
 
 
 @dataclass(frozen=True)
@@ -64,21 +79,56 @@ class Checklist:
     covered: bool
 
 
-def _item(en: str, zh: str, source: str) -> ChecklistItem:
-    """Shorthand for a checklist item."""
-    return ChecklistItem(Label(en, zh), source)
+# CPU prints Article 10 twice; knowledge cites the second one, on dependents, as "10bis".
+_ARTICLE_NAMES: Mapping[str, str] = MappingProxyType({"10bis": "10 (dependents)"})
+
+
+def source_of(citation: Citation) -> str:
+    """How a checklist names an article ("CPU Art. 13", "QJNU responsibility 7")."""
+    code = citation.institution
+    if citation.article.startswith("Q:"):
+        return f"{code} staff portal"
+    if code == "QJNU":
+        return f"{code} responsibility {citation.article}"
+    return f"{code} Art. {_ARTICLE_NAMES.get(citation.article, citation.article)}"
+
+
+def _sources(citations: tuple[Citation, ...]) -> str:
+    return "; ".join(source_of(citation) for citation in citations)
+
+
+def _label(text: Text) -> Label:
+    return Label(text.en, text.zh)
+
+
+def _steps(steps: tuple[Step, ...]) -> tuple[ChecklistItem, ...]:
+    """Items from a procedure's steps in ``knowledge``, each with its own article."""
+    return tuple(ChecklistItem(_label(step.text), source_of(step.citation)) for step in steps)
+
+
+def _faq_entry(topic_id: str, code: str) -> FaqEntry:
+    entry = topic(topic_id).entry(code)
+    if entry is None:
+        raise ValueError(f"knowledge has no {code} answer for {topic_id!r}")
+    return entry
+
+
+def _answer(topic_id: str, code: str) -> ChecklistItem:
+    """One item: what ``code``'s documents say on a ``knowledge`` topic, with its articles."""
+    entry = _faq_entry(topic_id, code)
+    return ChecklistItem(_label(entry.answer), _sources(entry.citations))
+
+
+def _listed(topic_id: str, code: str) -> tuple[ChecklistItem, ...]:
+    """Items: the documents or steps a ``knowledge`` topic lists for ``code``."""
+    entry = _faq_entry(topic_id, code)
+    return tuple(ChecklistItem(_label(text), _sources(entry.citations)) for text in entry.steps)
 
 
 def _frozen(table: dict[str, tuple[ChecklistItem, ...]]) -> Mapping[str, tuple[ChecklistItem, ...]]:
     """A read-only view of a per-institution checklist table."""
     return MappingProxyType(table)
 
-
-WESTLAKE_HALL = _item(
-    "File the application for approval in the Online Service Hall",
-    "在网上办事大厅提交审批申请",
-    "WESTLAKE staff portal",
-)
 
 _STUDENT_TYPES: tuple[CaseType, ...] = (
     CaseType(
@@ -88,40 +138,8 @@ _STUDENT_TYPES: tuple[CaseType, ...] = (
         required_fields=("document", "what_happened", "noticed_on"),
         optional_fields=("police_report", "details"),
         checklists=_frozen({
-            "CPU": (
-                _item("Within 24 hours: get the Letter of Passport Loss/Damage from the "
-                      "School of International Education",
-                      "24小时内到国际教育学院开具遗失/损毁声明", "CPU Art. 13"),
-                _item("Report to the local police station", "到驻地派出所报案", "CPU Art. 13"),
-                _item("Report to Nanjing Exit and Entry", "到南京市出入境备案", "CPU Art. 13"),
-                _item("Ask your embassy for a new passport", "联系本国大使馆领取新护照",
-                      "CPU Art. 13"),
-                _item("With the new passport and the school's letter, apply for a new "
-                      "residence permit", "凭国际教育学院出具的签证介绍信申请新的居留许可",
-                      "CPU Art. 13"),
-                _item("Register temporary residence within 24 hours of receiving the new "
-                      "passport", "更换护照24小时内申报临时住宿登记", "CPU Art. 4"),
-            ),
-            "JSNU": (
-                _item("Passport: report the loss to the police station where it was lost "
-                      "and get the record of the loss",
-                      "护照遗失：向遗失地所辖派出所报失，领取报警记录单", "JSNU Art. 13"),
-                _item("Take the record to the Xuzhou Exit and Entry branch (No. 33 Kuangshan "
-                      "Road) for the passport loss certificate",
-                      "持报警记录单到徐州市公安局出入境管理支队（矿山路33号）办理护照丢失证明",
-                      "JSNU Art. 13"),
-                _item("Apply to your embassy in China for a replacement passport",
-                      "向本国驻华使馆申请补发护照", "JSNU Art. 13"),
-                _item("Visa or residence permit lost, damaged or stolen: apply to the Xuzhou "
-                      "Exit and Entry branch for reissuance",
-                      "签证或居留许可遗失、损毁、被盗抢：向徐州市公安局出入境管理支队申请补发",
-                      "JSNU Art. 13"),
-                _item("After the new passport: register accommodation again and apply for a "
-                      "new residence permit", "补发新护照后重新申报住宿登记并申请新的居留许可",
-                      "JSNU Art. 13"),
-                _item("Update the passport in the WeChat mini program", "在小程序内更新护照信息",
-                      "JSNU Art. 3"),
-            ),
+            "CPU": _steps(passport.CPU_PASSPORT_STEPS),
+            "JSNU": (*_steps(passport.JSNU_PASSPORT_STEPS), _answer("lost_permit", "JSNU")),
         }),
     ),
     CaseType(
@@ -132,34 +150,16 @@ _STUDENT_TYPES: tuple[CaseType, ...] = (
         optional_fields=("paid", "attendance_percent", "details"),
         checklists=_frozen({
             "CPU": (
-                _item("Pay and register for the semester or year first",
-                      "先缴费注册", "CPU Art. 5"),
-                _item("Apply to the School of International Education one month before the "
-                      "permit expires", "提前一个月向国际教育学院申请", "CPU Art. 9"),
-                _item("Delayed graduation: approval of the academic department, valid lease "
-                      "contract and insurance certificate",
-                      "延期毕业：延期材料审核、有效房屋租赁合同及保险单", "CPU Art. 6"),
+                *_steps((deadlines.CPU_PAY_FIRST,)),
+                _answer("extension_application", "CPU"),
+                *_steps(permits.CPU_DELAYED_GRADUATION_STEPS),
             ),
             "JSNU": (
-                _item("Register and update your details in the WeChat mini program "
-                      "'International Student Service Assistant'",
-                      "在微信小程序“留学生服务小助手”完成信息注册并更新", "JSNU Art. 3"),
-                _item("Pay tuition, accommodation and insurance for the school year",
-                      "缴清学年学费、住宿费、保险费", "JSNU Art. 4"),
-                _item("Apply to the International College at least one month ahead",
-                      "至少提前一个月向国际学院提出申请", "JSNU Art. 9"),
-                _item("Original and copy of valid passport and visa", "有效护照和签证原件及复印件",
-                      "JSNU Art. 11"),
-                _item("University letter stating the study period", "学校出具的注明学习期限的公函",
-                      "JSNU Art. 11"),
-                _item("Original JW202 / JW201 form", "JW202/JW201表原件", "JSNU Art. 11"),
-                _item("Application form with a two-inch colour photo on white background",
-                      "外国人签证证件申请表及二寸白底免冠彩色照片", "JSNU Art. 11"),
-                _item("Copy of the admission notice", "录取通知书复印件", "JSNU Art. 11"),
-                _item("Health certificate from Xuzhou Entry-Exit Quarantine (every academic "
-                      "year)", "徐州出入境检验检疫局出具的健康证明（每学年体检）", "JSNU Art. 11"),
-                _item("Pay the fee to the Xuzhou Exit and Entry branch",
-                      "向徐州市公安局出入境管理支队交纳办理费用", "JSNU Art. 10"),
+                *_steps((deadlines.JSNU_REGISTER_DETAILS,)),
+                _answer("payment_before_visa", "JSNU"),
+                _answer("extension_application", "JSNU"),
+                *_listed("residence_permit_documents", "JSNU"),
+                _answer("exit_entry_fees", "JSNU"),
             ),
         }),
     ),
@@ -170,23 +170,8 @@ _STUDENT_TYPES: tuple[CaseType, ...] = (
         required_fields=("relationship", "degree_programme"),
         optional_fields=("planned_arrival", "details"),
         checklists=_frozen({
-            "CPU": (
-                _item("Only full-time master's and PhD students may invite dependents",
-                      "家属陪读申请仅限硕士和博士留学生", "CPU Art. 10 (dependents)"),
-                _item("Apply and submit the documents to the School of International Education "
-                      "before the dependent comes", "家属来华前向国际教育学院提出申请并提交材料",
-                      "CPU Art. 10 (dependents)"),
-                _item("The dependent's permit cannot outlast yours", "家属居留期限不得超过本人",
-                      "CPU Art. 10 (dependents)"),
-            ),
-            "JSNU": (
-                _item("Study certificate from your college", "相关学院出具的在读证明",
-                      "JSNU Art. 5"),
-                _item("Ask the Chinese embassy or consulate which other documents are needed",
-                      "其他材料向中国驻所在国使领馆咨询", "JSNU Art. 5"),
-                _item("The dependent's stay cannot outlast your residence permit",
-                      "家属在华停留期限不得超过本人居留许可", "JSNU Art. 5"),
-            ),
+            "CPU": (_answer("dependents", "CPU"), *_steps(dependents.CPU_STEPS)),
+            "JSNU": (_answer("dependents", "JSNU"), *_steps(dependents.JSNU_STEPS)),
         }),
     ),
     CaseType(
@@ -195,14 +180,7 @@ _STUDENT_TYPES: tuple[CaseType, ...] = (
         audience="student",
         required_fields=("previous_university", "arrived_on"),
         optional_fields=("details",),
-        checklists=_frozen({
-            "JSNU": (
-                _item("Within 10 days of arrival: change the residence permit at the Xuzhou "
-                      "Exit and Entry branch",
-                      "到校十日内到徐州市公安局出入境管理支队办理居留许可变更",
-                      "JSNU Art. 6"),
-            ),
-        }),
+        checklists=_frozen({"JSNU": (_answer("transfer", "JSNU"),)}),
     ),
     CaseType(
         id="work_study_annotation",
@@ -210,15 +188,7 @@ _STUDENT_TYPES: tuple[CaseType, ...] = (
         audience="student",
         required_fields=("kind", "employer", "starts_on", "ends_on"),
         optional_fields=("details",),
-        checklists=_frozen({
-            "JSNU": (
-                _item("The university's consent", "经学校同意", "JSNU Art. 7"),
-                _item("Valid passport, residence permit and related documents to the Xuzhou "
-                      "Exit and Entry branch",
-                      "持有效护照、居留证件和相关材料到徐州市公安局出入境管理支队申请加注",
-                      "JSNU Art. 7"),
-            ),
-        }),
+        checklists=_frozen({"JSNU": _steps(study.JSNU_STEPS)}),
     ),
     CaseType(
         id="reentry_certificate",
@@ -226,17 +196,7 @@ _STUDENT_TYPES: tuple[CaseType, ...] = (
         audience="student",
         required_fields=("destination", "leaving_on", "reason"),
         optional_fields=("returning_on", "details"),
-        checklists=_frozen({
-            "JSNU": (
-                _item("Apply to your college one month before leaving",
-                      "出境前一个月向相关学院申请",
-                      "JSNU Art. 8"),
-                _item("With the university's approval, take the International College's "
-                      "certificate to the Xuzhou Exit and Entry branch for a return visa",
-                      "经学校同意后凭国际学院证明到徐州市公安局出入境管理支队办理往返签证",
-                      "JSNU Art. 8"),
-            ),
-        }),
+        checklists=_frozen({"JSNU": _steps(deadlines.JSNU_ZERO_ENTRY_STEPS)}),
     ),
     CaseType(
         id="withdrawal_stay_permit",
@@ -245,17 +205,8 @@ _STUDENT_TYPES: tuple[CaseType, ...] = (
         required_fields=("reason", "leaving_on"),
         optional_fields=("flight", "details"),
         checklists=_frozen({
-            "CPU": (
-                _item("Written application for suspension or withdrawal at least one month "
-                      "before the fee deadline", "缴费截止日期前至少一个月提交书面休学或退学申请",
-                      "CPU Art. 8"),
-                _item("Flight ticket information", "机票信息", "CPU Art. 8"),
-            ),
-            "JSNU": (
-                _item("Change the residence permit into a short-term stay certificate and "
-                      "leave within the time limit", "将居留许可换发为短期停留证件并限期离境",
-                      "JSNU Art. 15"),
-            ),
+            "CPU": _steps(deadlines.CPU_STAY_PERMIT_STEPS),
+            "JSNU": (_answer("stay_permit", "JSNU"),),
         }),
     ),
 )
@@ -278,15 +229,8 @@ _STAFF_TYPES: tuple[CaseType, ...] = (
         required_fields=("visitor_country", "purpose", "arrives_on", "leaves_on"),
         optional_fields=("host_department", "details"),
         checklists=_frozen({
-            "WESTLAKE": (
-                WESTLAKE_HALL,
-                _item("The visitor's visa type must match the purpose of the visit",
-                      "来访者签证类型须与来访目的相符", "WESTLAKE staff portal"),
-            ),
-            "QJNU": (
-                _item("The office issues visa invitations for short-term foreign visitors",
-                      "外事办负责短期外宾来访签证邀请", "QJNU responsibility 7"),
-            ),
+            "WESTLAKE": (_answer("invite_short_term_visitor", "WESTLAKE"),),
+            "QJNU": (_answer("invite_short_term_visitor", "QJNU"),),
         }),
     ),
     CaseType(
@@ -297,15 +241,12 @@ _STAFF_TYPES: tuple[CaseType, ...] = (
         required_fields=("category", "arrives_on", "leaves_on"),
         optional_fields=("host_department", "details"),
         checklists=_frozen({
-            "WESTLAKE": (
-                WESTLAKE_HALL,
-                _item("Stay between 15 days and one year; Category A (professors) or B "
-                      "(scholars)", "停留15天至一年；A类（教授）或B类（学者）",
-                      "WESTLAKE staff portal"),
-            ),
+            "WESTLAKE": (_answer("invite_visiting_scholar", "WESTLAKE"),),
+            # knowledge has no Qujing answer on inviting visiting scholars (responsibility 4
+            # names "visiting scholar programs" among student mobility), so it stays here.
             "QJNU": (
-                _item("Visiting scholar programmes are run by the office",
-                      "访问学者项目由国际交流合作处管理", "QJNU responsibility 4"),
+                ChecklistItem(Label("Visiting scholar programmes are run by the office",
+                                    "访问学者项目由国际交流合作处管理"), "QJNU responsibility 4"),
             ),
         }),
     ),
@@ -316,19 +257,9 @@ _STAFF_TYPES: tuple[CaseType, ...] = (
         required_fields=("expert_type", "starts_on"),
         optional_fields=("family_members", "details"),
         checklists=_frozen({
-            "WESTLAKE": (
-                _item("Work visa, then work and residence permit after arrival (or a "
-                      "permanent residence ID card if eligible)",
-                      "工作签证，入境后办理工作许可和居留许可（或符合条件者办理永久居留身份证）",
-                      "WESTLAKE staff portal"),
-                _item("Register the documents' expiry dates for reminders",
-                      "登记证件有效期以便提醒", "WESTLAKE staff portal"),
-            ),
-            "QJNU": (
-                _item("Work permits and residence permits of foreign experts are processed "
-                      "by the office", "外国专家工作许可、居留许可由国际交流合作处办理",
-                      "QJNU responsibility 3"),
-            ),
+            "WESTLAKE": (_answer("foreign_expert_work_permit", "WESTLAKE"),
+                         _answer("document_expiry_reminder", "WESTLAKE")),
+            "QJNU": (_answer("foreign_expert_work_permit", "QJNU"),),
         }),
     ),
     CaseType(
@@ -338,14 +269,8 @@ _STAFF_TYPES: tuple[CaseType, ...] = (
         required_fields=("destination", "departs_on", "returns_on", "purpose"),
         optional_fields=("details",),
         checklists=_frozen({
-            "WESTLAKE": (
-                _item("Get approval before departure in the Online Service Hall",
-                      "出发前在网上办事大厅获得审批", "WESTLAKE staff portal"),
-            ),
-            "QJNU": (
-                _item("Review and approval of official overseas travel, and pre-departure "
-                      "training", "因公出国（境）审核审批及行前培训", "QJNU responsibility 8"),
-            ),
+            "WESTLAKE": (_answer("overseas_business_trip", "WESTLAKE"),),
+            "QJNU": (_answer("overseas_business_trip", "QJNU"),),
         }),
     ),
     CaseType(
@@ -356,16 +281,8 @@ _STAFF_TYPES: tuple[CaseType, ...] = (
         required_fields=("student", "destination", "departs_on", "returns_on"),
         optional_fields=("purpose", "details"),
         checklists=_frozen({
-            "WESTLAKE": (
-                _item("The student gets approval before departure", "学生出发前获得审批",
-                      "WESTLAKE staff portal"),
-                _item("The student submits a report after the trip", "返回后提交报告",
-                      "WESTLAKE staff portal"),
-            ),
-            "QJNU": (
-                _item("Travel approval and post-return evaluation", "出行审批及返回后评估",
-                      "QJNU responsibility 4"),
-            ),
+            "WESTLAKE": (_answer("student_overseas_trip", "WESTLAKE"),),
+            "QJNU": (_answer("student_overseas_trip", "QJNU"),),
         }),
     ),
     CaseType(
@@ -375,15 +292,8 @@ _STAFF_TYPES: tuple[CaseType, ...] = (
         required_fields=("title", "announcement_on", "held_on"),
         optional_fields=("expected_participants", "details"),
         checklists=_frozen({
-            "WESTLAKE": (
-                _item("Contact the office at least two to three months before the public "
-                      "announcement", "至少在公开发布前两到三个月联系国际事务办公室",
-                      "WESTLAKE staff portal"),
-            ),
-            "QJNU": (
-                _item("International conferences are organised with the office",
-                      "国际会议由国际交流合作处组织", "QJNU responsibility 7"),
-            ),
+            "WESTLAKE": (_answer("international_conference", "WESTLAKE"),),
+            "QJNU": (_answer("international_conference", "QJNU"),),
         }),
     ),
     CaseType(
@@ -393,14 +303,8 @@ _STAFF_TYPES: tuple[CaseType, ...] = (
         required_fields=("partner", "kind"),
         optional_fields=("details",),
         checklists=_frozen({
-            "WESTLAKE": (
-                _item("Contact the office to start a partnership in the university's name",
-                      "以学校名义建立合作须联系国际事务办公室", "WESTLAKE staff portal"),
-            ),
-            "QJNU": (
-                _item("Strategic partnerships are facilitated by the office",
-                      "学校战略合作项目由国际交流合作处推动", "QJNU responsibility 2"),
-            ),
+            "WESTLAKE": (_answer("international_partnership", "WESTLAKE"),),
+            "QJNU": (_answer("international_partnership", "QJNU"),),
         }),
     ),
 )

@@ -12,6 +12,7 @@ from knowledge import (
     automatic_withdrawal,
     lost_passport,
     lost_permit,
+    passport,
     permit_after_studies,
     study_visa_type,
     visa_for_stay,
@@ -110,6 +111,15 @@ def test_jsnu_lost_passport_steps_go_through_kuangshan_road() -> None:
     assert decision.covered
     assert any("Kuangshan Road" in step.en for step in decision.steps)
     assert "报警记录单" in decision.steps[0].zh
+
+
+def test_each_lost_passport_step_carries_the_article_that_requires_it() -> None:
+    cpu_articles = [step.citation.article for step in passport.CPU_PASSPORT_STEPS]
+    jsnu_articles = [step.citation.article for step in passport.JSNU_PASSPORT_STEPS]
+    assert cpu_articles == ["13", "13", "13", "13", "4", "13"]  # Art. 4: register the passport
+    assert jsnu_articles == ["13", "13", "13", "3", "13", "13"]  # Art. 3: the mini program
+    assert lost_passport("CPU").steps == tuple(s.text for s in passport.CPU_PASSPORT_STEPS)
+    assert lost_passport("JSNU").steps == tuple(s.text for s in passport.JSNU_PASSPORT_STEPS)
 
 
 @pytest.mark.parametrize("code", ["WESTLAKE", "QJNU"])

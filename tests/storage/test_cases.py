@@ -8,7 +8,22 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from office.case_types import CASE_TYPES, checklist_for
+from knowledge import (
+    Citation,
+    Decision,
+    PermitFacts,
+    Text,
+    dependent_permit,
+    faq_answer,
+    lost_passport,
+    lost_permit,
+    residence_permit_application_deadline,
+    residence_permit_validity,
+    stay_permit_request_deadline,
+    work_study_check,
+    zero_entry_travel_deadline,
+)
+from office.case_types import CASE_TYPES, checklist_for, source_of
 from office.cases import (
     CaseError,
     IdempotencyConflict,
@@ -179,6 +194,8 @@ def test_the_checklist_is_the_one_the_institutions_regulation_gives(
         jsnu = _open(session, person, "JSNU")
         westlake = _open(session, person, "WESTLAKE")
     assert {item["source"] for item in cpu.checklist} == {"CPU Art. 13", "CPU Art. 4"}
+    [registration] = [item for item in cpu.checklist if "temporary residence" in item["en"]]
+    assert registration["source"] == "CPU Art. 4"
     assert any("Kuangshan" in item["en"] for item in jsnu.checklist)
     assert all(item["done"] is False and item["zh"] for item in cpu.checklist + jsnu.checklist)
     assert westlake.checklist == []
@@ -199,6 +216,106 @@ def test_every_case_type_the_issue_names_exists_with_both_languages() -> None:
         assert case_type.required_fields
         for items in case_type.checklists.values():
             assert all(item.text.en and item.text.zh and item.source for item in items)
+
+
+# What knowledge says (texts and the citations they rest on), piece by piece.
+Said = tuple[tuple[Text, ...], tuple[Citation, ...]]
+
+
+def _answer(decision: Decision) -> Said:
+    return (decision.answer,), decision.citations
+
+
+def _steps(decision: Decision, first: int = 0, last: int | None = None) -> Said:
+    return decision.steps[first:last], decision.citations
+
+
+def _faq(topic_id: str, code: str) -> Said:
+    return _answer(faq_answer(topic_id, code))
+
+
+DELAYED = PermitFacts("delayed_graduation", needs_courses_or_lab=True, approval_date=TODAY,
+                      lease_end=TODAY, insurance_end=TODAY)
+
+# Each checklist and the knowledge answers it must repeat word for word, in order.
+SAME_AS_KNOWLEDGE: dict[str, tuple[str, str, tuple[Said, ...]]] = {
+    "CPU lost passport": ("lost_document", "CPU", (_steps(lost_passport("CPU")),)),
+    "JSNU lost passport, then lost permit": ("lost_document", "JSNU", (
+        _steps(lost_passport("JSNU")), _answer(lost_permit("JSNU")))),
+    "CPU extension letter": ("residence_permit_extension_letter", "CPU", (
+        _steps(residence_permit_application_deadline("CPU", TODAY), 0, 1),
+        _faq("extension_application", "CPU"),
+        _steps(residence_permit_validity(DELAYED, date(2026, 1, 1))))),
+    "JSNU extension letter": ("residence_permit_extension_letter", "JSNU", (
+        _steps(residence_permit_application_deadline("JSNU", TODAY), 0, 1),
+        _faq("payment_before_visa", "JSNU"), _faq("extension_application", "JSNU"),
+        _steps(faq_answer("residence_permit_documents", "JSNU")),
+        _faq("exit_entry_fees", "JSNU"))),
+    "CPU dependents": ("dependent_invitation", "CPU", (
+        _faq("dependents", "CPU"), _steps(dependent_permit("CPU", "phd", True, TODAY)))),
+    "JSNU dependents": ("dependent_invitation", "JSNU", (
+        _faq("dependents", "JSNU"), _steps(dependent_permit("JSNU", "bachelor", True, TODAY)))),
+    "JSNU transfer": ("transfer", "JSNU", (_faq("transfer", "JSNU"),)),
+    "JSNU work-study": ("work_study_annotation", "JSNU", (
+        _steps(work_study_check("JSNU", False, False, True)),)),
+    "JSNU re-entry": ("reentry_certificate", "JSNU", (
+        _steps(zero_entry_travel_deadline("JSNU", TODAY)),)),
+    "CPU stay permit": ("withdrawal_stay_permit", "CPU", (
+        _steps(stay_permit_request_deadline("CPU", TODAY)),)),
+    "JSNU stay permit": ("withdrawal_stay_permit", "JSNU", (_faq("stay_permit", "JSNU"),)),
+    **{f"{code} {topic_id}": (case_type, code, (_faq(topic_id, code),))
+       for case_type, topic_id, codes in (
+           ("short_term_visitor_invitation", "invite_short_term_visitor", ("WESTLAKE", "QJNU")),
+           ("visiting_scholar", "invite_visiting_scholar", ("WESTLAKE",)),
+           ("overseas_business_trip", "overseas_business_trip", ("WESTLAKE", "QJNU")),
+           ("student_overseas_academic_trip", "student_overseas_trip", ("WESTLAKE", "QJNU")),
+           ("international_conference_filing", "international_conference",
+            ("WESTLAKE", "QJNU")),
+           ("partnership_enquiry", "international_partnership", ("WESTLAKE", "QJNU")),
+       ) for code in codes},
+    "WESTLAKE work permit and reminders": ("foreign_expert_work_permit", "WESTLAKE", (
+        _faq("foreign_expert_work_permit", "WESTLAKE"),
+        _faq("document_expiry_reminder", "WESTLAKE"))),
+    "QJNU work permit": ("foreign_expert_work_permit", "QJNU", (
+        _faq("foreign_expert_work_permit", "QJNU"),)),
+}
+
+# Checklists knowledge has no answer for (Qujing's page names "visiting scholar programs"
+# among student mobility only).
+OFFICE_ONLY = {("visiting_scholar", "QJNU")}
+
+
+@pytest.mark.parametrize(("case_type", "code", "said"), SAME_AS_KNOWLEDGE.values(),
+                         ids=SAME_AS_KNOWLEDGE)
+def test_a_checklist_says_word_for_word_what_the_assistant_answers_with_its_articles(
+    case_type: str, code: str, said: tuple[Said, ...],
+) -> None:
+    items = checklist_for(case_type, code).items
+    assert [Text(item.text.en, item.text.zh) for item in items] == [
+        text for texts, _ in said for text in texts]
+    cited = {source_of(citation) for _, citations in said for citation in citations}
+    for item in items:
+        assert set(item.source.split("; ")) <= cited, item
+
+
+def test_every_checklist_but_the_office_only_ones_comes_from_knowledge() -> None:
+    checklists = {(t.id, code) for t in CASE_TYPES.values() for code in t.checklists}
+    compared = {(case_type, code) for case_type, code, _ in SAME_AS_KNOWLEDGE.values()}
+    assert checklists == compared | OFFICE_ONLY
+
+
+@pytest.mark.parametrize(("citation", "source"), [
+    (Citation("CPU", "13"), "CPU Art. 13"),
+    (Citation("CPU", "6(3)"), "CPU Art. 6(3)"),
+    (Citation("CPU", "10bis"), "CPU Art. 10 (dependents)"),
+    (Citation("QJNU", "7"), "QJNU responsibility 7"),
+    (Citation("WESTLAKE", "Q: How do I get approval for my international business trip?"),
+     "WESTLAKE staff portal"),
+])
+def test_a_checklist_names_each_article_the_way_the_office_writes_it(
+    citation: Citation, source: str,
+) -> None:
+    assert source_of(citation) == source
 
 
 def test_missing_facts_are_listed_in_asking_order() -> None:
