@@ -8,6 +8,8 @@ data/ and actions/*.py and reports:
   actions/*.py, and the questions forms ask, `utter_ask_<slot>`, count as used);
 * an intent with fewer than 10 English or 10 Chinese examples;
 * the same example (ignoring case, spaces, punctuation and entity marks) under two intents;
+* an entity mark that starts or ends inside a word as the model's tokenizer (Jieba, with
+  the dictionary in engine/jieba) splits the sentence: the model cannot learn that mark;
 * a story that answers an intent differently from the rule for that intent;
 * with --rasa, also Rasa's own check of stories against each other (`rasa data validate`).
 
@@ -18,7 +20,10 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import functools
+import io
 import itertools
+import logging
 import os
 import re
 import subprocess
@@ -29,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jieba
 import yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -77,6 +83,18 @@ def language_of(text: str) -> str:
 def plain_text(example: str) -> str:
     """An example without its entity marks: "a [new](student_status) student" -> "a new student"."""
     return _ANNOTATION.sub(lambda m: m.group(1) or m.group(2) or "", example)
+
+
+def entity_spans(example: str) -> tuple[str, list[tuple[int, int]]]:
+    """The example's plain text and the (start, end) of each marked entity in it."""
+    text, spans, position = "", [], 0
+    for match in _ANNOTATION.finditer(example):
+        text += example[position:match.start()]
+        words = match.group(1) if match.group(1) is not None else match.group(2)
+        spans.append((len(text), len(text) + len(words)))
+        text += words
+        position = match.end()
+    return text + example[position:], spans
 
 
 def normalised(example: str) -> str:
@@ -215,6 +233,54 @@ def leak_problems(nlu_files: Sequence[Path], test_files: Sequence[Path],
                         f"{copied[2]}: write it in other words or remove it")
 
 
+@functools.cache
+def _word_splitter(dictionaries: tuple[str, ...]) -> jieba.Tokenizer:
+    """Jieba with these dictionaries loaded, as the model's tokenizer loads them."""
+    jieba.setLogLevel(logging.WARNING)
+    splitter = jieba.Tokenizer()
+    for entries in dictionaries:
+        splitter.load_userdict(io.StringIO(entries))
+    return splitter
+
+
+def word_splitter(dictionary: Path) -> jieba.Tokenizer:
+    """Jieba as the model's tokenizer configures it: ``dictionary`` is the folder config.yml
+    names as the tokenizer's dictionary_path (each file in it loaded)."""
+    files = sorted(dictionary.glob("*")) if dictionary.is_dir() else []
+    return _word_splitter(tuple(path.read_text(encoding="utf-8") for path in files))
+
+
+def words(text: str, splitter: jieba.Tokenizer) -> list[tuple[str, int, int]]:
+    """(word, start, end) as the model's tokenizer splits the text, spaces left out."""
+    return [(word, start, end) for word, start, end in splitter.tokenize(text) if word.strip()]
+
+
+def entity_boundary_problems(nlu_files: Sequence[Path], dictionary: Path,
+                             root: Path) -> Iterator[Problem]:
+    """Entity marks that start or end inside a word: the model would never learn them."""
+    splitter = word_splitter(dictionary)
+    for path in nlu_files:
+        for block in _load(path).get("nlu") or []:
+            intent = block.get("intent") if isinstance(block, dict) else None
+            for example in _examples(block) if intent else []:
+                text, spans = entity_spans(example)
+                if not spans:
+                    continue
+                split = words(text, splitter)
+                starts = {start for _, start, _ in split}
+                ends = {end for _, _, end in split}
+                for start, end in spans:
+                    if start in starts and end in ends:
+                        continue
+                    cut = [word for word, w_start, w_end in split
+                           if w_start < end and w_end > start]
+                    yield Problem(
+                        f"{_relative(path, root)}, intent {intent}",
+                        f"example “{example}” marks “{text[start:end]}”, but the model reads "
+                        f"the words {' / '.join(cut)} there: mark whole words, or add the "
+                        f"marked words to engine/jieba/userdict.txt if they are one word")
+
+
 # ------------------------------------------------------------------------- stories vs rules
 
 
@@ -290,6 +356,7 @@ def check(root: Path = REPO_ROOT, with_rasa: bool = False) -> list[Problem]:
         *unused_response_problems(domain, blocks, root / "actions"),
         *example_problems(nlu_files, root),
         *leak_problems(nlu_files, _yaml_files(root / "tests" / "nlu"), root),
+        *entity_boundary_problems(nlu_files, root / "engine" / "jieba", root),
         *story_rule_problems(rule_files, story_files, root),
     ]
     if with_rasa:

@@ -152,6 +152,48 @@ def test_entity_marks_do_not_hide_a_duplicate() -> None:
         check_data.normalised("i paid the whole year.")
 
 
+def test_entity_spans_are_found_in_the_plain_text() -> None:
+    assert check_data.entity_spans(
+        'I am a [new](student_status) student, [2 years]{"entity": "length"} here') == (
+        "I am a new student, 2 years here", [(7, 10), (20, 27)])
+
+
+def _add_examples(root: Path, *examples: str) -> None:
+    def add(data: dict[str, list[dict[str, str]]]) -> None:
+        data["nlu"][1]["examples"] += "".join(f"- {e}\n" for e in examples)
+    _edit(root / "data/nlu/basics.yml", add)
+
+
+def test_an_entity_mark_inside_a_chinese_word_is_named(project: Path) -> None:
+    _add_examples(project, "我是[留学]{\"entity\": \"student_status\"}生的签证")
+    assert messages(project) == [
+        "data/nlu/basics.yml, intent visa_types: example “我是[留学]{\"entity\": "
+        "\"student_status\"}生的签证” marks “留学”, but the model reads the words 留学生 there: "
+        "mark whole words, or add the marked words to engine/jieba/userdict.txt if they are "
+        "one word"]
+
+
+def test_an_entity_mark_inside_an_english_word_is_named(project: Path) -> None:
+    _add_examples(project, "visa for [new](student_status)er students")
+    [problem] = messages(project)
+    assert "marks “new”, but the model reads the words newer there" in problem
+
+
+def test_entity_marks_on_whole_words_pass(project: Path) -> None:
+    _add_examples(project, "我是[留学生]{\"entity\": \"student_status\"}的签证",
+                  "visa for [new](student_status) students", "签证[一学年](payment)有效吗")
+    assert messages(project) == []
+
+
+def test_the_project_dictionary_decides_what_a_word_is(project: Path) -> None:
+    _add_examples(project, "签证一[学年](payment)有效吗")
+    assert messages(project) == []  # Jieba's own dictionary: 一 / 学年
+    (project / "engine/jieba").mkdir(parents=True)
+    (project / "engine/jieba/userdict.txt").write_text("一学年 2000 n\n", "utf-8")
+    [problem] = messages(project)
+    assert "marks “学年”, but the model reads the words 一学年 there" in problem
+
+
 def test_a_story_that_contradicts_a_rule_is_named(project: Path) -> None:
     def contradict(data: dict[str, list[dict[str, list[dict[str, str]]]]]) -> None:
         data["stories"][0]["steps"][3] = {"action": "utter_greet"}
