@@ -80,11 +80,6 @@ def language_of(text: str) -> str:
     return "zh" if _HAN.search(text) else "en"
 
 
-def plain_text(example: str) -> str:
-    """An example without its entity marks: "a [new](student_status) student" -> "a new student"."""
-    return _ANNOTATION.sub(lambda m: m.group(1) or m.group(2) or "", example)
-
-
 def entity_spans(example: str) -> tuple[str, list[tuple[int, int]]]:
     """The example's plain text and the (start, end) of each marked entity in it."""
     text, spans, position = "", [], 0
@@ -97,6 +92,11 @@ def entity_spans(example: str) -> tuple[str, list[tuple[int, int]]]:
     return text + example[position:], spans
 
 
+def plain_text(example: str) -> str:
+    """An example without its entity marks: "a [new](student_status) student" -> "a new student"."""
+    return entity_spans(example)[0]
+
+
 def normalised(example: str) -> str:
     """The example as compared for conflicts: lower case, no spaces or punctuation."""
     return _NOT_WORD.sub("", plain_text(example).lower())
@@ -106,6 +106,22 @@ def _examples(block: Mapping[str, Any]) -> list[str]:
     raw = block.get("examples") or ""
     return [line.strip()[2:].strip() for line in str(raw).splitlines()
             if line.strip().startswith("- ")]
+
+
+@dataclass(frozen=True)
+class IntentBlock:
+    """One `- intent:` block of an NLU file: where it is, its intent and its examples."""
+
+    file: str
+    intent: str
+    examples: tuple[str, ...]
+
+
+def intent_blocks(nlu_files: Sequence[Path], root: Path) -> list[IntentBlock]:
+    """Every intent block of these NLU files, in order (synonyms and lookups left out)."""
+    return [IntentBlock(_relative(path, root), str(block["intent"]), tuple(_examples(block)))
+            for path in nlu_files for block in _load(path).get("nlu") or []
+            if isinstance(block, dict) and block.get("intent")]
 
 
 # ------------------------------------------------------------------------- responses
@@ -171,26 +187,23 @@ def unused_response_problems(domain: Mapping[str, Any], stories_and_rules: Seque
 # ------------------------------------------------------------------------- examples
 
 
-def example_problems(nlu_files: Sequence[Path], root: Path) -> Iterator[Problem]:
+def example_problems(blocks: Sequence[IntentBlock]) -> Iterator[Problem]:
     """Intents with too few examples per language, and examples under two intents."""
     counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(LANGUAGES, 0))
     where: dict[str, str] = {}
     seen: dict[str, tuple[str, str, str]] = {}
-    for path in nlu_files:
-        for block in _load(path).get("nlu") or []:
-            intent = block.get("intent") if isinstance(block, dict) else None
-            if not intent:
-                continue
-            where.setdefault(intent, _relative(path, root))
-            for example in _examples(block):
-                counts[intent][language_of(example)] += 1
-                key = normalised(example)
-                earlier = seen.setdefault(key, (intent, _relative(path, root), example))
-                if earlier[0] != intent:
-                    yield Problem(
-                        f"{_relative(path, root)}, intent {intent}",
-                        f"example “{example}” is also an example of intent {earlier[0]} "
-                        f"(“{earlier[2]}” in {earlier[1]}): keep it under one intent only")
+    for block in blocks:
+        intent = block.intent
+        where.setdefault(intent, block.file)
+        per_language = counts[intent]  # a block without examples still counts as 0 and 0
+        for example in block.examples:
+            per_language[language_of(example)] += 1
+            earlier = seen.setdefault(normalised(example), (intent, block.file, example))
+            if earlier[0] != intent:
+                yield Problem(
+                    f"{block.file}, intent {intent}",
+                    f"example “{example}” is also an example of intent {earlier[0]} "
+                    f"(“{earlier[2]}” in {earlier[1]}): keep it under one intent only")
     for intent, per_language in counts.items():
         for lang, name in LANGUAGES.items():
             if per_language[lang] < MIN_EXAMPLES:
@@ -209,28 +222,25 @@ def _similar(a: str, b: str) -> bool:
     return matcher.quick_ratio() >= LEAK_SIMILARITY and matcher.ratio() >= LEAK_SIMILARITY
 
 
-def leak_problems(nlu_files: Sequence[Path], test_files: Sequence[Path],
-                  root: Path) -> Iterator[Problem]:
+def leak_problems(blocks: Sequence[IntentBlock],
+                  test_blocks: Sequence[IntentBlock]) -> Iterator[Problem]:
     """Training examples that copy, or nearly copy, a held-out test sentence.
 
     The test sentences (tests/nlu) measure how well unseen wording is understood; a
     training example that repeats one makes that figure look better than it is. The report
     does not quote the test sentence: whoever writes training examples should not read them.
     """
-    tests = [(normalised(example), example, _relative(path, root))
-             for path in test_files for block in _load(path).get("nlu") or []
-             if isinstance(block, dict) for example in _examples(block)]
-    for path in nlu_files:
-        for block in _load(path).get("nlu") or []:
-            intent = block.get("intent") if isinstance(block, dict) else None
-            for example in _examples(block) if intent else []:
-                key = normalised(example)
-                copied = next((t for t in tests if _similar(key, t[0])), None)
-                if copied:
-                    yield Problem(
-                        f"{_relative(path, root)}, intent {intent}",
-                        f"example “{example}” copies a held-out test sentence of "
-                        f"{copied[2]}: write it in other words or remove it")
+    tests = [(normalised(example), test.file)
+             for test in test_blocks for example in test.examples]
+    for block in blocks:
+        for example in block.examples:
+            key = normalised(example)
+            copied = next((t for t in tests if _similar(key, t[0])), None)
+            if copied:
+                yield Problem(
+                    f"{block.file}, intent {block.intent}",
+                    f"example “{example}” copies a held-out test sentence of "
+                    f"{copied[1]}: write it in other words or remove it")
 
 
 @functools.cache
@@ -243,10 +253,15 @@ def _word_splitter(dictionaries: tuple[str, ...]) -> jieba.Tokenizer:
     return splitter
 
 
-def word_splitter(dictionary: Path) -> jieba.Tokenizer:
-    """Jieba as the model's tokenizer configures it: ``dictionary`` is the folder config.yml
-    names as the tokenizer's dictionary_path (each file in it loaded)."""
-    files = sorted(dictionary.glob("*")) if dictionary.is_dir() else []
+def word_splitter(root: Path) -> jieba.Tokenizer:
+    """Jieba as config.yml configures the model's tokenizer: every file in the folder its
+    `dictionary_path` names loaded (none when config.yml names none)."""
+    config = root / "config.yml"
+    pipeline = (_load(config).get("pipeline") or []) if config.is_file() else []
+    folder = next((str(c["dictionary_path"]) for c in pipeline
+                   if isinstance(c, dict) and c.get("dictionary_path")), None)
+    dictionary = root / folder if folder else None
+    files = sorted(dictionary.glob("*")) if dictionary and dictionary.is_dir() else []
     return _word_splitter(tuple(path.read_text(encoding="utf-8") for path in files))
 
 
@@ -255,30 +270,24 @@ def words(text: str, splitter: jieba.Tokenizer) -> list[tuple[str, int, int]]:
     return [(word, start, end) for word, start, end in splitter.tokenize(text) if word.strip()]
 
 
-def entity_boundary_problems(nlu_files: Sequence[Path], dictionary: Path,
-                             root: Path) -> Iterator[Problem]:
+def entity_boundary_problems(blocks: Sequence[IntentBlock],
+                             splitter: jieba.Tokenizer) -> Iterator[Problem]:
     """Entity marks that start or end inside a word: the model would never learn them."""
-    splitter = word_splitter(dictionary)
-    for path in nlu_files:
-        for block in _load(path).get("nlu") or []:
-            intent = block.get("intent") if isinstance(block, dict) else None
-            for example in _examples(block) if intent else []:
-                text, spans = entity_spans(example)
-                if not spans:
+    for block in blocks:
+        for example in block.examples:
+            text, spans = entity_spans(example)
+            split = words(text, splitter) if spans else []
+            starts = {start for _, start, _ in split}
+            ends = {end for _, _, end in split}
+            for start, end in spans:
+                if start in starts and end in ends:
                     continue
-                split = words(text, splitter)
-                starts = {start for _, start, _ in split}
-                ends = {end for _, _, end in split}
-                for start, end in spans:
-                    if start in starts and end in ends:
-                        continue
-                    cut = [word for word, w_start, w_end in split
-                           if w_start < end and w_end > start]
-                    yield Problem(
-                        f"{_relative(path, root)}, intent {intent}",
-                        f"example “{example}” marks “{text[start:end]}”, but the model reads "
-                        f"the words {' / '.join(cut)} there: mark whole words, or add the "
-                        f"marked words to engine/jieba/userdict.txt if they are one word")
+                cut = [word for word, w_start, w_end in split if w_start < end and w_end > start]
+                yield Problem(
+                    f"{block.file}, intent {block.intent}",
+                    f"example “{example}” marks “{text[start:end]}”, but the model reads "
+                    f"the words {' / '.join(cut)} there: mark whole words, or add the "
+                    f"marked words to engine/jieba/userdict.txt if they are one word")
 
 
 # ------------------------------------------------------------------------- stories vs rules
@@ -346,7 +355,7 @@ def check(root: Path = REPO_ROOT, with_rasa: bool = False) -> list[Problem]:
     """Every problem found in the domain, data and actions under ``root``."""
     domain = _load(root / "domain.yml")
     data = root / "data"
-    nlu_files = _yaml_files(data / "nlu")
+    training = intent_blocks(_yaml_files(data / "nlu"), root)
     rule_files = _yaml_files(data / "rules")
     story_files = _yaml_files(data / "stories")
     blocks = [block for path in rule_files for block in _load(path).get("rules") or []]
@@ -354,9 +363,9 @@ def check(root: Path = REPO_ROOT, with_rasa: bool = False) -> list[Problem]:
     problems = [
         *translation_problems(domain),
         *unused_response_problems(domain, blocks, root / "actions"),
-        *example_problems(nlu_files, root),
-        *leak_problems(nlu_files, _yaml_files(root / "tests" / "nlu"), root),
-        *entity_boundary_problems(nlu_files, root / "engine" / "jieba", root),
+        *example_problems(training),
+        *leak_problems(training, intent_blocks(_yaml_files(root / "tests" / "nlu"), root)),
+        *entity_boundary_problems(training, word_splitter(root)),
         *story_rule_problems(rule_files, story_files, root),
     ]
     if with_rasa:

@@ -190,6 +190,9 @@ def test_the_project_dictionary_decides_what_a_word_is(project: Path) -> None:
     assert messages(project) == []  # Jieba's own dictionary: 一 / 学年
     (project / "engine/jieba").mkdir(parents=True)
     (project / "engine/jieba/userdict.txt").write_text("一学年 2000 n\n", "utf-8")
+    assert messages(project) == []  # a dictionary the tokenizer does not load counts for nothing
+    (project / "config.yml").write_text(yaml.safe_dump({"pipeline": [
+        {"name": "engine.components.BilingualTokenizer", "dictionary_path": "engine/jieba"}]}))
     [problem] = messages(project)
     assert "marks “学年”, but the model reads the words 一学年 there" in problem
 
