@@ -253,13 +253,18 @@ def _word_splitter(dictionaries: tuple[str, ...]) -> jieba.Tokenizer:
     return splitter
 
 
+def dictionary_folder(root: Path) -> str | None:
+    """The folder of word lists config.yml's tokenizer loads (`dictionary_path`), if any."""
+    config = root / "config.yml"
+    pipeline = (_load(config).get("pipeline") or []) if config.is_file() else []
+    return next((str(c["dictionary_path"]) for c in pipeline
+                 if isinstance(c, dict) and c.get("dictionary_path")), None)
+
+
 def word_splitter(root: Path) -> jieba.Tokenizer:
     """Jieba as config.yml configures the model's tokenizer: every file in the folder its
     `dictionary_path` names loaded (none when config.yml names none)."""
-    config = root / "config.yml"
-    pipeline = (_load(config).get("pipeline") or []) if config.is_file() else []
-    folder = next((str(c["dictionary_path"]) for c in pipeline
-                   if isinstance(c, dict) and c.get("dictionary_path")), None)
+    folder = dictionary_folder(root)
     dictionary = root / folder if folder else None
     files = sorted(dictionary.glob("*")) if dictionary and dictionary.is_dir() else []
     return _word_splitter(tuple(path.read_text(encoding="utf-8") for path in files))
@@ -270,9 +275,12 @@ def words(text: str, splitter: jieba.Tokenizer) -> list[tuple[str, int, int]]:
     return [(word, start, end) for word, start, end in splitter.tokenize(text) if word.strip()]
 
 
-def entity_boundary_problems(blocks: Sequence[IntentBlock],
-                             splitter: jieba.Tokenizer) -> Iterator[Problem]:
-    """Entity marks that start or end inside a word: the model would never learn them."""
+def entity_boundary_problems(blocks: Sequence[IntentBlock], splitter: jieba.Tokenizer,
+                             dictionary: str | None) -> Iterator[Problem]:
+    """Entity marks that start or end inside a word: the model would never learn them.
+    ``dictionary``: the folder of word lists the tokenizer loads, where a missing word goes."""
+    where = (f"a word list in {dictionary}/" if dictionary else
+             "a word list in a folder config.yml's tokenizer names as dictionary_path")
     for block in blocks:
         for example in block.examples:
             text, spans = entity_spans(example)
@@ -287,7 +295,7 @@ def entity_boundary_problems(blocks: Sequence[IntentBlock],
                     f"{block.file}, intent {block.intent}",
                     f"example “{example}” marks “{text[start:end]}”, but the model reads "
                     f"the words {' / '.join(cut)} there: mark whole words, or add the "
-                    f"marked words to engine/jieba/userdict.txt if they are one word")
+                    f"marked words to {where} if they are one word")
 
 
 # ------------------------------------------------------------------------- stories vs rules
@@ -365,7 +373,7 @@ def check(root: Path = REPO_ROOT, with_rasa: bool = False) -> list[Problem]:
         *unused_response_problems(domain, blocks, root / "actions"),
         *example_problems(training),
         *leak_problems(training, intent_blocks(_yaml_files(root / "tests" / "nlu"), root)),
-        *entity_boundary_problems(training, word_splitter(root)),
+        *entity_boundary_problems(training, word_splitter(root), dictionary_folder(root)),
         *story_rule_problems(rule_files, story_files, root),
     ]
     if with_rasa:

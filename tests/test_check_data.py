@@ -169,8 +169,8 @@ def test_an_entity_mark_inside_a_chinese_word_is_named(project: Path) -> None:
     assert messages(project) == [
         "data/nlu/basics.yml, intent visa_types: example “我是[留学]{\"entity\": "
         "\"student_status\"}生的签证” marks “留学”, but the model reads the words 留学生 there: "
-        "mark whole words, or add the marked words to engine/jieba/userdict.txt if they are "
-        "one word"]
+        "mark whole words, or add the marked words to a word list in a folder config.yml's "
+        "tokenizer names as dictionary_path if they are one word"]
 
 
 def test_an_entity_mark_inside_an_english_word_is_named(project: Path) -> None:
@@ -195,6 +195,16 @@ def test_the_project_dictionary_decides_what_a_word_is(project: Path) -> None:
         {"name": "engine.components.BilingualTokenizer", "dictionary_path": "engine/jieba"}]}))
     [problem] = messages(project)
     assert "marks “学年”, but the model reads the words 一学年 there" in problem
+
+
+def test_the_boundary_message_names_the_dictionary_folder_config_yml_names(
+        project: Path) -> None:
+    _add_examples(project, "我是[留学]{\"entity\": \"student_status\"}生的签证")
+    (project / "words").mkdir()
+    (project / "config.yml").write_text(yaml.safe_dump({"pipeline": [
+        {"name": "engine.components.BilingualTokenizer", "dictionary_path": "words"}]}))
+    [problem] = messages(project)
+    assert problem.endswith("add the marked words to a word list in words/ if they are one word")
 
 
 def test_a_story_that_contradicts_a_rule_is_named(project: Path) -> None:
