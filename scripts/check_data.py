@@ -261,10 +261,9 @@ def dictionary_folder(root: Path) -> str | None:
                  if isinstance(c, dict) and c.get("dictionary_path")), None)
 
 
-def word_splitter(root: Path) -> jieba.Tokenizer:
-    """Jieba as config.yml configures the model's tokenizer: every file in the folder its
-    `dictionary_path` names loaded (none when config.yml names none)."""
-    folder = dictionary_folder(root)
+def word_splitter(root: Path, folder: str | None) -> jieba.Tokenizer:
+    """Jieba as config.yml configures the model's tokenizer: every file in ``folder`` (its
+    `dictionary_path`, relative to ``root``) loaded; none when config.yml names none."""
     dictionary = root / folder if folder else None
     files = sorted(dictionary.glob("*")) if dictionary and dictionary.is_dir() else []
     return _word_splitter(tuple(path.read_text(encoding="utf-8") for path in files))
@@ -368,12 +367,13 @@ def check(root: Path = REPO_ROOT, with_rasa: bool = False) -> list[Problem]:
     story_files = _yaml_files(data / "stories")
     blocks = [block for path in rule_files for block in _load(path).get("rules") or []]
     blocks += [block for path in story_files for block in _load(path).get("stories") or []]
+    dictionary = dictionary_folder(root)
     problems = [
         *translation_problems(domain),
         *unused_response_problems(domain, blocks, root / "actions"),
         *example_problems(training),
         *leak_problems(training, intent_blocks(_yaml_files(root / "tests" / "nlu"), root)),
-        *entity_boundary_problems(training, word_splitter(root), dictionary_folder(root)),
+        *entity_boundary_problems(training, word_splitter(root, dictionary), dictionary),
         *story_rule_problems(rule_files, story_files, root),
     ]
     if with_rasa:
