@@ -153,10 +153,16 @@ def test_a_status_change_by_staff_is_pushed_to_the_chat(
         reference = case.reference
     pushed = bridge.telegram.wait_for_messages(chat_id, 1, timeout=30)[0]
     assert reference in pushed.params["text"]
-    with sessions() as session:
-        rows = session.scalars(select(Notification).where(
-            Notification.recipient == str(chat_id))).all()
-        assert [row.delivered_at is not None for row in rows] == [True]
+
+    def delivered() -> list[bool] | None:
+        # The bridge marks the row after Telegram accepted the message, so poll for it.
+        with sessions() as session:
+            rows = session.scalars(select(Notification).where(
+                Notification.recipient == str(chat_id))).all()
+            flags = [row.delivered_at is not None for row in rows]
+        return flags if flags and all(flags) else None
+
+    assert bridge.telegram.wait_for(delivered, timeout=30) == [True]
 
 
 def test_a_message_longer_than_telegram_allows_arrives_in_parts(
