@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 
@@ -81,10 +82,12 @@ def assistant_processes(settings: Settings, model: Path) -> list[ProcessSpec]:
         ),
         ProcessSpec(
             "rasa",
-            (str(rasa_executable()), "run", "--enable-api", "--auth-token", token,
+            # "--auth-token=<token>", one word: a token may begin with "-" (token_urlsafe
+            # draws from A-Z a-z 0-9 - _), which Rasa would otherwise read as an option.
+            (str(rasa_executable()), "run", "--enable-api", f"--auth-token={token}",
              "--cors", "*", "--port", str(settings.rasa_port), "--model", str(model),
              "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"),
-            ready_url=f"{rasa_url}/status?token={token}",
+            ready_url=f"{rasa_url}/status?token={quote(token, safe='')}",
             env=rasa_environment({"ACTION_ENDPOINT_URL": f"{action_url}/webhook"}),
         ),
         ProcessSpec(
