@@ -29,6 +29,11 @@ def rasa_executable(root: Path = REPO_ROOT) -> Path:
     return root / ".venv-rasa" / "bin" / "rasa"
 
 
+def rasa_python(root: Path = REPO_ROOT) -> Path:
+    """The Python interpreter of the engine's own Python 3.10 environment."""
+    return rasa_executable(root).parent / "python"
+
+
 def rasa_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """Environment for Rasa: no telemetry (there is no internet), quiet TensorFlow."""
     env = dict(os.environ)

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from bot.processes import assistant_processes, rasa_executable
+from bot.processes import assistant_processes, rasa_python
 from office.settings import load_settings
 
 # Rasa's own parser for `rasa run`, in the engine's environment: prints what it read.
@@ -32,7 +32,7 @@ def test_rasa_reads_the_api_token_it_is_given(token: str, tmp_path: Path) -> Non
     settings = replace(load_settings(), rasa_api_token=token)
     rasa = next(spec for spec in assistant_processes(settings, tmp_path / "model.tar.gz")
                 if spec.name == "rasa")
-    python = rasa_executable().parent / "python"
+    python = rasa_python()
     read = subprocess.run([str(python), "-c", READ_RASA_ARGUMENTS, *rasa.argv[1:]],
                           capture_output=True, text=True, timeout=120, check=False)
     assert read.returncode == 0, read.stderr[-2000:]

@@ -18,7 +18,7 @@ import pytest
 import yaml
 from playwright.sync_api import Browser, Page, expect
 
-from bot.processes import REPO_ROOT, rasa_environment, rasa_executable
+from bot.processes import REPO_ROOT, rasa_environment, rasa_python
 from tests.conftest import RunningAssistant
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
@@ -38,7 +38,7 @@ def rooms_work() -> bool:
     """
     check = ("import inspect, socketio; "
              "print(inspect.iscoroutinefunction(socketio.AsyncServer.enter_room))")
-    python = rasa_executable().parent / "python"
+    python = rasa_python()
     result = subprocess.run([str(python), "-c", check], capture_output=True, text=True,
                             env=rasa_environment(), check=True)
     return result.stdout.strip() == "False"
