@@ -1,8 +1,8 @@
 """The trained Rasa model: named after a fingerprint of what it was trained from.
 
-`make run` and the tests call `ensure_model()`: when config, domain, training data,
-custom NLU components and the engine's lock are unchanged, the existing archive is
-reused; otherwise Rasa trains a new one.
+`make run` and the tests call `ensure_model()`: when config, domain, training data and
+the engine (our NLU components, their word lists and the engine's lock) are unchanged, the
+existing archive is reused; otherwise Rasa trains a new one.
 """
 
 from __future__ import annotations
@@ -16,17 +16,18 @@ from bot.processes import REPO_ROOT, rasa_environment, rasa_executable
 
 log = logging.getLogger(__name__)
 
-TRAINING_INPUTS = (
-    "config.yml", "domain.yml", "data", "engine/components.py", "engine/jieba", "engine/uv.lock",
-)
+# engine/ holds every module the pipeline imports (components.py and the modules it uses).
+TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "engine")
 
 
 def training_files(root: Path = REPO_ROOT) -> list[Path]:
-    """Every file the model is trained from, in a stable order."""
+    """Every file the model is trained from, in a stable order (Python's bytecode caches,
+    which come and go with the interpreter, left out)."""
     files: list[Path] = []
     for name in TRAINING_INPUTS:
         path = root / name
-        files.extend(sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path])
+        found = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        files.extend(p for p in found if "__pycache__" not in p.relative_to(root).parts)
     return files
 
 

@@ -30,7 +30,10 @@ def test_unchanged_inputs_name_the_same_model(project: Path) -> None:
     assert model_path(project).name == f"{fingerprint(project)}.tar.gz"
 
 
-@pytest.mark.parametrize("changed", ["config.yml", "domain.yml", "data/nlu/basics.yml"])
+@pytest.mark.parametrize("changed", [
+    "config.yml", "domain.yml", "data/nlu/basics.yml", "engine/components.py",
+    "engine/blending.py", "engine/familiarity.py", "engine/jieba/userdict.txt",
+])
 def test_a_changed_training_file_names_a_new_model(project: Path, changed: str) -> None:
     before = fingerprint(project)
     with (project / changed).open("a", encoding="utf-8") as file:
@@ -42,3 +45,11 @@ def test_a_new_data_file_names_a_new_model(project: Path) -> None:
     before = fingerprint(project)
     (project / "data" / "nlu" / "extra.yml").write_text('version: "3.1"\n', "utf-8")
     assert fingerprint(project) != before
+
+
+def test_bytecode_caches_do_not_name_a_new_model(project: Path) -> None:
+    before = fingerprint(project)
+    cache = project / "engine" / "__pycache__"
+    cache.mkdir(exist_ok=True)
+    (cache / "blending.cpython-310.pyc").write_bytes(b"\x00compiled")
+    assert fingerprint(project) == before
