@@ -181,6 +181,14 @@ def test_keyboard_mash_is_not_taken_for_an_answer(
     assert "/out_of_scope" in [b["payload"] for r in replies for b in r.get("buttons", [])]
 
 
+@pytest.mark.parametrize("odd", ["", "   ", "👍", "?!…", "12345", "。。。", "a" * 3000])
+def test_a_message_without_words_gets_an_answer_and_the_conversation_goes_on(
+    assistant: RunningAssistant, sender: str, odd: str
+) -> None:
+    assistant.say(sender, odd)  # an HTTP error here fails the test
+    assert "X1" in assistant.text(sender, "which visa types are there?")
+
+
 def test_twice_not_understood_offers_a_person(assistant: RunningAssistant, sender: str) -> None:
     assistant.say(sender, "qwzx plorb")
     assert "other words" in assistant.text(sender, "/out_of_scope")
