@@ -33,7 +33,7 @@ import re
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +42,8 @@ DOCS = REPO_ROOT / "docs" / "nlu"
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 LANGUAGE_NAMES = {"en": "English", "zh": "Chinese"}
 FALLBACK = "nlu_fallback"
+BLENDER = "BlendedIntentClassifier"
+OPINIONS = "intent_opinions"  # engine.components.BlendedIntentClassifier.OPINIONS
 
 log = logging.getLogger("nlu_eval")
 
@@ -69,6 +71,10 @@ class Prediction:
     margin: float = 1.0
     best: str = ""
     unfamiliar: bool = False  # the fallback's familiarity check alone turns it away
+    # The two rankings the BlendedIntentClassifier blended (DIET's, the logistic
+    # regression's), when the model was trained to keep them: to replay other weights.
+    earlier: Mapping[str, float] | None = None
+    regression: Mapping[str, float] | None = None
 
     @property
     def language(self) -> str:
@@ -124,10 +130,13 @@ async def predict(
         ranking = [r for r in parsed.get("intent_ranking") or [] if r.get("name") != FALLBACK]
         share = familiarity(text, known) if known else None
         scores = [float(r.get("confidence") or 0.0) for r in ranking] + [0.0, 0.0]
+        opinions = parsed.get(OPINIONS) or {}
         found.append(Prediction(text, intent, str((parsed.get("intent") or {}).get("name")),
                                 confidence=scores[0], margin=scores[0] - scores[1],
                                 best=str(ranking[0].get("name")) if ranking else FALLBACK,
-                                unfamiliar=share is not None and share < least))
+                                unfamiliar=share is not None and share < least,
+                                earlier=opinions.get("earlier"),
+                                regression=opinions.get("regression")))
     return found
 
 
@@ -179,14 +188,78 @@ def fallback_tradeoff(
     return lines
 
 
-def _fallback_config() -> dict[str, object]:
+def with_blend(p: Prediction, weight: float, threshold: float, ambiguity: float) -> str:
+    """The final intent of a prediction if the blend gave the logistic regression another
+    weight (the intent it was given when the model kept no opinions)."""
+    from engine.blending import blend
+
+    if p.earlier is None or p.regression is None:
+        return p.predicted
+    ranking = [*blend(p.earlier, p.regression, weight), (FALLBACK, 0.0), (FALLBACK, 0.0)]
+    (best, first), (_, second) = ranking[0], ranking[1]
+    if p.unfamiliar or first < threshold or first - second < ambiguity:
+        return FALLBACK
+    return best
+
+
+def blend_tradeoff(
+    predictions: Sequence[Prediction], current: Mapping[str, float],
+    fallback: tuple[float, float],
+) -> list[str]:
+    """Lines of a table: for weights of the logistic regression in the blend, the
+    cross-validation macro-F1 and accuracy per language (a language's weight changes only
+    its own messages)."""
+    lines = ["| Weight | Macro-F1 English | Accuracy English | Macro-F1 Chinese | "
+             "Accuracy Chinese |", "|---|---|---|---|---|"]
+    for tenth in range(11):
+        weight = tenth / 10
+        cells = []
+        for lang in LANGUAGE_NAMES:
+            replayed = [Prediction(p.text, p.expected, with_blend(p, weight, *fallback))
+                        for p in predictions if p.language == lang]
+            (figures,) = scores(replayed) or [Scores(lang, 0, 0.0, 0.0)]
+            mark = " ◀" if abs(current.get(lang, -1.0) - weight) < 1e-9 else ""
+            cells += [f"{figures.macro_f1:.3f}{mark}", f"{figures.accuracy:.3f}{mark}"]
+        lines.append(f"| {weight:.1f} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _pipeline_component(suffix: str) -> dict[str, object]:
     import yaml
 
     config = yaml.safe_load((REPO_ROOT / "config.yml").read_text(encoding="utf-8"))
     for component in config.get("pipeline") or []:
-        if str(component.get("name")).endswith("FallbackClassifier"):
+        if str(component.get("name")).endswith(suffix):
             return dict(component)
     return {}
+
+
+def _fallback_config() -> dict[str, object]:
+    return _pipeline_component("FallbackClassifier")
+
+
+def blend_setting() -> dict[str, float]:
+    """The logistic regression's weight per language in config.yml (empty without a blend)."""
+    component = _pipeline_component(BLENDER)
+    if not component:
+        return {}
+    weights = component.get("weights", {"en": 0.5, "zh": 0.5})  # the component's default
+    assert isinstance(weights, dict), f"{BLENDER} weights: a weight per language"
+    return {str(lang): float(weight) for lang, weight in weights.items()}
+
+
+def fold_config(work: Path) -> Path:
+    """config.yml for the fold models: the same pipeline, whose blend also keeps the two
+    rankings it blended (prediction unchanged), so that other weights can be replayed."""
+    import yaml
+
+    config = yaml.safe_load((REPO_ROOT / "config.yml").read_text(encoding="utf-8"))
+    for component in config.get("pipeline") or []:
+        if str(component.get("name")).endswith(BLENDER):
+            component["keep_opinions"] = True
+    path = work / "config.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
+    return path
 
 
 def fallback_setting() -> tuple[float, float]:
@@ -224,6 +297,7 @@ def cross_validate(
     intents = [m.get("intent") for m in examples]
     held_out = paraphrases()
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=7)
+    config = fold_config(work)
     predictions: list[Prediction] = []
     per_fold: list[list[Prediction]] = []
     for number, (train_index, test_index) in enumerate(splitter.split(examples, intents), 1):
@@ -236,7 +310,7 @@ def cross_validate(
         fold_file = work / f"fold{number}.yml"
         fold_file.write_text(fold.nlu_as_yaml(), encoding="utf-8")
         started = time.monotonic()
-        model = train_nlu(str(REPO_ROOT / "config.yml"), str(fold_file), str(work),
+        model = train_nlu(str(config), str(fold_file), str(work),
                           fixed_model_name=f"fold{number}")
         if model is None:
             raise SystemExit(f"training fold {number} failed")
@@ -444,6 +518,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                       "mash, random Chinese characters) it would catch. Chosen from this table, "
                       "never from the paraphrases.", "",
                       *fallback_tradeoff(cv_predictions, noise, fallback_setting()), ""]
+            if blend_setting():
+                lines += ["Blend weights: cross-validation figures if the logistic regression "
+                          "had another weight beside DIET (0: DIET alone, 1: the logistic "
+                          "regression alone; ◀ config.yml). Chosen from this table, never from "
+                          "the paraphrases.", "",
+                          *blend_tradeoff(cv_predictions, blend_setting(), fallback_setting()),
+                          ""]
             summary["cross_validation"] = [s.__dict__ for s in cv]
             fold_paraphrases = spread(fold_runs)
             below = any(s.macro_f1[0] < args.target or s.accuracy[0] < args.target

@@ -64,3 +64,59 @@ def test_f1_agrees_with_its_definition_on_a_small_case() -> None:
     (english,) = nlu_eval.scores(predictions)
     assert english.macro_f1 == (0.8 + 2 / 3) / 2 and english.accuracy == 0.75
     assert nlu_eval.weakest_intents(predictions)[0] == "- English: greet 0.67"
+
+
+def _kept(text: str, expected: str, earlier: dict[str, float],
+          regression: dict[str, float]) -> Prediction:
+    return Prediction(text, expected, "?", earlier=earlier, regression=regression)
+
+
+def test_other_blend_weights_replay_the_two_kept_rankings() -> None:
+    diet_right = _kept("lost my passport", "lost_passport",
+                       {"lost_passport": 0.7, "lost_permit": 0.3}, {"lost_permit": 0.6,
+                                                                    "lost_passport": 0.4})
+    assert nlu_eval.with_blend(diet_right, 0.0, 0.25, 0.02) == "lost_passport"
+    assert nlu_eval.with_blend(diet_right, 1.0, 0.25, 0.02) == "lost_permit"
+    # 0.5: 0.55 against 0.45, ahead by more than the ambiguity threshold.
+    assert nlu_eval.with_blend(diet_right, 0.5, 0.25, 0.02) == "lost_passport"
+    assert nlu_eval.with_blend(diet_right, 0.5, 0.25, 0.2) == FALLBACK
+
+
+def test_a_blend_replay_keeps_the_fallback_for_unfamiliar_and_unsure_messages() -> None:
+    mash = Prediction("镀弋", FALLBACK, FALLBACK, unfamiliar=True,
+                      earlier={"affirm": 0.9}, regression={"affirm": 0.9})
+    assert nlu_eval.with_blend(mash, 0.5, 0.25, 0.02) == FALLBACK
+    unsure = _kept("hm", "greet", {"greet": 0.2, "help": 0.1}, {"greet": 0.2})
+    assert nlu_eval.with_blend(unsure, 0.5, 0.25, 0.0) == FALLBACK
+
+
+def test_a_model_that_kept_no_opinions_replays_its_own_intent() -> None:
+    assert nlu_eval.with_blend(Prediction("hi", "greet", "help"), 0.3, 0.25, 0.02) == "help"
+
+
+def test_the_blend_table_scores_each_language_at_each_weight_and_marks_the_setting() -> None:
+    english = _kept("lost my passport", "lost_passport",
+                    {"lost_passport": 0.7, "lost_permit": 0.3}, {"lost_permit": 0.9,
+                                                                 "lost_passport": 0.1})
+    chinese = _kept("护照丢了", "lost_passport",
+                    {"lost_permit": 0.6, "lost_passport": 0.4}, {"lost_passport": 1.0})
+    table = nlu_eval.blend_tradeoff([english, chinese], {"en": 0.2, "zh": 0.8}, (0.25, 0.02))
+    rows = {line.split(" | ")[0].strip("| "): line.split(" | ")[1:] for line in table[2:]}
+    assert len(rows) == 11
+    # English is right while DIET's 0.7 outweighs: up to weight 0.3 (0.52 against 0.48).
+    assert rows["0.3"][0] == "1.000" and rows["0.4"][0] == "0.000"
+    assert rows["0.2"][0] == "1.000 ◀" and rows["0.8"][2] == "1.000 ◀"
+    # Chinese is right from weight 0.2 on (0.52 against 0.48), when the logistic
+    # regression's 1.0 outweighs DIET's 0.6.
+    assert rows["0.1"][2] == "0.000" and rows["0.2"][2] == "1.000"
+
+
+def test_the_fold_models_keep_the_opinions_with_the_rest_of_config_yml(tmp_path: Path) -> None:
+    import yaml
+
+    written = yaml.safe_load(nlu_eval.fold_config(tmp_path).read_text("utf-8"))
+    original = yaml.safe_load((nlu_eval.REPO_ROOT / "config.yml").read_text("utf-8"))
+    blenders = [c for c in written["pipeline"] if c["name"].endswith(nlu_eval.BLENDER)]
+    assert [c.pop("keep_opinions") for c in blenders] == [True]
+    assert written == original
+    assert nlu_eval.blend_setting() == dict(blenders[0]["weights"])
