@@ -10,21 +10,19 @@ No Rasa import here: the project's tests use it as it is.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+from engine.languages import message_language
 
-
-def message_language(text: str) -> str:
-    """ "zh" for a message with Chinese characters, else "en" (as nlu_eval.py counts them)."""
-    return "zh" if _HAN.search(text) else "en"
+DEFAULT_WEIGHT = 0.5  # for a language the configuration gives no weight
+# The output key under which the blend, when asked, also returns the two rankings it blended.
+OPINIONS = "intent_opinions"
 
 
 def second_opinion_weight(text: str, weights: Mapping[str, float]) -> float:
-    """The weight of the second classifier for this message: by its language, 0.5 where the
-    configuration names none."""
-    return float(weights.get(message_language(text), 0.5))
+    """The weight of the second classifier for this message: by its language,
+    DEFAULT_WEIGHT where the configuration names none."""
+    return float(weights.get(message_language(text), DEFAULT_WEIGHT))
 
 
 def blend(

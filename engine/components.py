@@ -25,13 +25,13 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from engine.blending import blend, second_opinion_weight
+from engine.blending import DEFAULT_WEIGHT, OPINIONS, blend, second_opinion_weight
 from engine.familiarity import familiarity, vocabulary
+from engine.languages import HAN
 
 logger = logging.getLogger(__name__)
 
 # CJK Unified Ideographs (and extension A): enough to tell Chinese from Latin text.
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 LANGUAGES = ("en", "zh")
 
@@ -64,7 +64,7 @@ def detect_language(text: str) -> Optional[str]:
     None (a bare number, "85%", an emoji) means the message says nothing about
     the language, so the conversation keeps the language it had.
     """
-    if _HAN.search(text):
+    if HAN.search(text):
         return "zh"
     if _LATIN_WORD.search(text):
         return "en"
@@ -136,13 +136,11 @@ class BlendedIntentClassifier(LogisticRegressionClassifier):
     English (docs/nlu/pipeline_choice.md). DIET still finds the entities.
     """
 
-    OPINIONS = "intent_opinions"
-
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         """The logistic regression's settings and its weight per language."""
         return {**LogisticRegressionClassifier.get_default_config(),
-                "weights": {"en": 0.5, "zh": 0.5},
+                "weights": {lang: DEFAULT_WEIGHT for lang in LANGUAGES},
                 # scripts/nlu_eval.py turns this on for its fold models, to replay other
                 # weights: each message then also carries the two rankings blended.
                 "keep_opinions": False}
@@ -168,7 +166,7 @@ class BlendedIntentClassifier(LogisticRegressionClassifier):
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
             if self.config["keep_opinions"]:
-                message.set(self.OPINIONS, {"earlier": earlier, "regression": own},
+                message.set(OPINIONS, {"earlier": earlier, "regression": own},
                             add_to_output=True)
         return messages
 

@@ -16,13 +16,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+from engine.languages import HAN
+
 _LATIN_WORD = re.compile(r"[a-z]+")
 
 
 def pieces(text: str) -> list[str]:
     """The Chinese characters and the padded letter trigrams of the English words."""
-    found = _HAN.findall(text)
+    found = HAN.findall(text)
     for word in _LATIN_WORD.findall(text.lower()):
         padded = f" {word} "
         found += [padded[i:i + 3] for i in range(len(padded) - 2)]

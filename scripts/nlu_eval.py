@@ -29,7 +29,6 @@ import asyncio
 import json
 import logging
 import os
-import re
 import sys
 import tempfile
 import time
@@ -39,11 +38,9 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DOCS = REPO_ROOT / "docs" / "nlu"
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 LANGUAGE_NAMES = {"en": "English", "zh": "Chinese"}
 FALLBACK = "nlu_fallback"
 BLENDER = "BlendedIntentClassifier"
-OPINIONS = "intent_opinions"  # engine.components.BlendedIntentClassifier.OPINIONS
 
 log = logging.getLogger("nlu_eval")
 
@@ -79,7 +76,9 @@ class Prediction:
     @property
     def language(self) -> str:
         """ "zh" when the message has Chinese characters, else "en"."""
-        return "zh" if _HAN.search(self.text) else "en"
+        from engine.languages import message_language
+
+        return message_language(self.text)
 
 
 def f1_by_intent(predictions: Sequence[Prediction]) -> dict[str, float]:
@@ -120,6 +119,7 @@ async def predict(
     model's training texts (engine/familiarity.py), to tell which messages are unfamiliar."""
     from rasa.core.agent import Agent
 
+    from engine.blending import OPINIONS
     from engine.familiarity import familiarity
 
     least = min_familiarity()
@@ -243,7 +243,9 @@ def blend_setting() -> dict[str, float]:
     component = _pipeline_component(BLENDER)
     if not component:
         return {}
-    weights = component.get("weights", {"en": 0.5, "zh": 0.5})  # the component's default
+    from engine.blending import DEFAULT_WEIGHT
+
+    weights = component.get("weights", {lang: DEFAULT_WEIGHT for lang in LANGUAGE_NAMES})
     assert isinstance(weights, dict), f"{BLENDER} weights: a weight per language"
     return {str(lang): float(weight) for lang, weight in weights.items()}
 
@@ -518,12 +520,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                       "mash, random Chinese characters) it would catch. Chosen from this table, "
                       "never from the paraphrases.", "",
                       *fallback_tradeoff(cv_predictions, noise, fallback_setting()), ""]
-            if blend_setting():
+            if weights := blend_setting():
                 lines += ["Blend weights: cross-validation figures if the logistic regression "
                           "had another weight beside DIET (0: DIET alone, 1: the logistic "
                           "regression alone; ◀ config.yml). Chosen from this table, never from "
                           "the paraphrases.", "",
-                          *blend_tradeoff(cv_predictions, blend_setting(), fallback_setting()),
+                          *blend_tradeoff(cv_predictions, weights, fallback_setting()),
                           ""]
             summary["cross_validation"] = [s.__dict__ for s in cv]
             fold_paraphrases = spread(fold_runs)

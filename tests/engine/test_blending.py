@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.blending import blend, message_language, second_opinion_weight
+from engine.blending import blend, second_opinion_weight
+from engine.languages import message_language
 
 DIET = {"lost_passport": 0.6, "lost_permit": 0.3, "carry_passport": 0.1}
 REGRESSION = {"lost_permit": 0.7, "lost_passport": 0.2, "greet": 0.1}
