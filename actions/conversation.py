@@ -44,8 +44,9 @@ def metadata(tracker: Tracker) -> dict[str, Any]:
 
 
 def speaker(tracker: Tracker) -> Speaker:
-    """Channel and user id of the person; bridges name their channel in the metadata."""
-    channel = metadata(tracker).get("channel") or tracker.get_latest_input_channel() or "rest"
+    """Channel and user id of the person, as the channel that delivered the message names
+    them (engine/serving/channels.py): never what the message's metadata claims."""
+    channel = tracker.get_latest_input_channel() or "rest"
     return Speaker(channel=str(channel), channel_user_id=tracker.sender_id)
 
 

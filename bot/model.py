@@ -18,16 +18,26 @@ log = logging.getLogger(__name__)
 
 # engine/ holds every module the pipeline imports (components.py and the modules it uses).
 TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "engine")
+# What the Rasa server loads at run time but training never reads (channels, entry point).
+NOT_TRAINED_FROM = (Path("engine") / "serving",)
+
+
+def _is_training_file(relative: Path) -> bool:
+    """Whether a file under TRAINING_INPUTS counts: not a bytecode cache, not a tool's
+    cache or other hidden file (``.ruff_cache``, ``.mypy_cache``: git ignores them, so a fresh
+    clone has none), not a run-time-only module."""
+    if "__pycache__" in relative.parts or any(p.startswith(".") for p in relative.parts):
+        return False
+    return not any(relative.is_relative_to(skipped) for skipped in NOT_TRAINED_FROM)
 
 
 def training_files(root: Path = REPO_ROOT) -> list[Path]:
-    """Every file the model is trained from, in a stable order (Python's bytecode caches,
-    which come and go with the interpreter, left out)."""
+    """Every file the model is trained from, in a stable order."""
     files: list[Path] = []
     for name in TRAINING_INPUTS:
         path = root / name
         found = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        files.extend(p for p in found if "__pycache__" not in p.relative_to(root).parts)
+        files.extend(p for p in found if _is_training_file(p.relative_to(root)))
     return files
 
 

@@ -57,60 +57,86 @@ class ProcessSpec:
     env: Mapping[str, str] = field(default_factory=dict)
 
 
-def with_rasa_api_token(settings: Settings) -> Settings:
-    """``settings`` with a Rasa API token: the configured one, or a random one for this run."""
-    if settings.rasa_api_token:
-        return settings
-    return replace(settings, rasa_api_token=secrets.token_urlsafe(24))
+def with_run_secrets(settings: Settings) -> Settings:
+    """``settings`` with every secret the processes share: the configured ones, or random
+    ones for this run (Rasa's API token, the action server's token, the bridge's token)."""
+    def chosen(value: str | None) -> str:
+        return value or secrets.token_urlsafe(24)
+
+    return replace(
+        settings,
+        rasa_api_token=chosen(settings.rasa_api_token),
+        action_server_token=chosen(settings.action_server_token),
+        channel_token=chosen(settings.channel_token),
+    )
+
+
+def chat_origins(settings: Settings) -> str:
+    """The origins whose pages may open Rasa's socket.io channel: the web chat's own page
+    (behind the proxy the page and the socket share one origin and need no CORS)."""
+    return " ".join(f"http://{host}:{settings.web_port}" for host in ("localhost", "127.0.0.1"))
 
 
 def assistant_processes(settings: Settings, model: Path) -> list[ProcessSpec]:
     """Every process `make run` starts, for these settings and this model.
 
-    Rasa's HTTP API (conversations, model) answers only with ``settings.rasa_api_token``
-    (a random one for this run when unset); the channels' webhooks stay open. The action
-    server gets the token to erase a conversation when its person asks for their data to
-    be deleted.
+    Every server binds to ``settings.listen_address`` (loopback by default). Rasa's HTTP API
+    (conversations, model) answers only with the API token, which reaches Rasa through its
+    environment (``engine.serving.server``), never its command line; the action server answers
+    only calls carrying the action server's token (endpoints.yml sends it); Rasa's
+    ``telegram`` channel only the bridge, which holds the channel token. The action server
+    gets the API token to erase a conversation when its person asks for their data to be
+    deleted.
     """
-    token = with_rasa_api_token(settings).rasa_api_token
-    assert token is not None
+    settings = with_run_secrets(settings)
+    token = settings.rasa_api_token
+    assert token is not None and settings.action_server_token and settings.channel_token
     python = sys.executable
+    host = settings.listen_address
     action_url = f"http://localhost:{settings.action_server_port}"
     rasa_url = f"http://localhost:{settings.rasa_port}"
     specs = [
         ProcessSpec(
             "action-server",
-            (python, "-m", "rasa_sdk", "--actions", "actions",
+            (python, "-m", "bot.action_server", "--host", host,
              "--port", str(settings.action_server_port)),
             ready_url=f"{action_url}/health",
-            env={"RASA_URL": rasa_url, "RASA_API_TOKEN": token},
+            env={"RASA_URL": rasa_url, "RASA_API_TOKEN": token,
+                 "ACTION_SERVER_TOKEN": settings.action_server_token},
         ),
         ProcessSpec(
             "rasa",
-            # "--auth-token=<token>", one word: a token may begin with "-" (token_urlsafe
-            # draws from A-Z a-z 0-9 - _), which Rasa would otherwise read as an option.
-            (str(rasa_executable()), "run", "--enable-api", f"--auth-token={token}",
-             "--cors", "*", "--port", str(settings.rasa_port), "--model", str(model),
+            (str(rasa_python()), "-m", "engine.serving.server", "run", "--enable-api",
+             "--interface", host, "--cors", *chat_origins(settings).split(),
+             "--port", str(settings.rasa_port), "--model", str(model),
              "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"),
             ready_url=f"{rasa_url}/status?token={quote(token, safe='')}",
-            env=rasa_environment({"ACTION_ENDPOINT_URL": f"{action_url}/webhook"}),
+            env=rasa_environment({
+                "ACTION_ENDPOINT_URL": f"{action_url}/webhook",
+                "ACTION_SERVER_TOKEN": settings.action_server_token,
+                "CHANNEL_TOKEN": settings.channel_token,
+                "RASA_API_TOKEN": token,
+            }),
         ),
         ProcessSpec(
             "staff-api",
-            (python, "-m", "office.staff_api", "--port", str(settings.staff_api_port)),
+            (python, "-m", "office.staff_api", "--host", host,
+             "--port", str(settings.staff_api_port)),
             ready_url=f"http://localhost:{settings.staff_api_port}/health",
         ),
         ProcessSpec("reminder-worker", (python, "-m", "office.reminders")),
     ]
     # The channels talk to the Rasa server started here, whatever RASA_URL says.
     specs.append(ProcessSpec(
-        "web", (python, "-m", "bot.web", "--port", str(settings.web_port), "--rasa-url", rasa_url),
+        "web", (python, "-m", "bot.web", "--host", host, "--port", str(settings.web_port),
+                "--rasa-url", rasa_url),
         ready_url=f"http://localhost:{settings.web_port}/health",
     ))
     if settings.telegram_bot_token:
-        specs.append(
-            ProcessSpec("telegram", (python, "-m", "bot.telegram", "--rasa-url", rasa_url))
-        )
+        specs.append(ProcessSpec(
+            "telegram", (python, "-m", "bot.telegram", "--rasa-url", rasa_url),
+            env={"CHANNEL_TOKEN": settings.channel_token, "RASA_API_TOKEN": token},
+        ))
     return specs
 
 

@@ -34,6 +34,15 @@ SETTINGS_TABLE: tuple[SettingDoc, ...] = (
     SettingDoc("RASA_API_TOKEN", "(new one each run)",
                "Token of Rasa's HTTP API (reading and erasing conversations); "
                "`make run` makes a random one when unset"),
+    SettingDoc("ACTION_SERVER_TOKEN", "(new one each run)",
+               "Secret the Rasa server sends the action server with every call; the action "
+               "server refuses calls without it"),
+    SettingDoc("CHANNEL_TOKEN", "(new one each run)",
+               "Secret the Telegram bridge presents to Rasa's `telegram` channel; nobody else "
+               "can speak as a Telegram user"),
+    SettingDoc("LISTEN_ADDRESS", "127.0.0.1",
+               "Address every server binds to; loopback keeps them behind the proxy "
+               "(docs/channels.md says what to expose)"),
     SettingDoc("ACTION_SERVER_PORT", "5055", "Port of the custom action server"),
     SettingDoc("RASA_PORT", "5005", "Port of the Rasa server"),
     SettingDoc("WEB_PORT", "8080", "Port of the web chat"),
@@ -61,6 +70,9 @@ class Settings:
     default_institution: str = "CPU"
     rasa_url: str = "http://localhost:5005"
     rasa_api_token: str | None = None
+    action_server_token: str | None = None
+    channel_token: str | None = None
+    listen_address: str = "127.0.0.1"
     action_server_port: int = 5055
     rasa_port: int = 5005
     web_port: int = 8080
@@ -104,6 +116,9 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         default_institution=(environ.get("DEFAULT_INSTITUTION") or "CPU").upper(),
         rasa_url=environ.get("RASA_URL") or base.rasa_url,
         rasa_api_token=_optional(environ, "RASA_API_TOKEN"),
+        action_server_token=_optional(environ, "ACTION_SERVER_TOKEN"),
+        channel_token=_optional(environ, "CHANNEL_TOKEN"),
+        listen_address=environ.get("LISTEN_ADDRESS") or base.listen_address,
         action_server_port=int(environ.get("ACTION_SERVER_PORT") or base.action_server_port),
         rasa_port=int(environ.get("RASA_PORT") or base.rasa_port),
         web_port=int(environ.get("WEB_PORT") or base.web_port),

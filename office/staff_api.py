@@ -220,12 +220,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m office.staff_api``."""
     parser = argparse.ArgumentParser(prog="python -m office.staff_api", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--host", help="default: LISTEN_ADDRESS")
     parser.add_argument("--port", type=int, help="default: STAFF_API_PORT")
     args = parser.parse_args(argv)
     install_log_masking()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = load_settings()
+    args.host = args.host or settings.listen_address
     if settings.staff_api_token is None:
         log.warning("STAFF_API_TOKEN is not set: the staff API and page will refuse every request")
     migrate(settings.database_url)

@@ -19,9 +19,14 @@ import pytest
 from playwright.sync_api import Browser, sync_playwright
 
 from bot.model import ensure_model
-from bot.processes import REPO_ROOT, ProcessGroup, assistant_processes, with_rasa_api_token
+from bot.processes import REPO_ROOT, ProcessGroup, assistant_processes, with_run_secrets
 from office.db import migrate
 from office.settings import Settings, load_settings
+
+
+def rest_id(sender: str) -> str:
+    """The conversation (and case-store person) id of ``sender`` on the REST channel."""
+    return f"rest:{sender}"
 
 
 def free_port() -> int:
@@ -61,10 +66,12 @@ class RunningAssistant:
         """The bot's replies to one message, joined into one text."""
         return "\n".join(r.get("text", "") for r in self.say(sender, message, **metadata))
 
-    def tracker(self, sender: str, token: str | None = None) -> dict[str, Any]:
-        """The conversation as Rasa's HTTP API returns it (with the run's API token)."""
+    def tracker(self, sender: str, token: str | None = None, prefix: str = "rest:"
+                ) -> dict[str, Any]:
+        """The conversation of ``sender`` on the REST channel (``prefix="web:"``: the web
+        widget's session ``sender``) as Rasa's HTTP API returns it (with the run's API token)."""
         response = httpx.get(
-            f"{self.rasa_url}/conversations/{sender}/tracker",
+            f"{self.rasa_url}/conversations/{prefix}{sender}/tracker",
             params={"token": token if token is not None else self.settings.rasa_api_token},
             timeout=30.0,
         )
@@ -82,7 +89,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAssis
     """
     database = Path(tmp_path_factory.mktemp("e2e")) / "office.db"
     settings = replace(
-        with_rasa_api_token(load_settings()),
+        with_run_secrets(load_settings()),
         database_url=f"sqlite:///{database}",
         rasa_port=free_port(),
         action_server_port=free_port(),

@@ -169,7 +169,6 @@ def rasa_metadata(chat_id: int, update_id: int, language: str | None) -> dict[st
     person's explicit /lang choice only: without one, Rasa detects it from the text.
     """
     metadata: dict[str, Any] = {
-        "channel": CHANNEL,
         "message_id": str(update_id),
         "chat_id": chat_id,
     }

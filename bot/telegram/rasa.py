@@ -1,4 +1,4 @@
-"""The bridge's client of the Rasa server: the REST webhook and the trained domain."""
+"""The bridge's client of the Rasa server: its ``telegram`` channel and the trained domain."""
 
 from __future__ import annotations
 
@@ -19,10 +19,17 @@ class RasaUnavailable(Exception):
 class RasaClient:
     """Talks to one Rasa server over HTTP; open it with ``async with``."""
 
-    def __init__(self, rasa_url: str, timeout: float = REPLY_TIMEOUT_SECONDS) -> None:
-        """``rasa_url``: e.g. ``http://localhost:5005``; ``timeout``: seconds per request."""
+    def __init__(
+        self, rasa_url: str, timeout: float = REPLY_TIMEOUT_SECONDS,
+        channel_token: str | None = None, api_token: str | None = None,
+    ) -> None:
+        """``rasa_url``: e.g. ``http://localhost:5005``; ``timeout``: seconds per request;
+        ``channel_token``: what Rasa's ``telegram`` channel demands of the bridge;
+        ``api_token``: Rasa's HTTP API token (to read the trained domain)."""
         self._url = rasa_url.rstrip("/")
-        self._client = httpx.AsyncClient(timeout=timeout)
+        headers = {"Authorization": f"Bearer {channel_token}"} if channel_token else {}
+        self._client = httpx.AsyncClient(timeout=timeout, headers=headers)
+        self._api_params = {"token": api_token} if api_token else {}
         self._intents: frozenset[str] | None = None
 
     async def __aenter__(self) -> RasaClient:
@@ -36,13 +43,13 @@ class RasaClient:
         await self._client.aclose()
 
     async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
-        """Sends one message over the REST channel and returns Rasa's replies.
+        """Sends one message over Rasa's ``telegram`` channel and returns Rasa's replies.
 
         Raises ``RasaUnavailable`` on a timeout, a connection error or a bad answer.
         """
         body = {"sender": sender, "message": text, "metadata": metadata}
         try:
-            response = await self._client.post(f"{self._url}/webhooks/rest/webhook", json=body)
+            response = await self._client.post(f"{self._url}/webhooks/telegram/webhook", json=body)
             response.raise_for_status()
             replies = response.json()
         except (httpx.HTTPError, ValueError) as error:
@@ -56,7 +63,8 @@ class RasaClient:
         if self._intents is None:
             try:
                 response = await self._client.get(
-                    f"{self._url}/domain", headers={"Accept": "application/json"}
+                    f"{self._url}/domain", headers={"Accept": "application/json"},
+                    params=self._api_params,
                 )
                 response.raise_for_status()
                 self._intents = frozenset(_intent_names(response.json().get("intents", [])))

@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings()
     parser = argparse.ArgumentParser(prog="python -m bot.web", description=__doc__)
     parser.add_argument("--port", type=int, default=settings.web_port, help="port to listen on")
-    parser.add_argument("--host", default="0.0.0.0", help="address to listen on")
+    parser.add_argument("--host", default=settings.listen_address, help="address to listen on")
     parser.add_argument("--rasa-url", default=settings.rasa_url,
                         help="the Rasa server (its port is where browsers find the socket)")
     parser.add_argument("--socket-url", default=None,

@@ -31,7 +31,7 @@ class FakeRasa:
         self.received: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         app = Starlette(routes=[
-            Route("/webhooks/rest/webhook", self._webhook, methods=["POST"]),
+            Route("/webhooks/telegram/webhook", self._webhook, methods=["POST"]),
             Route("/domain", self._domain, methods=["GET"]),
         ])
         self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port,

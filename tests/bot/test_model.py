@@ -53,3 +53,19 @@ def test_bytecode_caches_do_not_name_a_new_model(project: Path) -> None:
     cache.mkdir(exist_ok=True)
     (cache / "blending.cpython-310.pyc").write_bytes(b"\x00compiled")
     assert fingerprint(project) == before
+
+
+@pytest.mark.parametrize("cache", ["engine/.ruff_cache/0.1/123", "engine/.mypy_cache/x.json",
+                                   "data/.pytest_cache/v/cache"])
+def test_tool_caches_that_git_ignores_do_not_name_a_new_model(project: Path, cache: str) -> None:
+    before = fingerprint(project)
+    (project / cache).parent.mkdir(parents=True, exist_ok=True)
+    (project / cache).write_text("cached", encoding="utf-8")
+    assert fingerprint(project) == before
+
+
+def test_the_servers_run_time_modules_do_not_name_a_new_model(project: Path) -> None:
+    before = fingerprint(project)
+    with (project / "engine" / "serving" / "channels.py").open("a", encoding="utf-8") as file:
+        file.write("\n# a channel changed\n")
+    assert fingerprint(project) == before

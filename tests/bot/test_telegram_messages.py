@@ -149,9 +149,9 @@ def test_every_rasa_reply_becomes_its_own_message() -> None:
     assert messages[2].keyboard == ((Button("Yes", "p:/affirm"),),)
 
 
-def test_metadata_names_the_channel_the_update_and_the_chat() -> None:
+def test_metadata_names_the_update_and_the_chat() -> None:
     assert rasa_metadata(42, 1001, None) == {
-        "channel": "telegram", "message_id": "1001", "chat_id": 42,
+        "message_id": "1001", "chat_id": 42,
     }
 
 

@@ -38,14 +38,14 @@ def test_a_slow_rasa_gets_a_bilingual_try_again_not_silence(
     assert reply.at - started < 10  # the bridge gave up after its 2 s timeout
 
 
-def test_metadata_carries_channel_update_and_chat(
+def test_metadata_carries_update_and_chat(
     scripted_bridge: RunningBridge, fake_rasa: FakeRasa, chat_id: int
 ) -> None:
     update_id = scripted_bridge.telegram.write(chat_id, "hello")
     scripted_bridge.telegram.wait_for_messages(chat_id, 1)
     sent = fake_rasa.messages(str(chat_id))[0]
     assert sent["message"] == "hello"
-    assert sent["metadata"] == {"channel": "telegram", "message_id": str(update_id),
+    assert sent["metadata"] == {"message_id": str(update_id),
                                 "chat_id": chat_id}
 
 

@@ -105,7 +105,7 @@ def test_the_widget_opens_a_case_and_keeps_the_conversation_across_a_reload(
     assert page.evaluate(
         "() => JSON.parse(localStorage.getItem('chat_session')).session_id") == session_id
 
-    tracker = assistant.tracker(session_id)
+    tracker = assistant.tracker(session_id, prefix="web:")
     said = [event.get("text") for event in tracker["events"] if event["event"] == "user"]
     assert "I lost my passport" in said
     page.close()
@@ -156,7 +156,8 @@ def test_the_language_toggle_switches_the_labels_and_is_remembered(
 def custom_data_reaches_rasa(request: pytest.FixtureRequest) -> None:
     """Marks the test as an expected failure until credentials.yml forwards customData."""
     credentials = yaml.safe_load((REPO_ROOT / "credentials.yml").read_text("utf-8"))
-    if (credentials.get("socketio") or {}).get("metadata_key") != "customData":
+    channel = credentials.get("engine.serving.channels.WebChatInput") or {}
+    if channel.get("metadata_key") != "customData":
         request.node.add_marker(pytest.mark.xfail(
             strict=True, reason="credentials.yml socketio needs `metadata_key: customData` for "
                                 "the widget's customData to reach Rasa as metadata"))

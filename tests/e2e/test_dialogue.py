@@ -20,6 +20,7 @@ from knowledge import (
 )
 from office.db import make_engine, make_session_factory
 from office.models import Case, Person
+from tests.conftest import rest_id
 from tests.e2e.conftest import RunningAssistant
 
 pytestmark = pytest.mark.e2e
@@ -131,7 +132,8 @@ def test_a_named_university_applies_from_then_on_and_is_remembered(
     assert "Jiangsu Normal University, Article 6" in answer
     sessions = make_session_factory(make_engine(assistant.database_url))
     with sessions.begin() as session:
-        person = session.scalars(select(Person).where(Person.channel_user_id == sender)).one()
+        person = session.scalars(
+            select(Person).where(Person.channel_user_id == rest_id(sender))).one()
         assert person.institution == "JSNU"
 
 

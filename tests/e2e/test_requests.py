@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from actions.conversation import today
 from office.db import make_engine, make_session_factory
 from office.models import Case, Person, TrackedDocument
+from tests.conftest import rest_id
 from tests.e2e.conftest import RunningAssistant
 
 pytestmark = pytest.mark.e2e
@@ -43,10 +44,10 @@ def test_a_request_is_confirmed_and_stored_once_even_when_the_yes_arrives_twice(
     assistant.text(sender, "yes", message_id="tg-1001")  # the bridge delivers it again
     with store(assistant).begin() as session:
         [case] = session.scalars(select(Case).join(Person).where(
-            Person.channel_user_id == sender)).all()
+            Person.channel_user_id == rest_id(sender))).all()
         assert case.reference == match.group() and case.type == "talk_to_person"
         assert case.facts == {"question": "Can I travel to Yunnan during the winter holidays?"}
-        assert case.idempotency_key == f"rest:{sender}:tg-1001"
+        assert case.idempotency_key == f"rest:{rest_id(sender)}:tg-1001"
 
 
 def test_a_request_named_in_chinese_asks_its_own_fields_and_can_be_cancelled(
@@ -73,7 +74,7 @@ def test_stopping_half_way_stores_nothing(assistant: RunningAssistant, sender: s
     assert "stopped" in assistant.text(sender, "stop")
     with store(assistant).begin() as session:
         person = session.scalars(
-            select(Person).where(Person.channel_user_id == sender)).one_or_none()
+            select(Person).where(Person.channel_user_id == rest_id(sender))).one_or_none()
         assert person is None or session.scalars(
             select(Case).where(Case.person_id == person.id)).all() == []
 
@@ -87,7 +88,7 @@ def test_a_reminder_is_registered_from_one_sentence(
     assert "60 days before" in reply and "7 days before" in reply
     with store(assistant).begin() as session:
         [document] = session.scalars(select(TrackedDocument).join(Person).where(
-            Person.channel_user_id == sender)).all()
+            Person.channel_user_id == rest_id(sender))).all()
         assert (document.kind, document.expires_on) == ("passport", expires)
         assert len(document.reminders) == 3
     assert "passport, expires" in assistant.text(sender, "list my reminders")
@@ -112,7 +113,7 @@ def test_personal_data_is_shown_and_deleted_after_confirmation(
     assert "deleted everything" in assistant.text(sender, "yes")
     with store(assistant).begin() as session:
         assert session.scalars(
-            select(Person).where(Person.channel_user_id == sender)).one_or_none() is None
+            select(Person).where(Person.channel_user_id == rest_id(sender))).one_or_none() is None
     # The conversation text goes too: Rasa's tracker is emptied once the turn is saved.
     deadline = time.monotonic() + 30
     while said_by_user(assistant.tracker(sender)) and time.monotonic() < deadline:

@@ -1,0 +1,180 @@
+"""Input channels whose identities come from the connector, never from the message body.
+
+Rasa keys a conversation by its sender id alone, and its stock REST channel believes
+whatever a caller writes: ``{"sender": "5550001111", "input_channel": "telegram",
+"metadata": {"channel": "telegram"}}`` was enough to act as that Telegram user. Here each
+channel owns a namespace of sender ids and the name the actions read
+(``tracker.get_latest_input_channel()``):
+
+* ``rest`` (``PublicRestInput``): anyone on the network; sender ``rest:<given id>``.
+* ``socketio`` (``WebChatInput``): the web widget; sender ``web:<the widget's session id>``
+  (a random id only that browser holds).
+* ``telegram`` (``TelegramBridgeInput``): only the bridge, which proves itself with the
+  bearer token in ``CHANNEL_TOKEN`` (compared in constant time); sender = the chat id.
+
+Only the language a person chose passes from a public channel's metadata; the bridge may
+also send Telegram's update id (for idempotency) and the chat id. Requests that are not a
+JSON object with a non-empty ``sender`` string, a ``message`` string and an object (or no)
+``metadata`` get 400 and a reason; a message longer than ``MAX_MESSAGE_CHARS`` is not
+given to the model (it once ran DIET out of memory) but answered with the domain's
+``message_too_long`` intent, so the person is told.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import re
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.rest import RestInput
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+MAX_MESSAGE_CHARS = 4096  # Telegram's own limit for one message
+MAX_SENDER_CHARS = 128
+TOO_LONG_PAYLOAD = "/message_too_long"
+PUBLIC_METADATA = ("language", "message_id")
+BRIDGE_METADATA = ("language", "message_id", "chat_id")
+HAN = re.compile(r"[\u3400-\u9fff]")
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+
+def body_problem(body: Any, max_sender: int = MAX_SENDER_CHARS) -> Optional[str]:
+    """Why a webhook body cannot be taken, or None when it can."""
+    if not isinstance(body, dict):
+        return "the body must be a JSON object"
+    sender = body.get("sender")
+    if not isinstance(sender, str) or not sender.strip():
+        return "'sender' must be a non-empty string"
+    if len(sender) > max_sender:
+        return f"'sender' must be at most {max_sender} characters"
+    if not isinstance(body.get("message"), str):
+        return "'message' must be a string"
+    if body.get("metadata") is not None and not isinstance(body.get("metadata"), dict):
+        return "'metadata' must be a JSON object"
+    return None
+
+
+def kept_metadata(metadata: Any, allowed: tuple = PUBLIC_METADATA) -> Dict[Text, Any]:
+    """The keys of ``metadata`` a channel lets through; anything else is dropped."""
+    if not isinstance(metadata, dict):
+        return {}
+    return {key: metadata[key] for key in allowed if isinstance(metadata.get(key), (str, int))}
+
+
+def guarded(on_new_message: OnNewMessage, prefix: str, allowed: tuple) -> OnNewMessage:
+    """``on_new_message`` for one channel: its sender namespace, metadata and size limit."""
+
+    async def handle(message: UserMessage) -> Any:
+        message.sender_id = f"{prefix}{message.sender_id}"
+        message.metadata = kept_metadata(message.metadata, allowed)
+        text = message.text if isinstance(message.text, str) else ""
+        message.text = text
+        if len(text) > MAX_MESSAGE_CHARS:
+            message.text = TOO_LONG_PAYLOAD
+            message.metadata.setdefault("language", "zh" if HAN.search(text[:500]) else "en")
+        return await on_new_message(message)
+
+    return handle
+
+
+def refuse_bad_bodies(blueprint: Blueprint, token: Optional[str] = None) -> Blueprint:
+    """Adds to a REST-style blueprint the checks of the module docstring (and the token)."""
+
+    @blueprint.middleware("request")
+    async def check(request: Request) -> Optional[HTTPResponse]:
+        if request.method != "POST":
+            return None
+        if token is not None and not bearer_matches(request.headers.get("authorization"), token):
+            return response.json({"error": "this channel needs its bearer token"}, status=401)
+        try:
+            body = request.json
+        except Exception:  # Sanic raises its own error on a body that is not JSON
+            return response.json({"error": "the body must be JSON"}, status=400)
+        problem = body_problem(body)
+        return response.json({"error": problem}, status=400) if problem else None
+
+    return blueprint
+
+
+def bearer_matches(header: Optional[str], token: str) -> bool:
+    """Whether an Authorization header carries ``token`` (constant-time comparison)."""
+    expected = f"Bearer {token}".encode()
+    return header is not None and hmac.compare_digest(header.encode(), expected)
+
+
+class PublicRestInput(RestInput):
+    """Rasa's REST channel for anyone: its own sender namespace, no claimed identity."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    def _extract_input_channel(self, req: Request) -> Text:
+        return self.name()  # never the body's "input_channel"
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        inner = guarded(on_new_message, "rest:", PUBLIC_METADATA)
+        return refuse_bad_bodies(super().blueprint(inner))
+
+
+class TelegramBridgeInput(RestInput):
+    """The Telegram bridge's channel: the bridge's bearer token, chat ids as senders."""
+
+    def __init__(self, token: Optional[str] = None) -> None:
+        self.token = token or os.environ.get("CHANNEL_TOKEN") or None
+
+    @classmethod
+    def name(cls) -> Text:
+        return "telegram"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "TelegramBridgeInput":
+        return cls((credentials or {}).get("token"))
+
+    def _extract_input_channel(self, req: Request) -> Text:
+        return self.name()
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        inner = guarded(on_new_message, "", BRIDGE_METADATA)
+        # Without a token nobody may speak for Telegram users: an unguessable one stands in.
+        token = self.token or os.urandom(32).hex()
+        return refuse_bad_bodies(super().blueprint(inner), token=token)
+
+
+WEB_PREFIX = "web:"
+
+
+class WebChatOutput(SocketIOOutput):
+    """Sends to the widget's session room, which is named without the sender prefix."""
+
+    async def _send_message(self, socket_id: Text, response: Any) -> None:
+        await super()._send_message(socket_id.removeprefix(WEB_PREFIX), response)
+
+
+class WebChatInput(SocketIOInput):
+    """Rasa's socket.io channel for the web widget, in its own sender namespace."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "socketio"
+
+    def get_output_channel(self) -> Optional[SocketIOOutput]:
+        output = super().get_output_channel()
+        return WebChatOutput(output.sio, output.bot_message_evt) if output else None
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        inner = guarded(on_new_message, WEB_PREFIX, PUBLIC_METADATA)
+
+        async def handle(message: UserMessage) -> Any:
+            sent = message.output_channel
+            if isinstance(sent, SocketIOOutput):
+                message.output_channel = WebChatOutput(sent.sio, sent.bot_message_evt)
+            return await inner(message)
+
+        return super().blueprint(handle)
