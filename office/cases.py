@@ -31,9 +31,9 @@ from office.case_types import (
     checklist_for,
     is_chinese,
 )
+from office.log_masking import mask_identifiers
 from office.models import Case, CaseEvent, Person, ReferenceCounter, utcnow
 from office.notifications import enqueue
-from office.privacy import mask_identifiers
 
 __all__ = [
     "CASE_TYPES",
@@ -384,8 +384,10 @@ def change_status(
 ) -> CaseEvent:
     """Move ``case`` to ``new_status`` with an audit line; tell the person unless ``notify=False``.
 
+    Identifiers in ``note`` are masked before it is stored or sent, as in internal notes.
     Raises ``TransitionNotAllowed`` for a move ``TRANSITIONS`` does not allow.
     """
+    note = (mask_identifiers(note.strip()) or None) if note else None
     if new_status not in STATUSES:
         raise TransitionNotAllowed(f"unknown status {new_status!r}")
     if not can_move(case.status, new_status):

@@ -45,8 +45,8 @@ from office.cases import (
     list_cases,
 )
 from office.db import make_engine, make_session_factory, migrate
+from office.log_masking import install_log_masking
 from office.models import Case
-from office.privacy import install_log_masking
 from office.settings import load_settings
 
 EXPORT_COLUMNS = (

@@ -34,8 +34,8 @@ from starlette.routing import Mount, Route
 from office.case_types import CASE_TYPES, STATUSES, TRANSITIONS
 from office.cases import CaseError, add_note, change_status, find_case, list_cases
 from office.db import make_engine, make_session_factory, migrate
+from office.log_masking import install_log_masking
 from office.models import Case
-from office.privacy import install_log_masking
 from office.settings import load_settings
 from office.staff_html import PAGE_ROOT
 from office.staff_page import page_routes

@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 
 from office.case_types import CASE_TYPES, STATUSES, TRANSITIONS, Label, is_chinese
+from office.log_masking import mask_identifiers
 from office.models import Case, CaseEvent
-from office.privacy import mask_identifiers
 from office.reminders import CHINA_TIME
 
 PAGE_ROOT = "/staff"

@@ -1,4 +1,4 @@
-"""`rasa run` with its HTTP API token taken from the environment, not the command line.
+"""`rasa run` with its HTTP API token taken from the environment, and masked logs.
 
 Rasa reads the token only from ``--auth-token``, where every user of the machine can see it
 in ``ps``. The launcher starts this module instead, with the token in ``RASA_API_TOKEN``;
@@ -29,8 +29,12 @@ def main() -> None:
     token = os.environ.get(TOKEN_VARIABLE, "")
     if not token:
         sys.exit(f"{TOKEN_VARIABLE} is not set: refusing to open Rasa's HTTP API without a token")
+    # Rasa logs whole trackers and request bodies when an action fails: mask identifiers in
+    # every record, with the rule every other process uses.
+    from office.log_masking import install_log_masking
     from rasa.__main__ import main as rasa_main
 
+    install_log_masking()
     sys.argv = rasa_argv(sys.argv[1:], token)
     rasa_main()
 

@@ -13,6 +13,7 @@ import psutil
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.processes import REPO_ROOT
 from office.cases import get_or_create_person, open_case
 from office.db import make_engine, make_session_factory
 from office.models import Case
@@ -21,6 +22,7 @@ from tests.conftest import RunningAssistant, rest_id
 pytestmark = pytest.mark.e2e
 
 REFERENCE = re.compile(r"\b[A-Z]+-\d{4}-\d{6}\b")
+LOG_DIR = REPO_ROOT / "test-artifacts" / "e2e-logs"  # where tests/conftest.py's servers log
 
 
 def store(assistant: RunningAssistant) -> sessionmaker[Session]:
@@ -185,3 +187,25 @@ def test_an_answer_to_rest_is_kept_in_its_own_conversation(
     said = [e for e in events if e["event"] == "user"]
     assert said and all(e.get("input_channel") == "rest" for e in said)
     assert assistant.tracker(sender)["sender_id"] == rest_id(sender)
+
+
+def test_identifiers_the_person_sent_reach_no_log(assistant: RunningAssistant, sender: str) -> None:
+    """Passport and phone numbers sent in messages, in a request and in a failing action
+    call appear in no server's log (Rasa's own error lines included)."""
+    passport = f"E{uuid.uuid4().int % 10**8:08d}"
+    phone = f"139{uuid.uuid4().int % 10**8:08d}"
+    assistant.text(sender, f"I lost my passport {passport}, call me on {phone}")
+    assistant.text(sender, f"my passport number is {passport} and my phone {phone}")
+    assistant.text(sender, "talk to a person")
+    broken = {"next_action": "action_case_status", "sender_id": f"rest:{phone}",
+              "version": "3.6.21", "domain": {},
+              "tracker": {"sender_id": phone, "slots": {"passport": passport},
+                          "latest_message": {"text": f"{passport} {phone}"}, "events": "broken"}}
+    httpx.post(action_webhook(assistant), json=broken, timeout=30,
+               headers={"Authorization": f"Bearer {assistant.settings.action_server_token}"})
+    assistant.text(sender, "what is the status of my request?")
+    logs = sorted(LOG_DIR.glob("*.log"))
+    assert logs, f"no server logs in {LOG_DIR}"
+    for log in logs:
+        text = log.read_text(encoding="utf-8", errors="replace")
+        assert passport not in text and phone not in text, f"an identifier is in {log.name}"

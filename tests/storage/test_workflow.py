@@ -183,6 +183,20 @@ def test_a_note_from_the_person_keeps_no_passport_number(factory: sessionmaker[S
             add_note(session, _case(session, case_id), actor="person:1", text="   ")
 
 
+def test_a_status_note_from_staff_keeps_no_identifier_stored_or_sent(
+    factory: sessionmaker[Session],
+) -> None:
+    case_id = _new_case(factory)
+    note = "passport G87654321 received; call 13912345678 or mail a.b@example.edu"
+    with factory.begin() as session:
+        event = change_status(session, _case(session, case_id), "in_review", "staff:ann", note)
+        assert event.note == "passport [redacted] received; call [redacted] or mail [redacted]"
+    with factory.begin() as session:
+        [message] = pending_notifications(session, "telegram")
+        assert "G87654321" not in message.text and "13912345678" not in message.text
+        assert "Note from the office: passport [redacted] received" in message.text
+
+
 def test_the_staff_queue_filters_by_status_type_and_institution(
     factory: sessionmaker[Session],
 ) -> None:
