@@ -116,6 +116,7 @@ def assistant_processes(settings: Settings, model: Path) -> list[ProcessSpec]:
                 "ACTION_SERVER_TOKEN": settings.action_server_token,
                 "CHANNEL_TOKEN": settings.channel_token,
                 "RASA_API_TOKEN": token,
+                "TRACKER_STORE_URL": settings.tracker_store_url or settings.database_url,
             }),
         ),
         ProcessSpec(

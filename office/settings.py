@@ -27,6 +27,9 @@ class SettingDoc:
 SETTINGS_TABLE: tuple[SettingDoc, ...] = (
     SettingDoc("DATABASE_URL", "sqlite:///<repo>/var/office.db",
                "Case store; `postgresql+psycopg://user:pass@host/db` for PostgreSQL"),
+    SettingDoc("TRACKER_STORE_URL", "(DATABASE_URL)",
+               "Where Rasa keeps conversations (they survive restarts); the case store's "
+               "database unless set"),
     SettingDoc("DEFAULT_INSTITUTION", "CPU",
                "Institution whose regulations apply when the person has not said"),
     SettingDoc("RASA_URL", "http://localhost:5005",
@@ -67,6 +70,7 @@ class Settings:
     """Configuration of every process of the assistant."""
 
     database_url: str = DEFAULT_DATABASE_URL
+    tracker_store_url: str | None = None
     default_institution: str = "CPU"
     rasa_url: str = "http://localhost:5005"
     rasa_api_token: str | None = None
@@ -113,6 +117,7 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
     base = Settings()
     return Settings(
         database_url=environ.get("DATABASE_URL") or base.database_url,
+        tracker_store_url=_optional(environ, "TRACKER_STORE_URL"),
         default_institution=(environ.get("DEFAULT_INSTITUTION") or "CPU").upper(),
         rasa_url=environ.get("RASA_URL") or base.rasa_url,
         rasa_api_token=_optional(environ, "RASA_API_TOKEN"),

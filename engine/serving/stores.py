@@ -1,0 +1,85 @@
+"""Conversations kept in SQL, in the case store's database unless told otherwise.
+
+``ConversationStore`` is Rasa's own ``SQLTrackerStore`` with two changes:
+
+* it is configured by one URL (``TRACKER_STORE_URL``, which the launcher sets to
+  ``DATABASE_URL``), written as the project's code writes it (``postgresql+psycopg://``
+  becomes the ``postgresql://`` of Rasa's own SQLAlchemy 1.4 and psycopg2);
+* ``retrieve`` (what the message processor uses) hands out the current session compacted by
+  ``engine.serving.compaction`` and remembers how many of its events are already stored, so
+  ``save`` appends exactly the new ones. Rasa's HTTP API (``retrieve_full_tracker``) still
+  reads every event.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+from typing import Any, Iterator, Optional, Text
+
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from engine.serving.compaction import compact_session
+
+URL_VARIABLE = "TRACKER_STORE_URL"
+KEEP_TURNS = 8
+STORED = "_events_already_stored"  # attribute on a compacted tracker
+
+
+def rasa_database_url(url: str) -> str:
+    """``url`` for Rasa's SQLAlchemy 1.4: psycopg 3 URLs become psycopg2 ones."""
+    for modern in ("postgresql+psycopg://", "postgresql+psycopg3://"):
+        if url.startswith(modern):
+            return "postgresql://" + url[len(modern):]
+    return url
+
+
+class ConversationStore(SQLTrackerStore):
+    """Rasa's SQL tracker store, configured by a URL, compacting long sessions."""
+
+    def __init__(
+        self,
+        domain: Optional[Domain] = None,
+        url: Optional[Text] = None,
+        keep_turns: int = KEEP_TURNS,
+        event_broker: Optional[EventBroker] = None,
+        **kwargs: Any,
+    ) -> None:
+        target = url or os.environ.get(URL_VARIABLE)
+        if not target:
+            raise ValueError(f"{URL_VARIABLE} is not set: where should conversations be kept?")
+        self.keep_turns = int(keep_turns)
+        # A host holding "://" is taken by SQLTrackerStore.get_db_url as the whole URL.
+        super().__init__(domain, host=rasa_database_url(target), event_broker=event_broker,
+                         **kwargs)
+
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        """The current session, compacted when it is long (see the module docstring)."""
+        with self.session_scope() as session:
+            rows = self._event_query(session, sender_id,
+                                     fetch_events_from_all_sessions=False).all()
+            events = [json.loads(row.data) for row in rows]
+        if not self.domain or not events:
+            return None
+        kept = compact_session(events, self.keep_turns) or events
+        tracker = DialogueStateTracker.from_dict(sender_id, kept, self.domain.slots)
+        setattr(tracker, STORED, (len(kept), len(events)))
+        return tracker
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
+        """The tracker's events that are not stored yet."""
+        stored = getattr(tracker, STORED, None)
+        if stored is None:
+            return super()._additional_events(session, tracker)
+        in_tracker, in_store = stored
+        now_stored = self._event_query(session, tracker.sender_id,
+                                       fetch_events_from_all_sessions=False).count()
+        # Another writer (a second replica without a lock store) added events meanwhile:
+        # skip as many of ours as it added, as Rasa's own count-based rule does.
+        start = in_tracker + max(0, now_stored - in_store)
+        setattr(tracker, STORED, (len(tracker.events), now_stored + len(tracker.events) - start))
+        return itertools.islice(tracker.events, start, len(tracker.events))

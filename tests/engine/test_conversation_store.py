@@ -1,0 +1,64 @@
+"""The SQL tracker store, run in the engine's own environment against a real SQLite file:
+every event is stored once, and a long session comes back compacted with its state."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from bot.processes import REPO_ROOT, rasa_environment, rasa_python
+
+THIRTY_TURNS = """
+import asyncio, json, sys
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (ActionExecuted, ActiveLoop, BotUttered, SessionStarted,
+                                     SlotSet, UserUttered)
+from rasa.shared.core.trackers import DialogueStateTracker
+from engine.serving.stores import ConversationStore
+
+domain = Domain.load("domain.yml")
+store = ConversationStore(domain, url=sys.argv[1], keep_turns=4)
+
+async def main():
+    tracker = DialogueStateTracker("s1", domain.slots)
+    for event in (ActionExecuted("action_session_start"), SessionStarted(),
+                  ActionExecuted("action_listen")):
+        tracker.update(event)
+    await store.save(tracker)
+    for n in range(30):
+        tracker = await store.retrieve("s1")
+        tracker.update(UserUttered(f"m{n}", {"name": "greet", "confidence": 1.0}))
+        if n == 3:
+            tracker.update(SlotSet("institution", "JSNU"))
+        if n == 5:
+            tracker.update(ActiveLoop("permit_duration_form"))
+        tracker.update(BotUttered(f"a{n}"))
+        tracker.update(ActionExecuted("action_listen"))
+        await store.save(tracker)
+    compact = await store.retrieve("s1")
+    full = await store.retrieve_full_tracker("s1")
+    said = lambda t: [e.text for e in t.events if isinstance(e, UserUttered)]
+    print(json.dumps({"compact": said(compact), "full": said(full),
+                      "events": [len(compact.events), len(full.events)],
+                      "institution": compact.get_slot("institution"),
+                      "loop": compact.active_loop_name}))
+
+asyncio.run(main())
+"""
+
+
+def test_thirty_turns_are_stored_once_and_come_back_short_with_their_state(
+    tmp_path: Path,
+) -> None:
+    run = subprocess.run(
+        [str(rasa_python()), "-c", THIRTY_TURNS, f"sqlite:///{tmp_path / 'conversations.db'}"],
+        cwd=REPO_ROOT, env={**rasa_environment(), "PYTHONPATH": str(REPO_ROOT)},
+        capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    assert result["full"] == [f"m{n}" for n in range(30)]
+    assert result["compact"] == ["m26", "m27", "m28", "m29"]
+    assert result["events"][0] < 20 < result["events"][1]
+    assert (result["institution"], result["loop"]) == ("JSNU", "permit_duration_form")
