@@ -7,6 +7,7 @@ failing, which keeps reference numbers gap-free under concurrent conversations.
 
 from __future__ import annotations
 
+import functools
 import logging
 import sqlite3
 import threading
@@ -23,8 +24,11 @@ from sqlalchemy.orm import Session, sessionmaker
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-SQLITE_BUSY_TIMEOUT_MS = 30_000
+SQLITE_BUSY_TIMEOUT_MS = 30_000  # how long a writer waits for the lock unless told otherwise
 _MIGRATION_LOCK = threading.Lock()  # Alembic's context is process-global, not thread-safe
+# Execution option for a transaction that never writes:
+# ``session.connection(execution_options={READS_ONLY: True})`` before its first statement.
+READS_ONLY = "office_reads_only"
 
 
 def normalize_url(url: str) -> URL:
@@ -43,14 +47,14 @@ def _sqlite_file(url: URL) -> Path | None:
     return Path(database)
 
 
-def _use_write_ahead_log(cursor: Any) -> None:
+def _use_write_ahead_log(cursor: Any, busy_timeout_ms: int) -> None:
     """Switch the database file to WAL once; wait if another process is switching it too.
 
     Changing the journal mode takes an exclusive lock and SQLite reports "database is
     locked" at once instead of calling the busy handler, so processes that open a fresh
     database together (the launcher's services, parallel migrations) retry here.
     """
-    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    deadline = time.monotonic() + busy_timeout_ms / 1000
     while True:
         try:
             if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
@@ -63,41 +67,68 @@ def _use_write_ahead_log(cursor: Any) -> None:
             time.sleep(0.05)
 
 
-def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any, *, busy_timeout_ms: int) -> None:
     """Set the pragmas every SQLite connection needs and take over transaction control."""
     dbapi_connection.isolation_level = None  # let the "begin" hook emit BEGIN IMMEDIATE
     cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-    _use_write_ahead_log(cursor)
+    cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+    _use_write_ahead_log(cursor, busy_timeout_ms)
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
 
 def _on_sqlite_begin(connection: Any) -> None:
-    """Start every SQLite transaction holding the write lock (see module docstring)."""
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    """Start every SQLite transaction holding the write lock (see module docstring), but
+    one that only reads (`READS_ONLY`): in WAL mode a reader never waits for a writer."""
+    reads_only = connection.get_execution_options().get(READS_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if reads_only else "BEGIN IMMEDIATE")
 
 
-def _make_sqlite_engine(url: URL) -> Engine:
+def _make_sqlite_engine(url: URL, lock_timeout: float | None) -> Engine:
     """SQLite engine: parent folder created, WAL, foreign keys, busy timeout."""
     path = _sqlite_file(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
+    busy_timeout_ms = SQLITE_BUSY_TIMEOUT_MS if lock_timeout is None else int(lock_timeout * 1000)
+    # An in-memory database has one connection per thread and no pool to wait for.
+    extra = {"pool_timeout": lock_timeout} if lock_timeout is not None and path else {}
     engine = create_engine(
         url,
-        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
+        **extra,
     )
-    event.listen(engine, "connect", _on_sqlite_connect)
+    on_connect = functools.partial(_on_sqlite_connect, busy_timeout_ms=busy_timeout_ms)
+    event.listen(engine, "connect", on_connect)
     event.listen(engine, "begin", _on_sqlite_begin)
     return engine
 
 
-def make_engine(url: str) -> Engine:
-    """Create the engine for ``url`` (``sqlite:///path`` or ``postgresql+psycopg://...``)."""
+def _make_postgres_engine(url: URL, lock_timeout: float | None) -> Engine:
+    """PostgreSQL engine; with ``lock_timeout``, no connection, lock or pool wait lasts longer."""
+    extra: dict[str, Any] = {}
+    if lock_timeout is not None:
+        milliseconds = int(lock_timeout * 1000)
+        extra = {
+            "pool_timeout": lock_timeout,
+            "connect_args": {
+                "connect_timeout": max(2, round(lock_timeout)),  # libpq's minimum is 2 s
+                "options": f"-c lock_timeout={milliseconds} -c statement_timeout={milliseconds}",
+            },
+        }
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=15, **extra)
+
+
+def make_engine(url: str, lock_timeout: float | None = None) -> Engine:
+    """Create the engine for ``url`` (``sqlite:///path`` or ``postgresql+psycopg://...``).
+
+    ``lock_timeout`` (seconds) bounds how long a transaction waits for a lock, a pooled
+    connection or (PostgreSQL) a connection or statement before failing with an
+    OperationalError / TimeoutError; by default a SQLite writer waits 30 s for the lock.
+    """
     parsed = normalize_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _make_sqlite_engine(parsed)
-    return create_engine(parsed, pool_pre_ping=True, pool_size=5, max_overflow=15)
+        return _make_sqlite_engine(parsed, lock_timeout)
+    return _make_postgres_engine(parsed, lock_timeout)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
