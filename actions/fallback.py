@@ -98,6 +98,6 @@ class ActionTalkToPerson(Action):
             "question": earlier[-1] if earlier else latest or "(no question given)",
             "details": "\n".join(f"- {text}" for text in [*earlier, latest] if text),
         }
-        if open_request(tracker, dispatcher, "talk_to_person", facts) is not None:
+        if await open_request(tracker, dispatcher, "talk_to_person", facts) is not None:
             dispatcher.utter_message(response="utter_handoff_next")
         return []

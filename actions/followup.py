@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from sqlalchemy.orm import Session
 
 from actions.conversation import language
 from actions.requests import MAX_ANSWER_LENGTH, NOTE_SLOTS, TEXTS, latest_text, say
-from actions.store import sessions, the_person
+from actions.store import StoreUnavailable, in_store, say_unreachable, the_person
 from office.case_types import CASE_TYPES, OPEN_STATUSES, STATUSES
 from office.cases import (
     add_note,
@@ -46,6 +47,17 @@ def case_detail(case: Case, lang: str) -> str:
     ).rstrip()
 
 
+def own_case_detail(session: Session, tracker: Tracker, reference: str, lang: str) -> str | None:
+    """The person's case ``reference`` in detail, None when it is not theirs."""
+    case = case_by_reference(session, the_person(session, tracker), reference)
+    return case_detail(case, lang) if case is not None else None
+
+
+def own_case_lines(session: Session, tracker: Tracker, lang: str) -> list[str]:
+    """One line for each of the person's cases."""
+    return [case_line(case, lang) for case in cases_of(session, the_person(session, tracker))]
+
+
 class ActionCaseStatus(Action):
     """Lists the person's own requests, or shows one of them when the message names it."""
 
@@ -56,13 +68,14 @@ class ActionCaseStatus(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         lang, reference = language(tracker), find_reference(latest_text(tracker))
-        with sessions().begin() as session:
-            person = the_person(session, tracker)
+        try:
             if reference is not None:
-                case = case_by_reference(session, person, reference)
-                detail = case_detail(case, lang) if case is not None else None
+                detail = await in_store(own_case_detail, tracker, reference, lang)
             else:
-                lines = [case_line(case, lang) for case in cases_of(session, person)]
+                lines = await in_store(own_case_lines, tracker, lang)
+        except StoreUnavailable:
+            say_unreachable(dispatcher, tracker)
+            return []
         if reference is not None:
             if detail is None:
                 say(dispatcher, tracker, "not_yours", reference=reference)
@@ -75,6 +88,30 @@ class ActionCaseStatus(Action):
         return []
 
 
+def cancel_own_case(
+    session: Session, tracker: Tracker, reference: str | None, lang: str
+) -> tuple[str, dict[str, str]]:
+    """Cancels the person's case ``reference`` if it is still open.
+
+    Returns the text to answer with (a key of `TEXTS`) and its values; with no reference,
+    the open cases to choose from.
+    """
+    person = the_person(session, tracker)
+    if reference is None:
+        open_cases = [c for c in cases_of(session, person) if c.status in OPEN_STATUSES]
+        if not open_cases:
+            return "nothing_to_cancel", {}
+        return "which_to_cancel", {"reference": open_cases[0].reference,
+                                   "cases": "\n".join(case_line(c, lang) for c in open_cases)}
+    case = case_by_reference(session, person, reference)
+    if case is None:
+        return "not_yours", {"reference": reference}
+    if case.status not in OPEN_STATUSES:
+        return "too_late", {"reference": reference, "status": STATUSES[case.status].get(lang)}
+    cancel_case(session, case, actor=f"person:{person.id}")
+    return "cancelled", {"reference": reference}
+
+
 class ActionCancelRequest(Action):
     """Cancels one of the person's own open requests, named by its reference."""
 
@@ -85,45 +122,24 @@ class ActionCancelRequest(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         lang, reference = language(tracker), find_reference(latest_text(tracker))
-        with sessions().begin() as session:
-            person = the_person(session, tracker)
-            if reference is None:
-                open_cases = [c for c in cases_of(session, person) if c.status in OPEN_STATUSES]
-                self._ask_which(dispatcher, tracker, open_cases, lang)
-                return []
-            case = case_by_reference(session, person, reference)
-            if case is None:
-                say(dispatcher, tracker, "not_yours", reference=reference)
-            elif case.status not in OPEN_STATUSES:
-                say(dispatcher, tracker, "too_late", reference=reference,
-                    status=STATUSES[case.status].get(lang))
-            else:
-                cancel_case(session, case, actor=f"person:{person.id}")
-                say(dispatcher, tracker, "cancelled", reference=reference)
+        try:
+            key, values = await in_store(cancel_own_case, tracker, reference, lang)
+        except StoreUnavailable:
+            say_unreachable(dispatcher, tracker)
+            return []
+        say(dispatcher, tracker, key, **values)
         return []
 
-    @staticmethod
-    def _ask_which(
-        dispatcher: CollectingDispatcher, tracker: Tracker, open_cases: list[Case], lang: str
-    ) -> None:
-        """Lists the open requests and says how to cancel one."""
-        if not open_cases:
-            say(dispatcher, tracker, "nothing_to_cancel")
-            return
-        say(dispatcher, tracker, "which_to_cancel", reference=open_cases[0].reference,
-            cases="\n".join(case_line(c, lang) for c in open_cases))
 
-
-def own_reference(tracker: Tracker, text: str) -> str | None:
+def own_reference(session: Session, tracker: Tracker, text: str) -> str | None:
     """The person's case that ``text`` names; with no reference, their only case, if one."""
     reference = find_reference(text)
-    with sessions().begin() as session:
-        person = the_person(session, tracker)
-        if reference is not None:
-            case = case_by_reference(session, person, reference)
-            return case.reference if case is not None else None
-        cases = cases_of(session, person)
-        return cases[0].reference if len(cases) == 1 else None
+    person = the_person(session, tracker)
+    if reference is not None:
+        case = case_by_reference(session, person, reference)
+        return case.reference if case is not None else None
+    cases = cases_of(session, person)
+    return cases[0].reference if len(cases) == 1 else None
 
 
 def inline_note(text: str) -> str | None:
@@ -144,8 +160,12 @@ class ActionNewNote(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         text = latest_text(tracker)
-        return [SlotSet("note_reference", own_reference(tracker, text)),
-                SlotSet("note_text", inline_note(text))]
+        try:
+            reference = await in_store(own_reference, tracker, text)
+        except StoreUnavailable:
+            say_unreachable(dispatcher, tracker)
+            return [FollowupAction("action_listen")]  # no note form to fill now
+        return [SlotSet("note_reference", reference), SlotSet("note_text", inline_note(text))]
 
 
 class ValidateNoteForm(FormValidationAction):
@@ -154,11 +174,15 @@ class ValidateNoteForm(FormValidationAction):
     def name(self) -> str:
         return "validate_note_form"
 
-    def validate_note_reference(
+    async def validate_note_reference(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         typed = find_reference(str(value or ""))
-        reference = own_reference(tracker, typed) if typed else None
+        try:
+            reference = await in_store(own_reference, tracker, typed) if typed else None
+        except StoreUnavailable:
+            say_unreachable(dispatcher, tracker)
+            return {"note_reference": None}
         if reference is None:
             say(dispatcher, tracker, "not_yours", reference=typed or str(value or ""))
         return {"note_reference": reference}
@@ -173,6 +197,17 @@ class ValidateNoteForm(FormValidationAction):
         return {"note_text": text or None}
 
 
+def add_own_note(session: Session, tracker: Tracker, reference: str, text: str) -> bool:
+    """Adds ``text`` to the person's case ``reference``; False when there is no such case
+    of theirs (or no text)."""
+    person = the_person(session, tracker)
+    case = case_by_reference(session, person, reference) if reference else None
+    if case is None or not text:
+        return False
+    add_note(session, case, actor=f"person:{person.id}", text=text)
+    return True
+
+
 class ActionAddCaseNote(Action):
     """Adds the note to the person's request (never to someone else's)."""
 
@@ -184,12 +219,12 @@ class ActionAddCaseNote(Action):
     ) -> list[EventType]:
         reference = str(tracker.get_slot("note_reference") or "")
         text = str(tracker.get_slot("note_text") or "")
-        with sessions().begin() as session:
-            person = the_person(session, tracker)
-            case = case_by_reference(session, person, reference) if reference else None
-            if case is not None and text:
-                add_note(session, case, actor=f"person:{person.id}", text=text)
-        if case is None or not text:
+        try:
+            added = await in_store(add_own_note, tracker, reference, text)
+        except StoreUnavailable:
+            say_unreachable(dispatcher, tracker)
+            return [SlotSet(slot, None) for slot in NOTE_SLOTS]
+        if not added:
             say(dispatcher, tracker, "not_yours", reference=reference or "—")
         else:
             say(dispatcher, tracker, "note_added", reference=reference)

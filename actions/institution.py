@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from actions.conversation import Speaker, language, speaker
-from actions.store import sessions
+from actions.store import StoreUnavailable, in_store
 from knowledge import INSTITUTION_CODES
 from knowledge import institution as profile
 from office.cases import get_or_create_person
@@ -31,6 +31,12 @@ def remembered_institution(session: Session, who: Speaker) -> str | None:
     return code if code in INSTITUTION_CODES else None
 
 
+def remember_institution(session: Session, who: Speaker, lang: str, code: str) -> None:
+    """Stores ``code`` as the institution of this person (created on first contact)."""
+    get_or_create_person(session, channel=who.channel, channel_user_id=who.channel_user_id,
+                         language=lang, institution=code)
+
+
 class ActionChooseInstitution(Action):
     """Confirms the university the person named and stores it in their record."""
 
@@ -46,11 +52,8 @@ class ActionChooseInstitution(Action):
             return []
         who, lang = speaker(tracker), language(tracker)
         try:
-            with sessions().begin() as session:
-                get_or_create_person(session, channel=who.channel,
-                                     channel_user_id=who.channel_user_id,
-                                     language=lang, institution=code)
-        except SQLAlchemyError:
+            await in_store(remember_institution, who, lang, code)
+        except (StoreUnavailable, SQLAlchemyError):
             # The choice still holds for this conversation; only the memory of it failed.
             log.exception("could not store institution %s", code)
         dispatcher.utter_message(response="utter_institution_chosen",
@@ -72,9 +75,8 @@ class ActionSessionStart(Action):
                 if value is not None and name != "requested_slot"}
         if kept.get("institution") not in INSTITUTION_CODES:
             try:
-                with sessions().begin() as session:
-                    code = remembered_institution(session, speaker(tracker))
-            except SQLAlchemyError:
+                code = await in_store(remembered_institution, speaker(tracker), reads_only=True)
+            except (StoreUnavailable, SQLAlchemyError):
                 log.exception("could not read the remembered institution")
                 code = None
             if code is not None:

@@ -22,9 +22,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from sqlalchemy.orm import Session
 
 from actions.conversation import language, speaker
-from actions.store import sessions, the_person
+from actions.store import StoreUnavailable, in_store, say_unreachable, the_person
 from office.case_types import STATUSES, Label
 from office.privacy import delete_person_data, export_person_data
 from office.reminders import DOCUMENT_KINDS
@@ -109,6 +110,16 @@ def asked_to_confirm(tracker: Tracker) -> bool:
     return False
 
 
+def own_data_summary(session: Session, tracker: Tracker, lang: str) -> str:
+    """What is stored about the person of ``tracker``, as `data_summary` words it."""
+    return data_summary(export_person_data(session, the_person(session, tracker)), lang)
+
+
+def delete_own_data(session: Session, tracker: Tracker) -> None:
+    """Erases what the case store holds about the person of ``tracker``."""
+    delete_person_data(session, the_person(session, tracker))
+
+
 class ActionExportMyData(Action):
     """Tells the person what is stored about them."""
 
@@ -118,10 +129,11 @@ class ActionExportMyData(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        lang = language(tracker)
-        with sessions().begin() as session:
-            person = the_person(session, tracker)
-            summary = data_summary(export_person_data(session, person), lang)
+        try:
+            summary = await in_store(own_data_summary, tracker, language(tracker))
+        except StoreUnavailable:
+            say_unreachable(dispatcher, tracker)
+            return []
         dispatcher.utter_message(text=summary)
         return []
 
@@ -139,9 +151,11 @@ class ActionDeleteMyData(Action):
         if not asked_to_confirm(tracker):
             dispatcher.utter_message(text=TEXTS["not_asked"].get(lang))
             return []
-        with sessions().begin() as session:
-            person = the_person(session, tracker)
-            delete_person_data(session, person)
+        try:
+            await in_store(delete_own_data, tracker)
+        except StoreUnavailable:
+            say_unreachable(dispatcher, tracker)
+            return []
         log.info("deleted the data of a %s user on request", who.channel)
         _erase_later(tracker.sender_id)
         dispatcher.utter_message(text=TEXTS["deleted"].get(lang))

@@ -18,10 +18,11 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from sqlalchemy.orm import Session
 
 from actions.conversation import institution, language, message_key, speaker, today
 from actions.parsing import parse_choice, parse_date
-from actions.store import sessions, the_person
+from actions.store import StoreUnavailable, in_store, say_unreachable, the_person
 from knowledge import format_date
 from office.case_types import Label
 from office.cases import get_or_create_person
@@ -167,6 +168,35 @@ class ValidateReminderForm(FormValidationAction):
         return {"reminder_expires_on": parsed.isoformat()}
 
 
+def register_own_document(
+    session: Session, tracker: Tracker, kind: str, expires_on: date, lang: str
+) -> tuple[str, list[str]]:
+    """Tracks the person's document; the text to answer with (a key of `TEXTS`) and the
+    reminder lines.
+
+    A message the channel delivers twice gets the first answer again (the store finds
+    the document by the message's key); another message naming the same document is told
+    it is already tracked.
+    """
+    who, key = speaker(tracker), message_key(tracker)
+    person = get_or_create_person(
+        session, channel=who.channel, channel_user_id=who.channel_user_id,
+        language=lang, institution=institution(tracker),
+    )
+    if any(d.kind == kind and d.expires_on == expires_on
+           and (key is None or d.idempotency_key != key)
+           for d in documents_of(session, person)):
+        return "already", []
+    try:
+        document = register_document(session, person, kind, expires_on, today(),
+                                     institution=institution(tracker), idempotency_key=key)
+    except DocumentError:
+        return "expired", []
+    reminders = sorted(document.reminders, key=lambda r: (r.due_on, r.kind))
+    lines = [reminder_line(r, document, lang) for r in reminders]
+    return ("scheduled" if lines else "nothing_ahead"), lines
+
+
 class ActionRegisterReminder(Action):
     """Tracks the document and answers with the reminder dates the store scheduled."""
 
@@ -181,47 +211,18 @@ class ActionRegisterReminder(Action):
             expires_on = date.fromisoformat(str(tracker.get_slot("reminder_expires_on")))
         except ValueError:
             expires_on = None
-        if kind in DOCUMENT_KINDS and expires_on is not None:
-            self._register(dispatcher, tracker, kind, expires_on)
-        else:
+        if kind not in DOCUMENT_KINDS or expires_on is None:
             say(dispatcher, tracker, "invalid_document")
+            return [SlotSet(slot, None) for slot in REMINDER_SLOTS]
+        lang = language(tracker)
+        try:
+            answer, lines = await in_store(register_own_document, tracker, kind, expires_on, lang)
+        except StoreUnavailable:
+            say_unreachable(dispatcher, tracker)
+            return [SlotSet(slot, None) for slot in REMINDER_SLOTS]
+        say(dispatcher, tracker, answer, lines="\n".join(lines),
+            document=document_name(kind, lang), expires=format_date(expires_on, lang))
         return [SlotSet(slot, None) for slot in REMINDER_SLOTS]
-
-    @staticmethod
-    def _register(
-        dispatcher: CollectingDispatcher, tracker: Tracker, kind: str, expires_on: date
-    ) -> None:
-        """Stores the document and says the dates.
-
-        A message the channel delivers twice gets the first answer again (the store finds
-        the document by the message's key); another message naming the same document is told
-        it is already tracked.
-        """
-        lang, who, key = language(tracker), speaker(tracker), message_key(tracker)
-        values = {"document": document_name(kind, lang), "expires": format_date(expires_on, lang)}
-        with sessions().begin() as session:
-            person = get_or_create_person(
-                session, channel=who.channel, channel_user_id=who.channel_user_id,
-                language=lang, institution=institution(tracker),
-            )
-            if any(d.kind == kind and d.expires_on == expires_on
-                   and (key is None or d.idempotency_key != key)
-                   for d in documents_of(session, person)):
-                say(dispatcher, tracker, "already", **values)
-                return
-            try:
-                document = register_document(session, person, kind, expires_on, today(),
-                                             institution=institution(tracker),
-                                             idempotency_key=key)
-            except DocumentError:
-                say(dispatcher, tracker, "expired", **values)
-                return
-            reminders = sorted(document.reminders, key=lambda r: (r.due_on, r.kind))
-            lines = [reminder_line(r, document, lang) for r in reminders]
-        if lines:
-            say(dispatcher, tracker, "scheduled", lines="\n".join(lines), **values)
-        else:
-            say(dispatcher, tracker, "nothing_ahead", **values)
 
 
 def document_lines(documents: list[TrackedDocument], lang: str) -> list[str]:
@@ -237,6 +238,11 @@ def document_lines(documents: list[TrackedDocument], lang: str) -> list[str]:
     return lines
 
 
+def own_document_lines(session: Session, tracker: Tracker, lang: str) -> list[str]:
+    """`document_lines` for the person's tracked documents."""
+    return document_lines(documents_of(session, the_person(session, tracker)), lang)
+
+
 class ActionListReminders(Action):
     """Lists the person's tracked documents and their coming reminders."""
 
@@ -246,15 +252,33 @@ class ActionListReminders(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        lang = language(tracker)
-        with sessions().begin() as session:
-            person = the_person(session, tracker)
-            lines = document_lines(documents_of(session, person), lang)
+        try:
+            lines = await in_store(own_document_lines, tracker, language(tracker))
+        except StoreUnavailable:
+            say_unreachable(dispatcher, tracker)
+            return []
         if lines:
             say(dispatcher, tracker, "list", lines="\n".join(lines))
         else:
             say(dispatcher, tracker, "none")
         return []
+
+
+def delete_own_reminders(
+    session: Session, tracker: Tracker, kind: str | None, lang: str
+) -> tuple[str, dict[str, str]]:
+    """Stops the reminders of the person's ``kind`` of document (of their only kind when
+    None); the text to answer with (a key of `TEXTS`) and its values."""
+    person = the_person(session, tracker)
+    chosen = [d for d in documents_of(session, person) if kind is None or d.kind == kind]
+    if not chosen:
+        return "none", {}
+    document = document_name(chosen[0].kind, lang)
+    if kind is None and len({d.kind for d in chosen}) > 1:
+        return "which", {"document": document, "lines": "\n".join(document_lines(chosen, lang))}
+    for tracked in chosen:
+        delete_document(session, person, tracked.id)
+    return "deleted", {"document": document}
 
 
 class ActionDeleteReminder(Action):
@@ -266,19 +290,12 @@ class ActionDeleteReminder(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        lang = language(tracker)
         kind = document_in(str((tracker.latest_message or {}).get("text") or ""))
-        with sessions().begin() as session:
-            person = the_person(session, tracker)
-            documents = documents_of(session, person)
-            chosen = [d for d in documents if kind is None or d.kind == kind]
-            if not chosen:
-                say(dispatcher, tracker, "none")
-            elif kind is None and len({d.kind for d in chosen}) > 1:
-                say(dispatcher, tracker, "which", document=document_name(chosen[0].kind, lang),
-                    lines="\n".join(document_lines(chosen, lang)))
-            else:
-                for document in chosen:
-                    delete_document(session, person, document.id)
-                say(dispatcher, tracker, "deleted", document=document_name(chosen[0].kind, lang))
+        try:
+            answer, values = await in_store(delete_own_reminders, tracker, kind,
+                                            language(tracker))
+        except StoreUnavailable:
+            say_unreachable(dispatcher, tracker)
+            return []
+        say(dispatcher, tracker, answer, **values)
         return []

@@ -19,6 +19,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from actions.conversation import institution, language, message_key, speaker, today
 from actions.parsing import parse_choice, parse_date, parse_yes_no
@@ -34,7 +35,7 @@ from actions.request_fields import (
     known_case_type,
     request_summary,
 )
-from actions.store import sessions
+from actions.store import StoreUnavailable, in_store, say_unreachable
 from knowledge import format_date, lost_passport
 from office.case_types import CASE_TYPES, Label, checklist_for
 from office.cases import (
@@ -123,35 +124,46 @@ def checklist_message(case_type: str, institution_code: str, lang: str) -> str:
     return TEXTS["checklist"].get(lang).format(institution=institution_code, items=items)
 
 
-def open_request(
+def store_request(
+    session: Session, tracker: Tracker, case_type: str, facts: Mapping[str, str]
+) -> str:
+    """Stores a case for the person of ``tracker``; returns its reference.
+
+    The idempotency key is the latest message's: the confirming one when a form asked.
+    """
+    who = speaker(tracker)
+    person = get_or_create_person(
+        session,
+        channel=who.channel,
+        channel_user_id=who.channel_user_id,
+        language=language(tracker),
+        institution=institution(tracker),
+    )
+    case = open_case(
+        session,
+        person=person,
+        case_type=case_type,
+        institution=institution(tracker),
+        facts=facts,
+        today=today(),
+        idempotency_key=message_key(tracker),
+    )
+    return case.reference
+
+
+async def open_request(
     tracker: Tracker, dispatcher: CollectingDispatcher, case_type: str, facts: Mapping[str, str]
 ) -> str | None:
     """Stores a case for the person and tells them its reference.
 
-    The idempotency key is the latest message's: the confirming one when a form asked.
     Returns the reference, or None (after telling the person) when it could not
     be stored: a request is acknowledged only once it is in the database.
     """
-    who = speaker(tracker)
     try:
-        with sessions().begin() as session:
-            person = get_or_create_person(
-                session,
-                channel=who.channel,
-                channel_user_id=who.channel_user_id,
-                language=language(tracker),
-                institution=institution(tracker),
-            )
-            case = open_case(
-                session,
-                person=person,
-                case_type=case_type,
-                institution=institution(tracker),
-                facts=facts,
-                today=today(),
-                idempotency_key=message_key(tracker),
-            )
-            reference = case.reference
+        reference = await in_store(store_request, tracker, case_type, facts)
+    except StoreUnavailable:
+        say_unreachable(dispatcher, tracker, opening=True)
+        return None
     except (SQLAlchemyError, CaseError):
         log.exception("could not store a %s case", case_type)
         dispatcher.utter_message(response="utter_case_not_stored")
@@ -182,7 +194,7 @@ class ActionLostPassport(Action):
             "what_happened": what_happened,
             "noticed_on": today().isoformat(),
         }
-        open_request(tracker, dispatcher, "lost_document", facts)
+        await open_request(tracker, dispatcher, "lost_document", facts)
         return []
 
 
@@ -398,7 +410,7 @@ class ActionSubmitRequest(Action):
         confirmed = tracker.get_slot("request_confirmed") is True
         if case_type is None or next_field(case_type, facts) is not None or not confirmed:
             say(dispatcher, tracker, "discarded")
-        elif open_request(tracker, dispatcher, case_type, facts) is not None:
+        elif await open_request(tracker, dispatcher, case_type, facts) is not None:
             dispatcher.utter_message(
                 text=checklist_message(case_type, institution(tracker), language(tracker))
             )

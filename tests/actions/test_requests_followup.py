@@ -144,10 +144,10 @@ async def test_the_note_form_refuses_a_reference_that_is_not_the_persons(
     validator = ValidateNoteForm()
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(sender_id="me", text=theirs)
-    assert validator.validate_note_reference(theirs, dispatcher, tracker, domain) == {
+    assert await validator.validate_note_reference(theirs, dispatcher, tracker, domain) == {
         "note_reference": None}
-    assert validator.validate_note_reference(f"it is {mine.lower()}", dispatcher, tracker,
-                                             domain) == {"note_reference": mine}
+    assert await validator.validate_note_reference(f"it is {mine.lower()}", dispatcher,
+                                                   tracker, domain) == {"note_reference": mine}
 
 
 async def test_a_note_is_never_added_to_someone_elses_request(
