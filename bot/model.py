@@ -12,7 +12,13 @@ import logging
 import subprocess
 from pathlib import Path
 
-from bot.processes import REPO_ROOT, rasa_environment, rasa_executable
+from bot.processes import (
+    REPO_ROOT,
+    ProcessTree,
+    rasa_environment,
+    rasa_executable,
+    stop_trees,
+)
 
 log = logging.getLogger(__name__)
 
@@ -64,14 +70,21 @@ def ensure_model(root: Path = REPO_ROOT) -> Path:
         log.info("reusing the trained model %s", path.name)
         return path
     log.info("training a new model %s (data, domain or config changed)", path.name)
-    subprocess.run(
-        [
-            str(rasa_executable(root)), "train",
-            "--fixed-model-name", path.name.removesuffix(".tar.gz"),
-            "--out", str(path.parent),
-        ],
-        cwd=root,
-        env=rasa_environment(),
-        check=True,
-    )
+    argv = [
+        str(rasa_executable(root)), "train",
+        "--fixed-model-name", path.name.removesuffix(".tar.gz"),
+        "--out", str(path.parent),
+    ]
+    # A session of its own, stopped with everything it started when the caller is
+    # interrupted (Ctrl-C, or the launcher's SIGTERM handler), instead of training on alone.
+    training = subprocess.Popen(argv, cwd=root, env=rasa_environment(), start_new_session=True)
+    tree = ProcessTree(training)
+    try:
+        code = training.wait()
+    except BaseException:
+        log.warning("stopping the training")
+        stop_trees([tree])
+        raise
+    if code != 0:
+        raise subprocess.CalledProcessError(code, argv)
     return path

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import enum
 import logging
 import os
 import secrets
@@ -9,12 +11,14 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import quote
 
 import httpx
+import psutil
 
 from office.settings import Settings
 
@@ -141,73 +145,371 @@ def assistant_processes(settings: Settings, model: Path) -> list[ProcessSpec]:
     return specs
 
 
+def group_members(pgid: int) -> list[int]:
+    """The processes of process group ``pgid`` that still run (zombies left out)."""
+    members = []
+    for pid in psutil.pids():
+        try:
+            if os.getpgid(pid) == pgid and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+                members.append(pid)
+        except (OSError, psutil.Error):
+            continue  # gone meanwhile
+    return members
+
+
+class ProcessTree:
+    """A started process and everything it started: its process group (the process leads a
+    session of its own) and every descendant seen while it ran, also those that left the group.
+
+    The leader is reaped only once the whole tree is gone: until then its zombie keeps its pid,
+    which is also the group's id, from being given to an unrelated process.
+    """
+
+    def __init__(self, process: subprocess.Popen[bytes]) -> None:
+        self.process = process
+        self._seen: dict[int, psutil.Process] = {}
+
+    @property
+    def pid(self) -> int:
+        """The leader's pid, which is also the id of its process group."""
+        return self.process.pid
+
+    def exit_code(self) -> int | None:
+        """The leader's exit code (minus the signal that killed it), None while it runs."""
+        if self.process.returncode is not None:
+            return self.process.returncode
+        try:
+            exited = os.waitid(os.P_PID, self.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+        except ChildProcessError:  # reaped elsewhere
+            return self.process.poll()
+        if exited is None:
+            return None
+        return exited.si_status if exited.si_code == os.CLD_EXITED else -exited.si_status
+
+    def remember_descendants(self) -> None:
+        """Notes the leader's descendants now, to find them after the leader has died."""
+        if self.exit_code() is not None:
+            return
+        try:
+            children = psutil.Process(self.pid).children(recursive=True)
+        except psutil.Error:
+            return
+        for child in children:
+            self._seen[child.pid] = child  # a reused pid: the earlier process is gone
+
+    def _living_descendants(self) -> list[psutil.Process]:
+        living = []
+        for process in self._seen.values():
+            with contextlib.suppress(psutil.Error):
+                # psutil compares creation times: a reused pid is not mistaken for ours
+                if process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
+                    living.append(process)
+        return living
+
+    def send(self, signum: int) -> None:
+        """Sends ``signum`` to the process group and to every descendant seen."""
+        self.remember_descendants()
+        if self.process.returncode is None:  # not reaped: the group id is still ours
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.pid, signum)
+        else:
+            for pid in group_members(self.pid):
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(pid, signum)
+        for process in self._living_descendants():
+            with contextlib.suppress(psutil.Error):
+                process.send_signal(signum)
+
+    def alive(self) -> bool:
+        """Whether any process of the tree still runs."""
+        if self.exit_code() is None:
+            return True
+        return bool(self._living_descendants() or group_members(self.pid))
+
+    def reap(self) -> None:
+        """Collects the leader's exit status (call once ``alive()`` is False)."""
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=1.0)
+
+
+def stop_trees(trees: Sequence[ProcessTree], grace: float = STOP_GRACE_SECONDS) -> list[int]:
+    """Asks every tree to stop (SIGTERM), kills what still runs after ``grace`` seconds
+    (SIGKILL), waits until nothing of them runs; returns the pids of the leaders killed."""
+    for tree in trees:
+        tree.send(signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while any(tree.alive() for tree in trees) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    killed = [tree.pid for tree in trees if tree.alive()]
+    for tree in trees:
+        if tree.alive():
+            tree.send(signal.SIGKILL)
+    deadline = time.monotonic() + 10.0
+    while any(tree.alive() for tree in trees) and time.monotonic() < deadline:
+        time.sleep(0.05)
+        for tree in trees:
+            if tree.alive():  # a process forked between two signals
+                tree.send(signal.SIGKILL)
+    for tree in trees:
+        tree.reap()
+    return killed
+
+
+@dataclass(frozen=True)
+class Supervision:
+    """How a ProcessGroup watches its processes once they run.
+
+    A process with a ``ready_url`` is probed every ``health_interval`` seconds (each probe
+    waiting at most ``health_timeout``); after ``failures_before_restart`` failures in a row it
+    counts as dead. A dead process is stopped (its whole tree: SIGTERM, SIGKILL after
+    ``restart_grace``) and started again after a delay that doubles from ``first_backoff`` up
+    to ``max_backoff``, and starts from ``first_backoff`` again once the process has been
+    healthy for ``stable_after`` seconds. A restarted process not ready within
+    ``start_timeout`` is restarted again.
+    """
+
+    health_interval: float = 5.0
+    health_timeout: float = 3.0
+    failures_before_restart: int = 3
+    first_backoff: float = 1.0
+    max_backoff: float = 60.0
+    stable_after: float = 120.0
+    start_timeout: float = 300.0
+    restart_grace: float = 5.0
+    ready_interval: float = 0.5
+    step: float = 0.5
+
+    def backoff(self, restarts_in_a_row: int) -> float:
+        """Seconds to wait before the next restart, after this many restarts in a row."""
+        return float(min(self.first_backoff * 2**restarts_in_a_row, self.max_backoff))
+
+
+class _State(enum.Enum):
+    STARTING = "starting"
+    RUNNING = "running"
+    DOWN = "down"
+
+
+@dataclass
+class _Supervised:
+    """One process of the group and what the supervisor knows about it."""
+
+    spec: ProcessSpec
+    tree: ProcessTree | None = None
+    state: _State = _State.DOWN
+    ever_ready: bool = False
+    started_at: float = 0.0
+    ready_at: float = 0.0
+    down_at: float = 0.0
+    restart_at: float = 0.0
+    kill_at: float = 0.0
+    failures: int = 0
+    restarts: int = 0
+    in_a_row: int = 0
+    probe: Future[bool] | None = None
+    next_probe_at: float = 0.0
+    next_look_at: float = 0.0
+
+
+def _answers(url: str, timeout: float) -> bool:
+    """Whether ``url`` answers 200 within ``timeout`` seconds."""
+    try:
+        return httpx.get(url, timeout=timeout).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
 class ProcessGroup:
-    """Starts processes, waits until each is ready, and stops them all together."""
+    """Starts processes, waits until each is ready, keeps them running, stops them together.
+
+    ``start()`` starts every process in its own session and waits until all are ready;
+    ``supervise()`` (called in a loop by ``run()``) restarts, with exponential backoff, a
+    process that has exited or stopped answering its health checks, leaving the others
+    serving; ``stop()`` stops the whole tree of every process.
+    """
 
     def __init__(
-        self, environ: Mapping[str, str] | None = None, log_dir: Path | None = None
+        self, environ: Mapping[str, str] | None = None, log_dir: Path | None = None,
+        supervision: Supervision | None = None,
     ) -> None:
         """`log_dir`: write each process's output to `<name>.log` there instead of the terminal."""
         self._environ = dict(environ if environ is not None else os.environ)
         self._log_dir = log_dir
-        self._running: list[tuple[ProcessSpec, subprocess.Popen[bytes]]] = []
+        self.supervision = supervision or Supervision()
+        self._processes: list[_Supervised] = []
+        self._probes: ThreadPoolExecutor | None = None
+        self._starting = False
 
-    def start(self, specs: Iterable[ProcessSpec], timeout: float = 300.0) -> None:
-        """Starts each process in its own session and waits until all are ready."""
-        for spec in specs:
-            env = {**self._environ, **spec.env}
-            log.info("starting %s", spec.name)
-            output = None
-            if self._log_dir is not None:
-                self._log_dir.mkdir(parents=True, exist_ok=True)
-                output = (self._log_dir / f"{spec.name}.log").open("ab")
-            process = subprocess.Popen(
-                spec.argv, cwd=REPO_ROOT, env=env, start_new_session=True,
-                stdout=output, stderr=subprocess.STDOUT if output else None,
-            )
-            if output is not None:
-                output.close()  # the child holds its own copy
-            self._running.append((spec, process))
-        deadline = time.monotonic() + timeout
-        for spec, process in self._running:
-            if spec.ready_url:
-                self._wait_ready(spec, process, deadline)
-            log.info("%s is ready", spec.name)
-
-    def _wait_ready(
-        self, spec: ProcessSpec, process: subprocess.Popen[bytes], deadline: float
+    def start(
+        self, specs: Iterable[ProcessSpec], timeout: float = 300.0,
+        should_stop: Callable[[], bool] = lambda: False,
     ) -> None:
-        assert spec.ready_url is not None
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(f"{spec.name} exited with code {process.returncode}")
-            try:
-                if httpx.get(spec.ready_url, timeout=2.0).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.5)
-        raise TimeoutError(f"{spec.name} was not ready at {spec.ready_url.split('?')[0]}")
+        """Starts each process and waits until all are ready (or ``should_stop()``).
 
-    def first_exited(self) -> tuple[str, int] | None:
-        """Name and exit code of a process that has stopped, if any has."""
-        for spec, process in self._running:
-            code = process.poll()
-            if code is not None:
-                return spec.name, code
-        return None
+        Raises RuntimeError if a process exits before it was ever ready, TimeoutError if one
+        is not ready within ``timeout`` seconds.
+        """
+        added = [_Supervised(spec) for spec in specs]
+        self._processes.extend(added)
+        for supervised in added:
+            self._spawn(supervised, time.monotonic())
+        deadline = time.monotonic() + timeout
+        self._starting = True
+        try:
+            while not should_stop():
+                self.supervise()
+                if all(p.state is _State.RUNNING for p in self._processes):
+                    return
+                if time.monotonic() > deadline:
+                    late = [p.spec for p in added if not p.ever_ready]
+                    if not late:
+                        return  # a restarted one comes back under supervision
+                    url = (late[0].ready_url or "").split("?")[0]
+                    raise TimeoutError(f"{late[0].name} was not ready at {url}")
+                time.sleep(self.supervision.step)
+        finally:
+            self._starting = False
+
+    def run(self, should_stop: Callable[[], bool]) -> None:
+        """Supervises the processes until ``should_stop()``."""
+        while not should_stop():
+            self.supervise()
+            time.sleep(self.supervision.step)
+
+    def pids(self) -> dict[str, int | None]:
+        """The pid of each process's current leader (None while it is down)."""
+        return {p.spec.name: p.tree.pid if p.tree else None for p in self._processes}
+
+    def supervise(self) -> None:
+        """One look at every process: restart the dead, probe the living, start the due."""
+        for supervised in self._processes:
+            now = time.monotonic()
+            if supervised.state is _State.DOWN:
+                self._bring_back(supervised, now)
+            else:
+                self._watch(supervised, now)
+
+    def _spawn(self, supervised: _Supervised, now: float) -> None:
+        spec = supervised.spec
+        log.info("starting %s", spec.name)
+        output = None
+        if self._log_dir is not None:
+            self._log_dir.mkdir(parents=True, exist_ok=True)
+            output = (self._log_dir / f"{spec.name}.log").open("ab")
+        process = subprocess.Popen(
+            spec.argv, cwd=REPO_ROOT, env={**self._environ, **spec.env},
+            start_new_session=True, stdout=output,
+            stderr=subprocess.STDOUT if output else None,
+        )
+        if output is not None:
+            output.close()  # the child holds its own copy
+        supervised.tree = ProcessTree(process)
+        supervised.state = _State.STARTING
+        supervised.started_at = supervised.next_probe_at = supervised.next_look_at = now
+        supervised.failures = 0
+        supervised.probe = None
+
+    def _watch(self, supervised: _Supervised, now: float) -> None:
+        """Checks a starting or running process: has it exited, does it answer?"""
+        tree, spec = supervised.tree, supervised.spec
+        assert tree is not None
+        code = tree.exit_code()
+        if code is not None:
+            self._restart(supervised, f"{spec.name} exited with code {code}", now)
+            return
+        if now >= supervised.next_look_at:
+            tree.remember_descendants()
+            supervised.next_look_at = now + self.supervision.health_interval
+        if spec.ready_url is None:
+            if supervised.state is _State.STARTING:
+                self._ready(supervised, now)
+        else:
+            self._probe(supervised, spec.ready_url, now)
+        if (supervised.state is _State.RUNNING and supervised.in_a_row
+                and now - supervised.ready_at >= self.supervision.stable_after):
+            supervised.in_a_row = 0
+
+    def _probe(self, supervised: _Supervised, url: str, now: float) -> None:
+        """Reads the finished health probe, if any, and sends the next one when it is due.
+
+        Probes run in threads, so a process that hangs holds up no one else's supervision.
+        """
+        rules = self.supervision
+        if supervised.probe is not None and supervised.probe.done():
+            answered = supervised.probe.result()
+            supervised.probe = None
+            if supervised.state is _State.STARTING:
+                if answered:
+                    self._ready(supervised, now)
+            elif answered:
+                supervised.failures = 0
+            else:
+                supervised.failures += 1
+                if supervised.failures >= rules.failures_before_restart:
+                    reason = f"{supervised.spec.name} failed {supervised.failures} health checks"
+                    self._restart(supervised, f"{reason} in a row", now)
+                    return
+        starting = supervised.state is _State.STARTING
+        if starting and now - supervised.started_at > rules.start_timeout:
+            self._restart(supervised, f"{supervised.spec.name} was not ready within "
+                                      f"{rules.start_timeout:g} s", now)
+            return
+        if supervised.probe is None and now >= supervised.next_probe_at:
+            if self._probes is None:
+                self._probes = ThreadPoolExecutor(max_workers=8, thread_name_prefix="health")
+            supervised.probe = self._probes.submit(_answers, url, rules.health_timeout)
+            interval = rules.ready_interval if starting else rules.health_interval
+            supervised.next_probe_at = now + interval
+
+    def _ready(self, supervised: _Supervised, now: float) -> None:
+        supervised.state = _State.RUNNING
+        supervised.ready_at = now
+        if supervised.ever_ready:
+            log.info("%s is ready again, %.0f s after it went down (restart %d)",
+                     supervised.spec.name, now - supervised.down_at, supervised.restarts)
+        else:
+            log.info("%s is ready", supervised.spec.name)
+        supervised.ever_ready = True
+
+    def _restart(self, supervised: _Supervised, reason: str, now: float) -> None:
+        """Stops what is left of a dead or unhealthy process and schedules its restart."""
+        if self._starting and not supervised.ever_ready:
+            raise RuntimeError(reason)
+        delay = self.supervision.backoff(supervised.in_a_row)
+        supervised.in_a_row += 1
+        supervised.restarts += 1
+        log.warning("%s; restarting in %g s (restart %d)", reason, delay, supervised.restarts)
+        assert supervised.tree is not None
+        supervised.tree.send(signal.SIGTERM)
+        supervised.state = _State.DOWN
+        supervised.probe = None
+        supervised.down_at = now
+        supervised.restart_at = now + delay
+        supervised.kill_at = now + self.supervision.restart_grace
+
+    def _bring_back(self, supervised: _Supervised, now: float) -> None:
+        """Kills what still runs of a dead process after the grace; restarts it when due."""
+        tree = supervised.tree
+        if tree is not None:
+            if tree.alive():
+                if now < supervised.kill_at:
+                    return
+                log.warning("%s did not stop in time; killing it", supervised.spec.name)
+                tree.send(signal.SIGKILL)
+                if tree.alive():
+                    return
+            tree.reap()
+            supervised.tree = None
+        if now >= supervised.restart_at:
+            self._spawn(supervised, now)
 
     def stop(self) -> None:
-        """Asks every process to stop, then kills those still running after a grace period."""
-        for _, process in reversed(self._running):
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        deadline = time.monotonic() + STOP_GRACE_SECONDS
-        for spec, process in reversed(self._running):
-            try:
-                process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                log.warning("%s did not stop in time; killing it", spec.name)
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-        self._running.clear()
+        """Stops every process with its whole tree: SIGTERM, SIGKILL after a grace period."""
+        trees = [p.tree for p in reversed(self._processes) if p.tree is not None]
+        names = {p.tree.pid: p.spec.name for p in self._processes if p.tree is not None}
+        for pid in stop_trees(trees):
+            log.warning("%s did not stop in time; killed it", names[pid])
+        self._processes.clear()
+        if self._probes is not None:
+            self._probes.shutdown(wait=False, cancel_futures=True)
+            self._probes = None
