@@ -8,6 +8,8 @@ data/ and actions/*.py and reports:
   actions/*.py, and the questions forms ask, `utter_ask_<slot>`, count as used);
 * an intent with fewer than 10 English or 10 Chinese examples;
 * the same example (ignoring case, spaces, punctuation and entity marks) under two intents;
+* an example that copies, or nearly copies, a held-out test sentence: a paraphrase of
+  tests/nlu/ or a scripted turn of the test conversations in tests/conversations/;
 * an entity mark that starts or ends inside a word as the model's tokenizer (Jieba, with
   the dictionary in engine/jieba) splits the sentence: the model cannot learn that mark;
 * a story that answers an intent differently from the rule for that intent;
@@ -19,6 +21,7 @@ Exit status 0 when everything is fine, 1 when something is wrong.
 from __future__ import annotations
 
 import argparse
+import bisect
 import difflib
 import functools
 import io
@@ -212,30 +215,73 @@ def example_problems(blocks: Sequence[IntentBlock]) -> Iterator[Problem]:
                               f"{MIN_EXAMPLES} are needed")
 
 
-def _similar(a: str, b: str) -> bool:
-    """Whether two normalised examples are the same sentence or nearly (≥ 90 % alike)."""
+def _similar(a: str, b: str, with_b: difflib.SequenceMatcher[str] | None = None) -> bool:
+    """Whether two normalised examples are the same sentence or nearly (≥ 90 % alike).
+    ``with_b``: a matcher already holding ``b`` (it keeps its analysis of ``b``, so comparing
+    many sentences with one is faster)."""
     if a == b:
         return True
     if abs(len(a) - len(b)) > max(len(a), len(b)) * (1 - LEAK_SIMILARITY) * 2:
         return False
-    matcher = difflib.SequenceMatcher(None, a, b)
+    matcher = with_b or difflib.SequenceMatcher(None, a, b)
+    matcher.set_seq1(a)
     return matcher.quick_ratio() >= LEAK_SIMILARITY and matcher.ratio() >= LEAK_SIMILARITY
 
 
+@dataclass(frozen=True)
+class HeldOut:
+    """A sentence the model must never be trained on, and the test file it comes from."""
+
+    sentence: str
+    file: str
+
+
+def test_sentences(test_blocks: Sequence[IntentBlock]) -> list[HeldOut]:
+    """The paraphrases of tests/nlu, one per example."""
+    return [HeldOut(example, block.file) for block in test_blocks for example in block.examples]
+
+
+def conversation_turns(conversation_files: Sequence[Path], root: Path) -> list[HeldOut]:
+    """Every scripted turn of the test conversations (a turn is a string or has `say`)."""
+    turns: list[HeldOut] = []
+    for path in conversation_files:
+        for conversation in _load(path).get("conversations") or []:
+            for turn in (conversation or {}).get("turns") or []:
+                said = turn.get("say") if isinstance(turn, dict) else turn
+                if isinstance(said, str) and said.strip():
+                    turns.append(HeldOut(said, _relative(path, root)))
+    return turns
+
+
+def _similar_lengths(length: int) -> tuple[float, float]:
+    """The shortest and longest sentence `_similar` may find alike to one of ``length``."""
+    slack = (1 - LEAK_SIMILARITY) * 2
+    return length * (1 - slack) - 1, length / (1 - slack) + 1
+
+
 def leak_problems(blocks: Sequence[IntentBlock],
-                  test_blocks: Sequence[IntentBlock]) -> Iterator[Problem]:
+                  held_out: Sequence[HeldOut]) -> Iterator[Problem]:
     """Training examples that copy, or nearly copy, a held-out test sentence.
 
-    The test sentences (tests/nlu) measure how well unseen wording is understood; a
-    training example that repeats one makes that figure look better than it is. The report
-    does not quote the test sentence: whoever writes training examples should not read them.
+    The test sentences (tests/nlu paraphrases, the turns of tests/conversations) measure how
+    well unseen wording is understood; a training example that repeats one makes that figure
+    look better than it is. The report does not quote the test sentence: whoever writes
+    training examples should not read them.
     """
-    tests = [(normalised(example), test.file)
-             for test in test_blocks for example in test.examples]
+    tests = sorted(((len(key), order, key, test.file) for order, test in enumerate(held_out)
+                    if (key := normalised(test.sentence))))
+    lengths = [length for length, *_ in tests]
+    matchers = [difflib.SequenceMatcher(None, "", key) for _, _, key, _ in tests]
     for block in blocks:
         for example in block.examples:
             key = normalised(example)
-            copied = next((t for t in tests if _similar(key, t[0])), None)
+            # Only sentences whose length _similar does not rule out; the first in file order.
+            shortest, longest = _similar_lengths(len(key))
+            start = bisect.bisect_left(lengths, shortest)
+            end = bisect.bisect_right(lengths, longest)
+            copied = min(((order, file) for (_, order, test, file), matcher
+                          in zip(tests[start:end], matchers[start:end], strict=True)
+                          if _similar(key, test, matcher)), default=None)
             if copied:
                 yield Problem(
                     f"{block.file}, intent {block.intent}",
@@ -358,6 +404,13 @@ def rasa_story_problems(root: Path) -> Iterator[Problem]:
 # ------------------------------------------------------------------------- main
 
 
+def held_out_sentences(root: Path) -> list[HeldOut]:
+    """The tests/nlu paraphrases and the scripted turns of tests/conversations."""
+    tests = root / "tests"
+    return [*test_sentences(intent_blocks(_yaml_files(tests / "nlu"), root)),
+            *conversation_turns(_yaml_files(tests / "conversations"), root)]
+
+
 def check(root: Path = REPO_ROOT, with_rasa: bool = False) -> list[Problem]:
     """Every problem found in the domain, data and actions under ``root``."""
     domain = _load(root / "domain.yml")
@@ -372,7 +425,7 @@ def check(root: Path = REPO_ROOT, with_rasa: bool = False) -> list[Problem]:
         *translation_problems(domain),
         *unused_response_problems(domain, blocks, root / "actions"),
         *example_problems(training),
-        *leak_problems(training, intent_blocks(_yaml_files(root / "tests" / "nlu"), root)),
+        *leak_problems(training, held_out_sentences(root)),
         *entity_boundary_problems(training, word_splitter(root, dictionary), dictionary),
         *story_rule_problems(rule_files, story_files, root),
     ]

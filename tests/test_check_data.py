@@ -147,6 +147,35 @@ def test_a_near_copy_of_a_test_sentence_counts_but_other_wording_does_not(projec
         "data/nlu/basics.yml, intent visa_types"]  # 签证问题7 ≈ 签证问题7号; the English is new
 
 
+def _write_conversations(root: Path, *turns: object) -> None:
+    (root / "tests/conversations").mkdir(parents=True)
+    conversations = {"conversations": [
+        {"id": "en-test-01", "language": "en", "turns": list(turns), "said": [], "facts": {},
+         "expect": {}},
+    ]}
+    (root / "tests/conversations/en.yml").write_text(
+        yaml.safe_dump(conversations, allow_unicode=True), "utf-8")
+
+
+def test_a_training_example_that_copies_a_conversation_turn_is_named(project: Path) -> None:
+    _write_conversations(project, "你好问题3！",
+                         {"say": "签证问题5", "expect": {"request": True}})
+    assert messages(project) == [
+        "data/nlu/basics.yml, intent greet: example “你好问题3” copies a held-out test sentence "
+        "of tests/conversations/en.yml: write it in other words or remove it",
+        "data/nlu/basics.yml, intent visa_types: example “签证问题5” copies a held-out test "
+        "sentence of tests/conversations/en.yml: write it in other words or remove it"]
+
+
+def test_a_near_copy_of_a_conversation_turn_counts_but_a_longer_turn_does_not(
+        project: Path) -> None:
+    _write_conversations(project, "签证问题8吗",
+                         "hello question number 1, and then a long story about my visa and "
+                         "the documents I need for the residence permit")
+    assert [p.split(":")[0] for p in messages(project)] == [
+        "data/nlu/basics.yml, intent visa_types"]  # 签证问题8 ≈ 签证问题8吗
+
+
 def test_entity_marks_do_not_hide_a_duplicate() -> None:
     assert check_data.normalised("I paid the [whole year](payment)") == \
         check_data.normalised("i paid the whole year.")
