@@ -19,6 +19,9 @@ from office.settings import load_settings
 
 log = logging.getLogger("launcher")
 
+# Rasa loads its model in one to two minutes, much longer on a busy machine.
+START_TIMEOUT_SECONDS = 900.0
+
 
 class _Stop(Exception):
     """Raised by a stop signal while the launcher is blocked in a long call (training)."""
@@ -58,6 +61,7 @@ class StopSignals:
 def main() -> int:
     """Runs the assistant until interrupted; returns the exit code."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per health check
     stop = StopSignals().install()
     try:
         settings = load_settings()
@@ -69,7 +73,8 @@ def main() -> int:
         return 0
     group = ProcessGroup()
     try:
-        group.start(assistant_processes(settings, model), should_stop=stop.requested)
+        group.start(assistant_processes(settings, model), timeout=START_TIMEOUT_SECONDS,
+                    should_stop=stop.requested)
         if not stop.requested():
             log.info(
                 "the assistant is up: REST http://localhost:%d/webhooks/rest/webhook, "

@@ -274,7 +274,7 @@ class Supervision:
     first_backoff: float = 1.0
     max_backoff: float = 60.0
     stable_after: float = 120.0
-    start_timeout: float = 300.0
+    start_timeout: float = 600.0
     restart_grace: float = 5.0
     ready_interval: float = 0.5
     step: float = 0.5
@@ -450,7 +450,9 @@ class ProcessGroup:
                     self._restart(supervised, f"{reason} in a row", now)
                     return
         starting = supervised.state is _State.STARTING
-        if starting and now - supervised.started_at > rules.start_timeout:
+        # The first start has start()'s own timeout; this one is for restarts.
+        if (starting and supervised.ever_ready
+                and now - supervised.started_at > rules.start_timeout):
             self._restart(supervised, f"{supervised.spec.name} was not ready within "
                                       f"{rules.start_timeout:g} s", now)
             return
