@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -84,7 +84,10 @@ def conversation_summary(tracker: Tracker, count: int = SUMMARY_MESSAGES) -> lis
 
 
 class ActionTalkToPerson(Action):
-    """Opens a handoff request for the office with what the person said, and gives its reference."""
+    """Opens a handoff request for the office with what the person said, and gives its reference.
+
+    Asking for a person ends any form in progress: its pending question is not asked again.
+    """
 
     def name(self) -> str:
         return "action_talk_to_person"
@@ -100,4 +103,6 @@ class ActionTalkToPerson(Action):
         }
         if await open_request(tracker, dispatcher, "talk_to_person", facts) is not None:
             dispatcher.utter_message(response="utter_handoff_next")
-        return []
+        if tracker.active_loop_name is None:
+            return []
+        return [ActiveLoop(None), SlotSet("requested_slot", None)]

@@ -183,8 +183,10 @@ class ValidateNoteForm(FormValidationAction):
         except StoreUnavailable:
             say_unreachable(dispatcher, tracker)
             return {"note_reference": None}
-        if reference is None:
-            say(dispatcher, tracker, "not_yours", reference=typed or str(value or ""))
+        if typed is None:
+            say(dispatcher, tracker, "no_reference")
+        elif reference is None:
+            say(dispatcher, tracker, "not_yours", reference=typed)
         return {"note_reference": reference}
 
     def validate_note_text(

@@ -81,6 +81,10 @@ TEXTS: Mapping[str, Label] = MappingProxyType({
     "confirm_unclear": Label("Please answer yes or no.", "请回答“是”或“否”。"),
     "case_detail": Label("{reference} — {type}\nStatus: {status} (opened {opened})\n{items}",
                          "{reference} — {type}\n状态：{status}（{opened}提交）\n{items}"),
+    "no_reference": Label("Which request? Please give its reference, for example "
+                          "CPU-2026-000123 (\"what is the status of my request?\" lists yours).",
+                          "是哪一个申请？请告诉我申请编号，例如 CPU-2026-000123"
+                          "（问“我的申请进度如何”可以列出您的申请）。"),
     "not_yours": Label("I found no request {reference} among yours.",
                        "在您的申请中没有找到 {reference}。"),
     "cancelled": Label("Request {reference} is cancelled.", "申请 {reference} 已撤销。"),

@@ -44,12 +44,13 @@ class ConversationStore(SQLTrackerStore):
     def __init__(
         self,
         domain: Optional[Domain] = None,
-        url: Optional[Text] = None,
+        host: Optional[Text] = None,
         keep_turns: int = KEEP_TURNS,
         event_broker: Optional[EventBroker] = None,
         **kwargs: Any,
     ) -> None:
-        target = url or os.environ.get(URL_VARIABLE)
+        """``host``: the database URL (Rasa passes the endpoint's ``url`` as ``host``)."""
+        target = host or os.environ.get(URL_VARIABLE)
         if not target:
             raise ValueError(f"{URL_VARIABLE} is not set: where should conversations be kept?")
         self.keep_turns = int(keep_turns)

@@ -18,7 +18,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from engine.serving.stores import ConversationStore
 
 domain = Domain.load("domain.yml")
-store = ConversationStore(domain, url=sys.argv[1], keep_turns=4)
+store = ConversationStore(domain, host=sys.argv[1], keep_turns=4)
 
 async def main():
     tracker = DialogueStateTracker("s1", domain.slots)
