@@ -128,10 +128,11 @@ def _overstay(code: str, facts: Mapping[str, Any], on: date) -> Decision:
 
 
 def _dependents(code: str, facts: Mapping[str, Any], on: date) -> Decision:
-    # The form asks the one question CPU's rule turns on; other universities ignore it.
-    level, full_time = (MASTER, True) if facts["graduate_full_time"] else (OTHER, False)
-    return dependent_permit(code, level, full_time, facts["permit_expiry"],
-                            facts.get("family_until"))
+    # The form asks the one question CPU's rule turns on: a master's or doctoral student?
+    # (CPU's Chinese text, followed, sets no full-time condition; other universities ignore
+    # the answer.) Whether the studies are full-time is not asked, so it stays unknown.
+    level = MASTER if facts["graduate_full_time"] else OTHER
+    return dependent_permit(code, level, None, facts["permit_expiry"], facts.get("family_until"))
 
 
 def _work_study(code: str, facts: Mapping[str, Any], on: date) -> Decision:

@@ -5,6 +5,10 @@ topic comes from the intent (slot `deadline_topic`, mapped in the domain); the r
 lives in `knowledge.deadlines`. A date already in the question is used at once; a question
 without one first gets the general rule, then the date question. A deadline asked inside
 another form (the residence-permit questions) is answered, then that form resumes.
+
+Every rule is given today's date in China, so a deadline already past is said to be past
+(with the request button of `actions.faq.tell`), and JSNU's configured semester holidays
+(`knowledge.institutions.jsnu.SEMESTER_HOLIDAYS`, Art. 9).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from rasa_sdk.types import DomainDict
 from actions.conversation import institution, language, today
 from actions.faq import general_answer, tell, with_institution_answer
 from actions.loops import resume_interrupted_form
-from actions.parsing import find_date, read_date
+from actions.parsing import find_date, read_date, registration_event
 from knowledge import (
     Decision,
     conference_contact_deadline,
@@ -36,11 +40,29 @@ from knowledge import (
     transfer_deadline,
     zero_entry_travel_deadline,
 )
+from knowledge.institutions import jsnu
+
+# (institution, the person's date, today or None for the bare rule, the question's words)
+Compute = Callable[[str, date, date | None, str], Decision]
 
 
-def _registration_after_entry(code: str, day: date) -> Decision:
-    """Temporary registration counted from moving in after entering China."""
-    return registration_deadline(code, "entry", day)
+def _registration(code: str, day: date, on: date | None, question: str) -> Decision:
+    """Temporary registration, counted from what the question names (CPU Art. 4: entry into
+    China, a new passport or a change of address; entry when it names none)."""
+    return registration_deadline(code, registration_event(question), day, on)
+
+
+def _extension(code: str, day: date, on: date | None, question: str) -> Decision:
+    return extension_application_deadline(code, day, on, jsnu.SEMESTER_HOLIDAYS)
+
+
+def _zero_entry(code: str, day: date, on: date | None, question: str) -> Decision:
+    return zero_entry_travel_deadline(code, day, on, jsnu.SEMESTER_HOLIDAYS)
+
+
+def _plain(rule: Callable[[str, date, date | None], Decision]) -> Compute:
+    """A rule that needs only the institution, the date and today."""
+    return lambda code, day, on, question: rule(code, day, on)
 
 
 @dataclass(frozen=True)
@@ -48,25 +70,26 @@ class DeadlineTopic:
     """A deadline question: the rule that computes it and which way its date usually lies."""
 
     topic: str
-    compute: Callable[[str, date], Decision]
+    compute: Compute
     date_in_past: bool  # entry or arrival: "1 September" means the last one, not the next
 
 
 DEADLINE_TOPICS: Final[Mapping[str, DeadlineTopic]] = MappingProxyType({
     entry.topic: entry
     for entry in (
-        DeadlineTopic("residence_permit_application", residence_permit_application_deadline,
+        DeadlineTopic("residence_permit_application",
+                      _plain(residence_permit_application_deadline), date_in_past=True),
+        DeadlineTopic("temporary_registration", _registration, date_in_past=True),
+        DeadlineTopic("extension_application", _extension, date_in_past=False),
+        DeadlineTopic("transfer", _plain(transfer_deadline), date_in_past=True),
+        DeadlineTopic("zero_entry_travel", _zero_entry, date_in_past=False),
+        DeadlineTopic("international_conference", _plain(conference_contact_deadline),
+                      date_in_past=False),
+        DeadlineTopic("stay_permit", _plain(stay_permit_request_deadline), date_in_past=False),
+        DeadlineTopic("medical_examination", _plain(medical_examination_deadline),
+                      date_in_past=False),
+        DeadlineTopic("payment_before_visa", _plain(new_student_payment_deadline),
                       date_in_past=True),
-        DeadlineTopic("temporary_registration", _registration_after_entry, date_in_past=True),
-        DeadlineTopic("extension_application", extension_application_deadline,
-                      date_in_past=False),
-        DeadlineTopic("transfer", transfer_deadline, date_in_past=True),
-        DeadlineTopic("zero_entry_travel", zero_entry_travel_deadline, date_in_past=False),
-        DeadlineTopic("international_conference", conference_contact_deadline,
-                      date_in_past=False),
-        DeadlineTopic("stay_permit", stay_permit_request_deadline, date_in_past=False),
-        DeadlineTopic("medical_examination", medical_examination_deadline, date_in_past=False),
-        DeadlineTopic("payment_before_visa", new_student_payment_deadline, date_in_past=True),
     )
 })
 
@@ -84,8 +107,20 @@ def _is_the_question(tracker: Tracker, topic: DeadlineTopic) -> bool:
 
 
 def _is_covered(topic: DeadlineTopic, code: str) -> bool:
-    """Whether the institution's documents set this deadline at all (tried on any date)."""
-    return topic.compute(code, today()).covered
+    """Whether the institution's documents set this deadline at all (tried on any date, with
+    no day of the question, so a past date does not count as "not covered")."""
+    return topic.compute(code, today(), None, "").covered
+
+
+def question_text(tracker: Tracker, topic: DeadlineTopic) -> str:
+    """The words of the message that asked this deadline (the date may come in a later one)."""
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if intent == topic.topic:
+            return str(event.get("text") or "")
+    return str(tracker.latest_message.get("text") or "")
 
 
 class ValidateDeadlineForm(FormValidationAction):
@@ -178,7 +213,7 @@ class ActionAnswerDeadline(Action):
         text = tracker.latest_message.get("text") or ""
         # "actually I arrived on 5 September" after an answer corrects the date.
         day = find_date(text, today(), lang, topic.date_in_past) or _stored_date(tracker)
-        decision = topic.compute(code, day or today())
+        decision = topic.compute(code, day or today(), today(), question_text(tracker, topic))
         if day is None and decision.covered:
             dispatcher.utter_message(response="utter_default")
             return []

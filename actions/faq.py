@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.conversation import institution, language
 from knowledge import FAQ_TOPICS, Decision, Text, faq_answer, topic, who_handles
+from knowledge.institutions import westlake
 from office.case_types import CASE_TYPES
 
 # Intents whose name is not the topic id. Every other topic id is its own intent.
@@ -43,6 +44,8 @@ TOPIC_CASE_TYPES: Final[Mapping[str, str]] = MappingProxyType({
 
 # Topics answered from the words of the question, not only the institution.
 _FROM_QUESTION: Final = frozenset({"office_responsibilities"})
+# What `who_handles` cites when it could not match the question to any duty.
+_OVERVIEWS: Final = frozenset({"0", westlake.PORTAL_INTRO})
 
 
 def topic_title(intent: str) -> Text | None:
@@ -103,7 +106,9 @@ def answer_for(intent: str, question: str, institution_code: str) -> Decision | 
         return None
     if topic_id in _FROM_QUESTION:
         duty = who_handles(question, institution_code)
-        if duty.covered:
+        # A duty that matched, even one serving others ("residence permits" at Qujing are
+        # handled for foreign experts only), answers better than the list of all duties.
+        if duty.covered or any(c.article not in _OVERVIEWS for c in duty.citations):
             return duty
     return faq_answer(topic_id, institution_code)
 

@@ -99,6 +99,25 @@ def parse_choice(text: str, keywords: Mapping[str, tuple[str, ...]]) -> str | No
     return found.pop() if len(found) == 1 else None
 
 
+# What a temporary-registration question counts the 24 hours from (CPU Art. 4: each entry
+# into China, a new passport, a change of address); a question naming none counts from entry.
+_REGISTRATION_EVENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("new_passport", re.compile(r"new\s+passport|passport\s+(?:was\s+)?(?:renewed|replaced|"
+                                r"reissued)|renew(?:ed|ing)?\s+(?:my\s+)?passport|新护照|换(?:了)?护照|"
+                                r"更换护照|护照(?:换|更换|补办)了?", re.IGNORECASE)),
+    ("address_change", re.compile(r"\bmov(?:e|ed|ing)\b|new\s+(?:address|flat|apartment)|"
+                                  r"change(?:d)?\s+(?:my\s+)?address|address\s+change|"
+                                  r"搬家|搬到|换(?:了)?住(?:址|处)|变更(?:在华)?住址|新住址|新地址",
+                                  re.IGNORECASE)),
+)
+
+
+def registration_event(text: str) -> str:
+    """What "when must I register?" counts from: "new_passport", "address_change" or "entry"."""
+    return next((event for event, pattern in _REGISTRATION_EVENTS if pattern.search(text)),
+                "entry")
+
+
 _YES = ("yes", "yeah", "yep", "sure", "correct", "true", "是", "对", "嗯")
 _NO = ("no", "not", "nope", "false", "否", "不")
 

@@ -21,11 +21,13 @@ from knowledge.dependents import dependent_permit
 from knowledge.faq import FAQ_TOPICS, TOPICS, faq_answer, topic
 from knowledge.institutions import (
     INSTITUTION_CODES,
+    OTHER_UNIVERSITY,
     Institution,
     Provision,
     all_provisions,
     find_institution,
     institution,
+    recognise_university,
 )
 from knowledge.passport import lost_passport, lost_permit
 from knowledge.penalties import (
@@ -50,6 +52,7 @@ __all__ = [
     "FAQ_TOPICS",
     "INSTITUTION_CODES",
     "LANGUAGES",
+    "OTHER_UNIVERSITY",
     "TOPICS",
     "Citation",
     "Decision",
@@ -80,6 +83,7 @@ __all__ = [
     "overstay_penalty",
     "overstay_penalty_since",
     "permit_after_studies",
+    "recognise_university",
     "registration_deadline",
     "residence_permit_application_deadline",
     "residence_permit_validity",

@@ -9,9 +9,14 @@ Day counting follows the Civil Code of the People's Republic of China:
 * Art. 202: a period counted in months or years ends on the corresponding date of the last
   month; when that month has no such date, it ends on the month's last day.
 
-Art. 203 (a last day falling on a public holiday moves to the next working day) is *not*
-applied: the knowledge base has no holiday calendar and never guesses one, so every answer
-that states a deadline gives the plain date and the steps tell the user to confirm it.
+Art. 203 (a period whose last day is a statutory rest day ends on the day after the rest)
+is stated, not applied: no source gives a calendar of public holidays and of the weekends
+China works instead, and the knowledge base never guesses one. A deadline answer keeps the
+plain date, which is always safe, names its weekday when it is a Saturday or Sunday, and
+tells the person to confirm it (``knowledge.deadlines``).
+
+Art. 1259 ("以上", "以下", "以内" include the number itself; "超过", "不满" do not) is how
+the regulations' Chinese limits are read: CPU Art. 3 "180天以上" includes 180 days.
 """
 
 from __future__ import annotations
@@ -61,6 +66,7 @@ SOURCE_NAMES: Final[Mapping[str, Text]] = MappingProxyType(
         "CN": Text("National law", "国家法律"),
     }
 )
+UNIVERSITY_CODES: Final = frozenset(code for code in SOURCE_NAMES if code != "CN")
 
 # National documents a citation with institution "CN" may name in ``Citation.document``.
 NATIONAL_DOCUMENTS: Final[Mapping[str, Text]] = MappingProxyType(
@@ -84,18 +90,24 @@ _CHINESE_DIGITS: Final[str] = "零一二三四五六七八九"
 
 
 def chinese_number(n: int) -> str:
-    """Write 1..999 the way Chinese laws number articles (6 六, 13 十三, 201 二百零一)."""
-    if not 1 <= n <= 999:
-        raise ValueError(f"article numbers run from 1 to 999, got {n}")
-    hundreds, rest = divmod(n, 100)
-    tens, units = divmod(rest, 10)
-    written = _CHINESE_DIGITS[hundreds] + "百" if hundreds else ""
-    if tens:
+    """Write 1..9999 the way Chinese laws number articles (6 六, 13 十三, 201 二百零一,
+    1259 一千二百五十九)."""
+    if not 1 <= n <= 9999:
+        raise ValueError(f"article numbers run from 1 to 9999, got {n}")
+    written = ""
+    zero_pending = False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = n // value % 10
+        if digit == 0:
+            zero_pending = bool(written)
+            continue
+        if zero_pending:
+            written += "零"
+            zero_pending = False
         # 十三 on its own, but 一百一十三 after hundreds.
-        written += ("" if tens == 1 and not hundreds else _CHINESE_DIGITS[tens]) + "十"
-    elif hundreds and units:
-        written += "零"
-    return written + (_CHINESE_DIGITS[units] if units else "")
+        written += ("" if unit == "十" and digit == 1 and not written else _CHINESE_DIGITS[digit])
+        written += unit
+    return written
 
 
 _ARTICLE_PATTERN: Final[re.Pattern[str]] = re.compile(r"^(\d+)((?:\(\d+\))*)$")
@@ -183,15 +195,58 @@ class Decision:
     days: int | None = None
     amount_range: tuple[int, int] | None = None  # RMB, (lowest, highest) where a rule sets one
 
+    def applied_institution(self) -> str | None:
+        """The university whose rules the answer applies: the first one its citations name."""
+        return next((c.institution for c in self.citations if c.institution in UNIVERSITY_CODES),
+                    None)
+
     def render(self, lang: str) -> str:
-        """The answer, its numbered steps and a "Source:" / "依据：" line."""
+        """The answer, its numbered steps and a "Source:" / "依据：" line.
+
+        The answer names the university whose rules it applies ("At China Pharmaceutical
+        University, …" / "根据中国药科大学的规定，…") unless it already does: a person who never
+        said where they study sees which university's rules they were given.
+        """
         zh = normalise_language(lang) == "zh"
-        lines = [self.answer.get(lang)]
+        lines = [self._answer_naming_the_university(lang)]
         lines.extend(f"{n}. {step.get(lang)}" for n, step in enumerate(self.steps, start=1))
         if self.citations:
             rendered = [citation.render(lang) for citation in self.citations]
             lines.append("依据：" + "；".join(rendered) if zh else "Source: " + "; ".join(rendered))
         return "\n".join(lines)
+
+    def _answer_naming_the_university(self, lang: str) -> str:
+        answer = self.answer.get(lang)
+        code = self.applied_institution()
+        if code is None:
+            return answer
+        name = SOURCE_NAMES[code].get(lang)
+        if name in answer:
+            return answer
+        if normalise_language(lang) == "zh":
+            return f"根据{name}的规定，{answer}"
+        return f"At {name}, {_continue_sentence(answer)}"
+
+
+# Words that keep their capital in the middle of a sentence when an answer starts with them.
+_PROPER_WORDS: Final = frozenset({"I", "China", "Chinese", "Nanjing", "Xuzhou", "National"})
+
+
+def _continue_sentence(text: str) -> str:
+    """``text`` as the rest of a sentence: "As a new student…" -> "as a new student…".
+
+    Only an ordinary capitalised first word is lowered: "X1", "CPU" and place names keep
+    their capitals.
+    """
+    word = re.split(r"[\s,.:;]", text, maxsplit=1)[0]
+    letters = word.replace("-", "").replace("'", "")
+    ordinary = word == "A" or (
+        len(letters) > 1 and letters.isalpha() and word[0].isupper()
+        and word[1:] == word[1:].lower()
+    )
+    if not ordinary or word in _PROPER_WORDS:
+        return text
+    return text[0].lower() + text[1:]
 
 
 # ---------------------------------------------------------------- legal day counting
@@ -232,18 +287,42 @@ def add_months(event: date, months: int) -> date:
 def months_before(protected: date, months: int) -> date:
     """Latest day to act when a rule asks for action ``months`` months before ``protected``.
 
-    Counted backwards the same way as Civil Code Art. 202 counts forwards: the corresponding
-    date, or the last day of that month when it has none (one month before 31 Mar is 28/29
-    Feb). The result is never after ``protected``.
+    The latest day from which a period of ``months`` months (Civil Code Art. 201, 202) still
+    ends on or before ``protected``: the corresponding date of the earlier month, or that
+    month's last day when it has none (one month before 31 March is 28/29 February). When
+    ``protected`` is the last day of its month, every later day of the earlier month also
+    counts forward to it (one month from 31 January ends on 28 February), so one month before
+    28 February is 31 January, not 28 January. The result is never after ``protected``.
     """
     if months < 0:
         raise ValueError("months must not be negative")
-    return _shift_months(protected, -months)
+    earlier = _shift_months(protected, -months)
+    if _is_last_day_of_month(protected):
+        return _last_day_of_month(earlier)
+    return earlier
 
 
-def next_year_date(today: date, month: int, day: int) -> date:
-    """The given month and day in the year after ``today``'s (CPU Art. 6 "下一年的…")."""
-    return date(today.year + 1, month, day)
+def _last_day_of_month(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def _is_last_day_of_month(day: date) -> bool:
+    return day == _last_day_of_month(day)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A run of days, the first and the last included (a semester's holidays)."""
+
+    first: date
+    last: date
+
+    def __post_init__(self) -> None:
+        if self.last < self.first:
+            raise ValueError(f"a period cannot end ({self.last}) before it starts ({self.first})")
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.first <= day <= self.last
 
 
 def format_date(day: date, lang: str) -> str:
@@ -256,6 +335,23 @@ def format_date(day: date, lang: str) -> str:
 def date_text(day: date) -> Text:
     """A date as a bilingual text."""
     return Text(format_date(day, "en"), format_date(day, "zh"))
+
+
+def last_day_text(day: date) -> Text:
+    """A last day that is itself still in time, the same day in both languages.
+
+    "by 1 October 2025 at the latest" / "最迟于2025年10月1日（含当日）": the Chinese "…前"
+    would read as the day before.
+    """
+    when = date_text(day)
+    return Text(f"by {when.en} at the latest", f"最迟于{when.zh}（含当日）")
+
+
+WEEKDAYS: Final[tuple[Text, ...]] = (
+    Text("Monday", "星期一"), Text("Tuesday", "星期二"), Text("Wednesday", "星期三"),
+    Text("Thursday", "星期四"), Text("Friday", "星期五"), Text("Saturday", "星期六"),
+    Text("Sunday", "星期日"),
+)
 
 
 def not_covered(topic: str, answer: Text, citations: tuple[Citation, ...] = ()) -> Decision:

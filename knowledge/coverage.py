@@ -132,7 +132,9 @@ def coverage_markdown() -> str:
         "Every article, portal question and listed responsibility of every source, with the",
         "topics whose answers cite it. \"Version followed\" says which language version a",
         "rule follows where the Chinese and English texts differ (`both`: they agree or only",
-        "one exists).",
+        "one exists; `zh and en`: parts follow each, as the note says). Where the versions",
+        "differ the Chinese, the universities' own text, is followed, unless it is garbled or",
+        "missing (CPU Art. 6's lost months, JSNU Art. 11's empty list); the note says why.",
         "",
     ]
     for code in INSTITUTION_CODES:

@@ -1,7 +1,9 @@
 """Family members who come with a student: who may invite them and how long they may stay.
 
-CPU Art. 10 (the second Article 10): only full-time master's and doctoral students. JSNU
-Art. 5: no restriction on who invites. Both: a dependent's stay never outlasts the
+CPU Art. 10 (the second Article 10): only the university's master's and doctoral students.
+The Chinese text (仅限我校硕士和博士留学生) is followed: only the English adds "full-time", so
+a part-time master's or doctoral student is not refused but told about the difference.
+JSNU Art. 5: no restriction on who invites. Both: a dependent's stay never outlasts the
 student's residence permit.
 """
 
@@ -55,22 +57,35 @@ def dependent_permit_limit(student_permit_until: date, requested_until: date | N
     return min(requested_until, student_permit_until)
 
 
+_PART_TIME_NOTE: Final = Text(
+    " The regulation's English version says “full-time” master and Ph.D candidates; its "
+    "Chinese text, which this answer follows, sets no full-time condition. As a part-time "
+    "student, confirm with the School of International Education when you apply.",
+    "该条英文版本写明“全日制”硕士和博士研究生；本回答依据的中文原文未设全日制条件。您为非全日制学生，"
+    "申请时请向国际教育学院确认。",
+)
+
+
 def dependent_permit(
     institution_code: str,
     study_level: str,
-    full_time: bool,
+    full_time: bool | None,
     student_permit_until: date,
     requested_until: date | None = None,
 ) -> Decision:
-    """Whether a student may bring dependents, and until when they may stay."""
+    """Whether a student may bring dependents, and until when they may stay.
+
+    ``full_time`` is not a condition at CPU (the Chinese text is followed); a part-time
+    student (False) is told that the English version asks for full-time study.
+    """
     if study_level not in STUDY_LEVELS:
         raise ValueError(f"study_level must be one of {STUDY_LEVELS}")
     code = institution(institution_code).code
-    if code == cpu.CODE and not (full_time and study_level in (MASTER, PHD)):
+    if code == cpu.CODE and study_level not in (MASTER, PHD):
         return Decision(DEPENDENTS, True, Text(
-            "At China Pharmaceutical University only full-time master's and doctoral students "
-            "may bring dependents, so you cannot apply for them.",
-            "中国药科大学家属陪读申请仅限全日制硕士和博士留学生，您不符合申请条件。",
+            "At China Pharmaceutical University only master's and doctoral students may bring "
+            "dependents, so you cannot apply for them.",
+            "中国药科大学家属陪读申请仅限我校硕士和博士留学生，您不符合申请条件。",
         ), cite(code, "10bis"))
     if code not in (cpu.CODE, jsnu.CODE):
         return _not_for_students(code)
@@ -82,6 +97,8 @@ def dependent_permit(
         f"家属在华停留最迟至{last.zh}：陪读家属停留期限不得超过您本人居留许可的有效期（{own.zh}）。",
     )
     if code == cpu.CODE:
+        if full_time is False:
+            answer = answer.join(_PART_TIME_NOTE, "", "")
         return Decision(DEPENDENTS, True, answer, cite(code, "10bis"), step_texts(CPU_STEPS),
                         valid_until=until)
     return Decision(DEPENDENTS, True, answer, cite(code, "5"), step_texts(JSNU_STEPS),

@@ -22,6 +22,7 @@ from knowledge.national import (
     EXIT_ENTRY_LAW,
     ILLEGAL_EMPLOYMENT,
     ILLEGAL_EMPLOYMENT_DEFINITION,
+    INCLUSIVE_LIMITS,
     OVERSTAY,
     REGISTRATION,
     STUDY_VISA_TYPES,
@@ -29,6 +30,7 @@ from knowledge.national import (
 )
 from knowledge.passport import lost_passport, lost_permit
 from knowledge.topics import ANYONE, STAFF, STUDENT, FaqEntry, Topic
+from knowledge.visas import JSNU_NO_AUTOMATIC_WITHDRAWAL
 
 CPU: Final = "CPU"
 JSNU: Final = "JSNU"
@@ -39,6 +41,11 @@ QJNU: Final = "QJNU"
 def _entry(code: str, en: str, zh: str, citations: tuple[Citation, ...],
            steps: tuple[Text, ...] = ()) -> FaqEntry:
     return FaqEntry(code, Text(en, zh), citations, steps)
+
+
+def _decided(code: str, decision: Decision) -> FaqEntry:
+    """An entry that is a rule's own answer (it needs no inputs), covered or not."""
+    return FaqEntry(code, decision.answer, decision.citations, decision.steps, decision.covered)
 
 
 def _national(en: str, zh: str, citations: tuple[Citation, ...]) -> FaqEntry:
@@ -58,12 +65,13 @@ VISA_TYPES = Topic("visa_types", Text("Which visa: X1 or X2", "签证类型：X1
            "entry) or an X2 visa (short-term study). If you will study longer than 180 days you "
            "must enter with X1; another visa cannot be extended or changed and you would have to "
            "leave. In China the School of International Education then supports a residence "
-           "permit (more than 180 days, multiple entry) or, once during your studies, a stay "
-           "permit of at most one month with no entry.",
+           "permit (180 days or more, multiple entry) or, once during your studies and on "
+           "humanitarian grounds, a stay permit of at most one month with no entry.",
            "请向中国使领馆申请X1签证（长期学习，入境后30天有效）或X2签证（短期学习）。学习时间长于180"
            "天的必须持X1签证入境；持其他签证入境的不得延期或变更，须限期回国。在华期间，国际教育学院"
-           "办理居留许可（180天以上，多次出入境）或停留证件（在学期间最多一次，最长一个月，0次入境）。",
-           (*cite(CPU, "2", "3"), STUDY_VISA_TYPES.citation)),
+           "办理居留许可（180天以上，多次出入境）或人道主义性质的停留证件（在学期间最多一次，最长一个月，"
+           "0次入境）。",
+           (*cite(CPU, "2", "3"), STUDY_VISA_TYPES.citation, INCLUSIVE_LIMITS.citation)),
     _entry(JSNU,
            "After admission, apply at the Chinese embassy or consulate. An X1 visa gives 30 days "
            "of stay after entry, and you must apply for a residence permit before it expires. For "
@@ -85,30 +93,36 @@ RESIDENCE_PERMIT_VALIDITY = Topic(
     "residence_permit_validity",
     Text("How long my residence permit lasts", "居留许可的期限"), STUDENT, (
         _entry(CPU,
-               "It depends on your category, payment and attendance. New students who paid a "
-               "year: degree students until September 10 of the next year, language and "
-               "preparatory students until July 15. New students who paid a semester: 180 days, "
-               "with a written commitment to pay the next semester (degree: before March 5; "
-               "language: before January 5). No payment within 30 days of arrival: no support. "
-               "Returning students: a year paid and attendance over 80% until September 10 of "
-               "the next year (final year: July 15); at least a semester paid and attendance "
-               "70–80%: 180 days; attendance below 70%: no extension. Delayed graduation with "
-               "courses or lab: until the earliest of the approved date, lease end and insurance "
-               "end, in principle at most 180 days; without courses: no extension.",
-               "视学生类别、缴费和出勤情况而定。缴清一学年费用的新生：学历生至下一年9月10日，语言生和"
-               "预科生至下一年7月15日。缴清一学期费用的新生：180天，并书面承诺下学期缴费（学历生3月5日"
+               "It depends on your category, payment and attendance, and nothing is issued "
+               "before at least a semester is paid. “Next year” below is the year after the "
+               "one in which the academic year you paid for begins (the rules assume an autumn "
+               "start). New students who paid a year: degree students until September 10 of the "
+               "next year, language and preparatory students until July 15. New students who "
+               "paid a semester: 180 days, with a written commitment to pay the next semester "
+               "(degree: before March 5; language: before January 5). No payment within 30 days "
+               "of entry: no support. Returning students: a year paid and attendance over 80% "
+               "until September 10 of the next year (final year: July 15); at least a semester "
+               "paid and attendance 70–80%: 180 days; attendance below 70%: no extension. "
+               "Delayed graduation with courses or lab: until the earliest of the approved date, "
+               "lease end and insurance end, in principle at most 180 days; without courses: no "
+               "extension.",
+               "视学生类别、缴费和出勤情况而定，未缴清至少一学期费用的不予办理。下文的“下一年”指所缴学年"
+               "开始之年的下一年（规定以秋季入学为准）。缴清一学年费用的新生：学历生至下一年9月10日，语言生"
+               "和预科生至下一年7月15日。缴清一学期费用的新生：180天，并书面承诺下学期缴费（学历生3月5日"
                "前，语言生1月5日前）。入境30天内未缴费的：不予签证延期。老生：缴清一学年且出勤率高于80%"
                "的至下一年9月10日（毕业班7月15日）；缴满一学期及以上且出勤率70%-80%的：180天；出勤率"
                "低于70%的：不予延期。需上课或实验的延期毕业生：至批复日期、租赁期满和保险到期中最早者，"
                "原则上不超过180天；无课程的：不予延期。",
                cite(CPU, "6", "6(1)(1)", "6(1)(2)", "6(1)(3)", "6(2)(1)", "6(2)(2)", "6(2)(3)",
-                    "6(3)")),
+                    "6(3)", "5")),
         _entry(JSNU,
                "Jiangsu Normal University's regulations set no durations: once tuition, "
                "accommodation and insurance for the school year are paid, your college lists you "
-               "and the International College helps with the residence permit.",
+               "and the International College helps students living on campus with the "
+               "residence permit. The regulations do not say who helps students living off "
+               "campus.",
                "江苏师范大学的规定未写明居留许可期限：缴清学年学费、住宿费、保险费后，由所在学院报送名单，"
-               "国际学院协助办理居留许可。",
+               "国际学院协助住在校内的学生办理居留许可；住在校外的学生由谁协助，规定未作说明。",
                cite(JSNU, "4")),
     ), computed_by="residence_permit_validity")
 
@@ -129,6 +143,23 @@ RESIDENCE_PERMIT_APPLICATION = Topic(
                "持X1签证入境后停留30天，须在签证到期前向徐州市公安局出入境管理支队申请居留许可。持X2签证"
                "继续学习的，在签证到期前申请。",
                (*cite(JSNU, "1", "2"), X1_RESIDENCE_PERMIT.citation)),
+        _entry(WESTLAKE,
+               "Full-time foreign employees get a work visa and, after arrival, a work and "
+               "residence permit (or a permanent residence ID card if eligible); the Office of "
+               "International Affairs helps you and your family. National law: if your visa says "
+               "a residence permit is needed after entry, apply for it within 30 days of entry.",
+               "全职外籍员工须办理工作签证，入境后办理工作许可和居留许可（符合条件的可申请永久居留身份证），"
+               "国际事务办公室为本人及家属提供协助。国家规定：签证注明入境后需办理居留证件的，应自入境之日起"
+               "三十日内申请。",
+               (*_wl(westlake.Q_WORK_PERMIT), X1_RESIDENCE_PERMIT.citation)),
+        _entry(QJNU,
+               "The International Exchange and Cooperation Office processes work and residence "
+               "permits for foreign experts; its page says nothing about students' permits. "
+               "National law: if your visa says a residence permit is needed after entry, apply "
+               "for it within 30 days of entry.",
+               "国际交流与合作处负责为外国专家办理工作许可和居留许可；其页面未涉及学生的居留许可。国家规定："
+               "签证注明入境后需办理居留证件的，应自入境之日起三十日内申请。",
+               (*cite(QJNU, "3"), X1_RESIDENCE_PERMIT.citation)),
         _national(
             "National law: if your visa says a residence permit is needed after entry (as an X1 "
             "visa does), apply for it within 30 days of entry.",
@@ -169,17 +200,18 @@ PAYMENT_BEFORE_VISA = Topic(
         _entry(CPU,
                "Pay and register first: the School of International Education registers students "
                "and handles visas only after all fees for a semester or a year are paid. New "
-               "students who cannot pay at least a semester within 30 days of arrival get no "
-               "visa extension.",
+               "students who cannot pay at least a semester within 30 days of entry into China "
+               "get no visa extension.",
                "先缴费注册后办理签证：国际教育学院只为缴清一学期或一学年全部费用的学生办理注册和签证手续。"
                "入境30天内无法缴满一学期及以上费用的新生，不给予签证延期。",
                cite(CPU, "5", "6(1)(3)")),
         _entry(JSNU,
                "Pay tuition, accommodation and insurance for the school year first; then your "
-               "college puts you on the list for the residence permit. If you do not pay on time "
-               "the International College may cancel your visa or residence permit.",
-               "请先按学年缴清学费、住宿费和保险费，再由所在学院将您列入办理居留许可的名单。未按期缴费的，"
-               "国际学院有权注销其签证或居留许可。",
+               "college puts you on the list for the residence permit, and the International "
+               "College helps students living on campus with it. If you do not pay on time the "
+               "International College may cancel your visa or residence permit.",
+               "请先按学年缴清学费、住宿费和保险费，再由所在学院将您列入办理居留许可的名单，国际学院协助住在"
+               "校内的学生办理。未按期缴费的，国际学院有权注销其签证或居留许可。",
                cite(JSNU, "4")),
     ), computed_by="new_student_payment_deadline")
 
@@ -187,27 +219,27 @@ AUTOMATIC_WITHDRAWAL = Topic(
     "automatic_withdrawal",
     Text("Unpaid fees and automatic withdrawal", "未缴费与自动退学"), STUDENT, (
         _entry(CPU,
-               "If on the day your visa or residence permit expires you have neither paid nor "
-               "applied for withdrawal, you are withdrawn automatically.",
-               "签证/居留许可到期当天仍未缴清费用、也未提交退学申请的，默认作自动退学处理。",
+               "If on the day your visa or residence permit expires you still have neither paid "
+               "nor applied for withdrawal, you are withdrawn automatically: on that day itself "
+               "you can still pay or apply.",
+               "签证/居留许可到期当天仍未缴清费用、也未提交退学申请的，默认作自动退学处理；到期当天仍可缴费或"
+               "提交申请。",
                cite(CPU, "7")),
-        _entry(JSNU,
-               "There is no automatic withdrawal, but the International College may cancel the "
-               "visa or residence permit of students who do not pay on time.",
-               "江苏师范大学未规定自动退学，但国际学院有权注销未按期缴费学生的签证或居留许可。",
-               cite(JSNU, "4")),
+        _decided(JSNU, JSNU_NO_AUTOMATIC_WITHDRAWAL),
     ), computed_by="automatic_withdrawal")
 
 STAY_PERMIT = Topic(
     "stay_permit", Text("Stay permit versus residence permit", "停留证件与居留许可"), STUDENT, (
         _entry(CPU,
-               "A residence permit is for more than 180 days with multiple entries. A stay permit "
-               "is at most one month, without entry, and can be granted only once during your "
-               "studies: if you cannot pay next year's fees, apply in writing for suspension or "
-               "withdrawal, with your flight details, at least one month before the fee deadline.",
-               "居留许可为180天以上、多次出入境；停留证件最长一个月、0次入境，在学期间最多申请一次。如无法"
-               "缴纳下学年费用，须在缴费截止日期前至少一个月书面提交休学或退学申请并提供机票信息。",
-               cite(CPU, "3", "8")),
+               "A residence permit is for 180 days or more with multiple entries. A stay permit "
+               "is humanitarian: at most one month, without entry, and granted only once during "
+               "your studies. If you cannot pay next year's fees, apply in writing for suspension "
+               "or withdrawal, in principle with your flight details, at least one month before "
+               "the fee deadline.",
+               "居留许可为180天以上、多次出入境；停留证件属人道主义性质，最长一个月、0次入境，在学期间最多"
+               "申请一次。如无法缴纳下学年费用，须在缴费截止日期前至少一个月书面提交休学或退学申请，原则上"
+               "提供机票信息。",
+               (*cite(CPU, "3", "8"), INCLUSIVE_LIMITS.citation)),
         _entry(JSNU,
                "Students who withdraw, suspend their studies or are dismissed change their "
                "residence permit to a short-term stay permit and leave China within the time "
@@ -255,9 +287,11 @@ PERMIT_CANCELLATION = Topic(
 
 DEPENDENTS = Topic("dependents", Text("Bringing family members", "家属陪读"), STUDENT, (
     _entry(CPU,
-           "Only full-time master's and doctoral students may bring dependents, and their stay "
-           "may not exceed your residence permit.",
-           "家属陪读仅限全日制硕士和博士留学生，家属停留期限不得超过您的居留许可有效期。",
+           "Only the university's master's and doctoral students may bring dependents, and "
+           "their stay may not exceed your residence permit. (The regulation's English version "
+           "adds “full-time”; its Chinese text, followed here, does not.)",
+           "家属陪读仅限我校硕士和博士留学生，家属停留期限不得超过您的居留许可有效期。（该条英文版本另有"
+           "“全日制”字样，本回答依据的中文原文没有。）",
            cite(CPU, "10bis"), step_texts(dependents.CPU_STEPS)),
     _entry(JSNU,
            "Your family's stay may not exceed your residence permit.",
@@ -318,20 +352,15 @@ ILLEGAL_EMPLOYMENT_PENALTY = Topic(
             (ILLEGAL_EMPLOYMENT.citation, ILLEGAL_EMPLOYMENT_DEFINITION.citation)),
     ), computed_by="illegal_employment_penalty")
 
-def _from_decision(code: str, decision: Decision) -> FaqEntry:
-    """An entry whose text is the rule function's own answer (it needs no inputs)."""
-    return FaqEntry(code, decision.answer, decision.citations, decision.steps)
-
-
 LOST_PASSPORT = Topic(
     "lost_passport", Text("Lost or damaged passport", "护照遗失或损毁"), STUDENT, (
-        _from_decision(CPU, lost_passport(CPU)),
-        _from_decision(JSNU, lost_passport(JSNU)),
+        _decided(CPU, lost_passport(CPU)),
+        _decided(JSNU, lost_passport(JSNU)),
     ), computed_by="lost_passport")
 
 LOST_PERMIT = Topic(
     "lost_permit", Text("Lost visa or residence permit", "签证或居留许可遗失"), STUDENT, (
-        _from_decision(JSNU, lost_permit(JSNU)),
+        _decided(JSNU, lost_permit(JSNU)),
     ), computed_by="lost_permit")
 
 TRANSFER = Topic("transfer", Text("Transferring from another university", "从其他学校转入"),
@@ -403,9 +432,10 @@ MEDICAL_EXAMINATION = Topic(
     "medical_examination", Text("Yearly medical examination", "每学年体检"), STUDENT, (
         _entry(JSNU,
                "Every academic year, have a medical examination before applying for your "
-               "residence permit; the health certificate comes from Xuzhou Entry-Exit Inspection "
-               "and Quarantine Bureau.",
-               "每学年申请居留许可前须进行体检，健康证明由徐州出入境检验检疫局出具。",
+               "residence permit; the health certificate comes from the "
+               f"{jsnu.HEALTH_CERTIFICATE_ISSUER.en}.",
+               "每学年申请居留许可前须进行体检，健康证明由"
+               f"{jsnu.HEALTH_CERTIFICATE_ISSUER.zh}出具。",
                cite(JSNU, "11")),
     ), computed_by="medical_examination_deadline")
 
@@ -724,7 +754,7 @@ def faq_answer(topic_id: str, institution_code: str) -> Decision:
         return _NO_INPUT_FUNCTIONS[topic_id](code)
     entry = found.entry(code)
     if entry is not None:
-        return Decision(found.id, True, entry.answer, entry.citations, entry.steps)
+        return Decision(found.id, entry.covered, entry.answer, entry.citations, entry.steps)
     fallback = found.entry("CN")
     if fallback is not None:
         profile = institution(code)

@@ -3,9 +3,9 @@
 Only rules that the university regulations repeat are kept here (24-hour registration,
 X1 visa and the 30-day residence-permit application, the 180-day line between X1 and X2,
 carrying the passport, overstay and illegal-employment penalties) plus the Civil Code's
-day counting. An institution's own article overrides or narrows them (see the topic
-modules); where an institution's documents say nothing, the national rule still applies
-to anyone in China and is cited on its own.
+day counting and its reading of "以上" (Art. 1259). An institution's own article overrides
+or narrows them (see the topic modules); where an institution's documents say nothing, the
+national rule still applies to anyone in China and is cited on its own.
 """
 
 from __future__ import annotations
@@ -141,6 +141,26 @@ MONTH_COUNTING: Final = NationalRule(
     ),
 )
 
+REST_DAY_EXTENSION: Final = NationalRule(
+    "rest_day_extension",
+    Citation("CN", "203", document=CIVIL_CODE),
+    Text(
+        "When the last day of a period is a statutory rest day, the period ends on the day after "
+        "the rest days end.",
+        "期间的最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日。",
+    ),
+)
+
+INCLUSIVE_LIMITS: Final = NationalRule(
+    "inclusive_limits",
+    Citation("CN", "1259", document=CIVIL_CODE),
+    Text(
+        "“以上” (or more), “以下” (or less), “以内” (within) and “届满” (expiry) include the "
+        "number itself; “不满” (under), “超过” (over) and “以外” (beyond) do not.",
+        "民法所称的“以上”、“以下”、“以内”、“届满”，包括本数；所称的“不满”、“超过”、“以外”，不包括本数。",
+    ),
+)
+
 NATIONAL_RULES: Final[tuple[NationalRule, ...]] = (
     X1_RESIDENCE_PERMIT,
     REGISTRATION,
@@ -151,4 +171,6 @@ NATIONAL_RULES: Final[tuple[NationalRule, ...]] = (
     ILLEGAL_EMPLOYMENT,
     DAY_COUNTING,
     MONTH_COUNTING,
+    REST_DAY_EXTENSION,
+    INCLUSIVE_LIMITS,
 )

@@ -12,7 +12,15 @@ from datetime import date
 from typing import Final
 
 from knowledge.answers import article, cite, not_addressed
-from knowledge.core import Decision, Step, Text, add_days, date_text, next_year_date, step_texts
+from knowledge.core import (
+    Decision,
+    Step,
+    Text,
+    add_days,
+    date_text,
+    last_day_text,
+    step_texts,
+)
 from knowledge.institutions import cpu, institution
 
 TOPIC: Final = "residence_permit_validity"
@@ -38,7 +46,9 @@ class PermitFacts:
     """What CPU Art. 6 needs to know about a student; unknown facts stay None.
 
     ``arrival_date`` is optional: for a new student who has not paid it dates the 30-day
-    payment limit of Art. 6(1)(3).
+    payment limit of Art. 6(1)(3). ``paid`` is optional for a delayed graduate: Art. 5 (no
+    registration or visa extension without payment) applies to every student, so "none"
+    ends the case and an unknown payment is stated as the condition of the permit.
     """
 
     student_status: str | None = None  # "new" | "returning" | "delayed_graduation"
@@ -116,19 +126,46 @@ def _missing_returning(facts: PermitFacts) -> tuple[str, ...]:
 def _missing_delayed(facts: PermitFacts) -> tuple[str, ...]:
     if facts.needs_courses_or_lab is None:
         return ("needs_courses_or_lab",)
-    if not facts.needs_courses_or_lab:
-        return ()
+    if not facts.needs_courses_or_lab or facts.paid == PAID_NONE:
+        return ()  # no extension either way: Art. 6(3) without courses, Art. 5 without payment
     return tuple(name for name, value in (("approval_date", facts.approval_date),
                                           ("lease_end", facts.lease_end),
                                           ("insurance_end", facts.insurance_end))
                  if value is None)
 
 
+def academic_year_start(today: date) -> int:
+    """The year whose September begins the academic year a year's payment on ``today`` is for.
+
+    CPU Art. 6 assumes an autumn intake whose teaching year ends on 15 July
+    (``cpu.TEACHING_YEAR_END``): from 15 July a payment is for the year beginning that
+    September, before it for the year that began the September before.
+    """
+    return today.year if (today.month, today.day) >= cpu.TEACHING_YEAR_END else today.year - 1
+
+
+def next_year_date(today: date, month: int, day: int) -> date:
+    """CPU Art. 6 "下一年的…" (next …): that month and day in the year after the one in which
+    the academic year paid for begins, not the year after the day of the question."""
+    return date(academic_year_start(today) + 1, month, day)
+
+
+def _autumn_start(today: date) -> bool:
+    """Whether a new student starting on ``today`` starts in the autumn Art. 6(1) assumes."""
+    return academic_year_start(today) == today.year
+
+
+def _academic_year(today: date) -> Text:
+    start = academic_year_start(today)
+    return Text(f"the {start}–{start + 1} academic year", f"{start}—{start + 1}学年")
+
+
 def residence_permit_validity(facts: PermitFacts, today: date) -> Decision:
     """CPU Art. 6: until when the university supports this student's residence permit.
 
-    Also applies Art. 5 (no payment, no visa extension). Raises ValueError when facts named
-    by ``missing_permit_facts`` are still unknown or a value is out of range.
+    Also applies Art. 5 (no payment, no visa extension), to delayed graduates too. Raises
+    ValueError when facts named by ``missing_permit_facts`` are still unknown or a value is
+    out of range.
     """
     missing = missing_permit_facts(facts)
     if missing:
@@ -152,9 +189,12 @@ def _other_institution(code: str) -> Decision:
     if code != "JSNU":
         return decision
     extra = Text(
-        " Jiangsu Normal University Art. 4 only says the International College helps with the "
-        "permit once tuition, accommodation and insurance for the school year are paid.",
-        "江苏师范大学第四条仅规定：缴清学年学费、住宿费、保险费后，由国际学院协助办理居留许可。",
+        " Jiangsu Normal University Art. 4 only says that once tuition, accommodation and "
+        "insurance for the school year are paid, the International College helps students "
+        "living on campus with the permit; it does not say who helps students living off "
+        "campus.",
+        "江苏师范大学第四条仅规定：缴清学年学费、住宿费、保险费后，由国际学院协助住在校内的学生办理"
+        "居留许可；住在校外的学生由谁协助，该条未作规定。",
     )
     return Decision(TOPIC, False, decision.answer.join(extra, "", ""), cite(code, "4"))
 
@@ -200,27 +240,56 @@ def _new_student(facts: PermitFacts, today: date) -> Decision:
     if facts.paid == PAID_NONE:
         return _new_unpaid(facts, today)
     degree = _programme(facts) == DEGREE
+    autumn = _autumn_start(today)
     if facts.paid == PAID_YEAR:
+        if not autumn:
+            return _spring_start(today)
         month, day = cpu.DEGREE_YEAR_PERMIT_END if degree else cpu.LANGUAGE_YEAR_PERMIT_END
         who = (Text("degree", "学历") if degree
                else Text("Chinese-language or preparatory", "语言进修或预科"))
+        year = _academic_year(today)
         return _until(
             Text(f"As a new {who.en} student who has registered and paid for a full academic "
-                 "year, you get a residence permit until {date}.",
-                 f"您作为已注册并缴清一学年费用的{who.zh}新生，居留许可延期至{{date}}。"),
+                 f"year ({year.en}), you get a residence permit until {{date}}.",
+                 f"您作为已注册并缴清一学年（{year.zh}）费用的{who.zh}新生，居留许可延期至{{date}}。"),
             next_year_date(today, month, day), ("6(1)(1)",),
         )
     month, day = cpu.DEGREE_COMMITMENT_DATE if degree else cpu.LANGUAGE_COMMITMENT_DATE
-    pay_by = date_text(next_year_date(today, month, day))
-    commitment = Text(
-        f"Write and sign the commitment to pay next semester's fees before {pay_by.en}.",
-        f"书面承诺在{pay_by.zh}前交清下学期费用。",
-    )
+    if autumn:
+        pay_by = date_text(next_year_date(today, month, day))
+        commitment = Text(
+            f"Write and sign the commitment to pay next semester's fees before {pay_by.en}.",
+            f"书面承诺在{pay_by.zh}前交清下学期费用。",
+        )
+    else:
+        commitment = Text(
+            "Write and sign the commitment to pay next semester's fees. Article 6(1)(2) sets "
+            "its date (before 5 March, or 5 January for language and preparatory students) for "
+            "students who start in the autumn; ask the School of International Education which "
+            "date applies to a spring start.",
+            "书面承诺下学期费用的交清日期。第六条第一部分第（二）项规定的日期（学历生3月5日前，语言生"
+            "和预科生1月5日前）适用于秋季入学的学生；春季入学的，请向国际教育学院确认适用的日期。",
+        )
     return _semester_permit(
         Text("New students who have registered and paid for one semester",
              "已注册并缴清一学期费用的新生"),
         today, ("6(1)(2)",), (commitment,),
     )
+
+
+def _spring_start(today: date) -> Decision:
+    """A new student paying a year before 15 July: Art. 6(1)(1) assumes an autumn start."""
+    this_year = date_text(next_year_date(today, *cpu.DEGREE_YEAR_PERMIT_END))
+    return Decision(TOPIC, False, Text(
+        "For a new student who paid a full year, Article 6(1)(1) gives a permit until 10 "
+        "September (15 July for language and preparatory students) of the next year, counting "
+        "from an autumn start. For a student starting before 15 July it does not say which year's "
+        f"date applies ({this_year.en} or a year later), so I will not guess: the School of "
+        "International Education decides. I can open a request for you.",
+        "第六条第一部分第（一）项按秋季入学规定：缴清一学年费用的新生，居留许可延期至下一年的9月10日"
+        "（语言生和预科生为7月15日）。对于7月15日之前入学的学生，该条未说明适用哪一年的日期（"
+        f"{this_year.zh}或再晚一年），本助手不作推测，由国际教育学院决定。我可以为您提交咨询申请。",
+    ), cite(cpu.CODE, "6(1)(1)"))
 
 
 def _new_unpaid(facts: PermitFacts, today: date) -> Decision:
@@ -235,15 +304,16 @@ def _new_unpaid(facts: PermitFacts, today: date) -> Decision:
     deadline = add_days(facts.arrival_date, cpu.NEW_STUDENT_PAYMENT_DAYS)
     when = date_text(deadline)
     if today <= deadline:
+        by = last_day_text(deadline)
         return _no_support(Text(
-            f"You have not paid yet: pay at least one semester by {when.en} (30 days after "
-            "your arrival) or the School of International Education gives no visa extension.",
-            f"您尚未缴费：请在{when.zh}（入境后30天）前缴满至少一学期费用，否则国际教育学院不给予"
-            "签证延期。",
+            f"You have not paid yet: pay at least one semester {by.en} (30 days after your "
+            "entry into China) or the School of International Education gives no visa "
+            "extension.",
+            f"您尚未缴费：请{by.zh}缴满至少一学期费用（入境后30天），否则国际教育学院不给予签证延期。",
         ), articles)
     return _no_support(Text(
-        f"The 30 days after your arrival ended on {when.en} without payment, so the School of "
-        "International Education gives no visa extension.",
+        f"The 30 days after your entry into China ended on {when.en} without payment, so the "
+        "School of International Education gives no visa extension.",
         f"您入境后30天的缴费期限已于{when.zh}届满且未缴费，国际教育学院不给予签证延期。",
     ), articles, (_LEAVE_STEP,))
 
@@ -259,12 +329,7 @@ def _returning_student(facts: PermitFacts, today: date) -> Decision:
             f"出勤率为{attendance:g}%（低于70%），国际教育学院不给予签证延期，须限期离境。",
         ), ("6(2)(3)",), (_LEAVE_STEP,))
     if facts.paid == PAID_NONE:
-        return _no_support(Text(
-            "Students who have not paid at least one semester are not registered and get no "
-            "visa extension.",
-            "未交清至少一学期费用的学生，国际教育学院不为其办理注册及签证延期手续。",
-        ), ("5",), (Text("Pay at least one semester's fees, then ask for the letter.",
-                         "请先缴清至少一学期费用，再申请介绍信。"),))
+        return _no_support(_NOT_PAID_ANSWER, ("5",), (_PAY_STEP,))
     assert attendance is not None
     if attendance <= cpu.ATTENDANCE_FULL_YEAR_ABOVE:
         # "70%-80%" with both ends included: 80% is not "高于80%", 70% is not "低于70%".
@@ -278,22 +343,43 @@ def _returning_student(facts: PermitFacts, today: date) -> Decision:
         final = bool(facts.final_year)
         month, day = cpu.FINAL_YEAR_PERMIT_END if final else cpu.RETURNING_YEAR_PERMIT_END
         who = Text("final-year student", "毕业班学生") if final else Text("student", "学生")
+        year = _academic_year(today)
         return _until(
-            Text(f"As a returning {who.en} who has paid for a full year with attendance of "
-                 f"{attendance:g}% (over 80%), you get a residence permit until {{date}}.",
-                 f"您作为缴清一学年费用、出勤率为{attendance:g}%（高于80%）的{who.zh}，居留许可"
-                 "延期至{date}。"),
+            Text(f"As a returning {who.en} who has paid for a full year ({year.en}) with "
+                 f"attendance of {attendance:g}% (over 80%), you get a residence permit until "
+                 "{date}.",
+                 f"您作为缴清一学年（{year.zh}）费用、出勤率为{attendance:g}%（高于80%）的{who.zh}，"
+                 "居留许可延期至{date}。"),
             next_year_date(today, month, day), ("6(2)(1)",),
         )
     return Decision(TOPIC, False, Text(
-        f"CPU Article 6 does not cover a returning student who has paid one semester with "
-        f"attendance of {attendance:g}% (over 80%): part 2(1) needs a full year's payment and "
-        "part 2(2) covers attendance of 70–80% only. I will not guess; the School of "
-        "International Education decides. I can open a request for you.",
+        f"The regulations do not cover a returning student who has paid one semester with "
+        f"attendance of {attendance:g}% (over 80%): Article 6(2)(1) needs a full year's "
+        "payment and Article 6(2)(2) covers attendance of 70–80% only. I will not guess; the "
+        "School of International Education decides. I can open a request for you.",
         f"中国药科大学第六条未规定缴清一学期费用、出勤率为{attendance:g}%（高于80%）的老生：第二部分"
         "第（一）项要求缴清一学年费用，第（二）项只适用于出勤率70%-80%。本助手不作推测，由国际教育"
         "学院决定，我可以为您提交咨询申请。",
     ), cite(cpu.CODE, "6(2)(1)", "6(2)(2)"))
+
+
+_NOT_PAID_ANSWER: Final = Text(
+    "Students who have not paid at least one semester are not registered and get no visa "
+    "extension.",
+    "未交清至少一学期费用的学生，国际教育学院不为其办理注册及签证延期手续。",
+)
+_PAY_STEP: Final = Text("Pay at least one semester's fees, then ask for the letter.",
+                        "请先缴清至少一学期费用，再申请介绍信。")
+_IF_PAID: Final = Text(
+    " This holds once you have paid at least one semester's fees and registered: without "
+    "payment the School registers no one and extends no visa (Article 5).",
+    "前提是您已缴清至少一学期费用并完成注册：未缴费的，国际教育学院不办理注册及签证延期（第五条）。",
+)
+_IN_PRINCIPLE: Final = Text(
+    " The 180 days are a limit “in principle” (原则上): the School of International Education "
+    "sets the date.",
+    "180天为“原则上”的上限，具体日期由国际教育学院核定。",
+)
 
 
 def _delayed_graduation(facts: PermitFacts, today: date) -> Decision:
@@ -303,6 +389,9 @@ def _delayed_graduation(facts: PermitFacts, today: date) -> Decision:
             "no visa extension and must leave China within the time limit.",
             "延期毕业生如无在校课程或实验需求，国际教育学院不给予签证延期，须限期离境。",
         ), ("6(3)",), (_LEAVE_STEP,))
+    if facts.paid == PAID_NONE:
+        # Art. 5 applies to every student, delayed graduates included.
+        return _no_support(_NOT_PAID_ANSWER, ("5", "6(3)"), (_PAY_STEP,))
     assert facts.approval_date and facts.lease_end and facts.insurance_end
     limits = (
         (facts.approval_date, Text("the date approved by your academic department",
@@ -314,17 +403,20 @@ def _delayed_graduation(facts: PermitFacts, today: date) -> Decision:
     )
     until, reason = min(limits, key=lambda limit: limit[0])
     steps = step_texts(CPU_DELAYED_GRADUATION_STEPS)
+    articles = ("6(3)",) if facts.paid in (PAID_YEAR, PAID_SEMESTER) else ("6(3)", "5")
     if until <= today:
         return _no_support(Text(
             f"{reason.en.capitalize()} ({date_text(until).en}) is not after today, so no "
             "residence permit can be set from it: renew that document or approval first.",
             f"{reason.zh}（{date_text(until).zh}）不晚于今天，无法据此核定居留许可，请先续签或更新。",
-        ), ("6(3)",), steps)
-    return _until(
-        Text("As a delayed-graduation student who needs courses or lab work, you get a "
-             "residence permit until {date}: the earliest of the approved date, your lease end, "
-             f"your insurance end and 180 days from today (here: {reason.en}).",
-             "您作为需在校上课或实验的延期毕业生，居留许可核定至{date}，即教学管理部门批复日期、"
-             f"房屋租赁期满日、保险单到期日和自今日起180天中最早者（此处为{reason.zh}）。"),
-        until, ("6(3)",), steps, days=(until - today).days,
-    )
+        ), articles, steps)
+    answer = Text(
+        "As a delayed-graduation student who needs courses or lab work, you get a residence "
+        "permit until {date}: the earliest of the approved date, your lease end, your insurance "
+        f"end and 180 days from today (here: {reason.en}).",
+        "您作为需在校上课或实验的延期毕业生，居留许可核定至{date}，即教学管理部门批复日期、房屋租赁"
+        f"期满日、保险单到期日和自今日起180天中最早者（此处为{reason.zh}）。",
+    ).join(_IN_PRINCIPLE, "", "")
+    if facts.paid not in (PAID_YEAR, PAID_SEMESTER):
+        answer = answer.join(_IF_PAID, "", "")
+    return _until(answer, until, articles, steps, days=(until - today).days)

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Final
 
 from knowledge.answers import cite, not_addressed
-from knowledge.core import Decision, Text, add_months, date_text
+from knowledge.core import Decision, Text, add_months, chinese_number, date_text
 from knowledge.institutions import institution, qjnu, westlake
 
 VISITING_SCHOLAR: Final = "invite_visiting_scholar"
@@ -102,10 +102,20 @@ def who_handles(question: str, institution_code: str) -> Decision:
 
 
 def _qujing_duty(question: str) -> Decision:
+    """The responsibility whose keywords the question uses most (the lowest number on a tie).
+
+    A responsibility that serves someone else than the question names is passed over: "who
+    handles residence permits for international students?" is not responsibility 3, which
+    handles them for foreign experts only.
+    """
     profile = institution(qjnu.CODE)
     scored = [(_score(question, item.keywords), -item.number, item)
               for item in qjnu.RESPONSIBILITIES]
+    excluded = [item for score, _, item in scored if score and _score(question, item.not_for)]
+    scored = [entry for entry in scored if entry[2] not in excluded]
     best_score, _, best = max(scored, key=lambda entry: (entry[0], entry[1]))
+    if best_score == 0 and excluded:
+        return _not_for(excluded[0])
     if best_score == 0:
         titles_en = "; ".join(f"{r.number}. {r.title.en}" for r in qjnu.RESPONSIBILITIES)
         titles_zh = "；".join(f"{r.number}. {r.title.zh}" for r in qjnu.RESPONSIBILITIES)
@@ -120,6 +130,18 @@ def _qujing_duty(question: str) -> Decision:
         f"Cooperation Office under “{best.title.en}”: {best.duties.en}",
         f"在曲靖师范学院，此事由国际交流与合作处负责，属“{best.title.zh}”职责：{best.duties.zh}",
     ), cite(qjnu.CODE, str(best.number)))
+
+
+def _not_for(duty: qjnu.Responsibility) -> Decision:
+    serves = duty.serves or duty.title
+    return Decision(WHO_HANDLES, False, Text(
+        f"Qujing Normal University's page lists this only among the duties for {serves.en} "
+        f"(responsibility {duty.number}, “{duty.title.en}”); it does not say who handles it "
+        "for students. I can open a request with the International Exchange and Cooperation "
+        "Office.",
+        f"曲靖师范学院的页面仅在{serves.zh}相关职责中列出此项（职责第{chinese_number(duty.number)}项，"
+        f"“{duty.title.zh}”），未说明学生的此类事务由谁负责。我可以为您向国际交流与合作处提交咨询申请。",
+    ), cite(qjnu.CODE, str(duty.number)))
 
 
 def _westlake_entry(question: str) -> Decision:

@@ -20,12 +20,17 @@ ANYONE: Final = "anyone"
 
 @dataclass(frozen=True)
 class FaqEntry:
-    """The answer one institution's documents (or national law, institution "CN") give."""
+    """The answer one institution's documents (or national law, institution "CN") give.
+
+    ``covered`` is False when the answer says what the documents do say but that they do not
+    settle the question (JSNU on automatic withdrawal): the assistant then offers a request.
+    """
 
     institution: str
     answer: Text
     citations: tuple[Citation, ...]
     steps: tuple[Text, ...] = ()
+    covered: bool = True
 
 
 @dataclass(frozen=True)

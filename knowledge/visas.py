@@ -79,22 +79,19 @@ def automatic_withdrawal(
     institution_code: str, permit_expiry: date, paid: bool, withdrawal_applied: bool,
     today: date,
 ) -> Decision:
-    """Whether a student who has not paid is withdrawn automatically (CPU Art. 7, JSNU Art. 4).
+    """Whether a student who has not paid is withdrawn automatically (CPU Art. 7).
 
-    CPU: on the day the visa or permit expires, a student who has neither paid nor applied
-    for withdrawal is withdrawn by default. JSNU only says the International College may
-    cancel the visa or permit of students who do not pay on time.
+    CPU: a student who, on the day the visa or permit expires, has still neither paid nor
+    applied for withdrawal is withdrawn by default, so on that day itself the student can
+    still pay; withdrawal follows from the next day. JSNU's regulations are silent on
+    automatic withdrawal (Art. 15's 自动退学 is a student's own withdrawal): not covered,
+    with what Art. 4 does say (the International College may cancel the permit of students
+    who do not pay on time).
     """
     code = institution(institution_code).code
     expiry = date_text(permit_expiry)
     if code == jsnu.CODE:
-        return Decision(AUTOMATIC_WITHDRAWAL, True, Text(
-            "Jiangsu Normal University does not withdraw students automatically, but if you do "
-            "not pay tuition, accommodation and insurance on time the International College may "
-            "cancel your visa or residence permit, and you bear the consequences.",
-            "江苏师范大学未规定自动退学，但不能按期缴清学费、住宿费、保险费的，国际学院有权注销其签证"
-            "或居留许可，后果由学生本人承担。",
-        ), cite(code, "4"))
+        return JSNU_NO_AUTOMATIC_WITHDRAWAL
     if code != cpu.CODE:
         return not_addressed(AUTOMATIC_WITHDRAWAL, code,
                              Text("automatic withdrawal for unpaid fees", "未缴费自动退学"),
@@ -105,6 +102,18 @@ def automatic_withdrawal(
             f"You have {done.en}, so Article 7's automatic withdrawal does not apply to you.",
             f"您{done.zh}，不适用第七条的自动退学。",
         ), cite(code, "7"))
+    if today == permit_expiry:
+        return Decision(AUTOMATIC_WITHDRAWAL, True, Text(
+            f"Today, {expiry.en}, is the day your visa or residence permit expires: you can "
+            "still pay or apply for withdrawal today. If by the end of today you have done "
+            "neither, you will be withdrawn automatically.",
+            f"今天（{expiry.zh}）是您的签证/居留许可到期日：今天仍可缴清费用或提交退学申请。如到今天结束"
+            "时两者均未办理，将默认作自动退学处理。",
+        ), cite(code, "7"), (
+            Text("Pay the fees today, or", "今天缴清费用，或"),
+            Text("apply in writing for suspension or withdrawal today.",
+                 "今天书面提交休学或退学申请。"),
+        ), valid_until=permit_expiry)
     if today < permit_expiry:
         return Decision(AUTOMATIC_WITHDRAWAL, True, Text(
             f"If by {expiry.en}, the day your visa or residence permit expires, you have "
@@ -122,6 +131,19 @@ def automatic_withdrawal(
         "withdrawal application, so you are withdrawn automatically by default.",
         f"您的签证/居留许可已于{expiry.zh}到期，到期当天仍未缴费也未提交退学申请，默认作自动退学处理。",
     ), cite(code, "7"), valid_until=permit_expiry)
+
+
+JSNU_NO_AUTOMATIC_WITHDRAWAL: Final = Decision(AUTOMATIC_WITHDRAWAL, False, Text(
+    "Jiangsu Normal University's regulations do not say that a student who has not paid is "
+    "withdrawn automatically (Article 15 speaks only of students who withdraw of their own "
+    "accord), so I cannot tell you what happens on the day your permit expires. Article 4 "
+    "says that the International College may cancel the visa or residence permit of students "
+    "who do not pay tuition, accommodation and insurance on time, and that the student bears "
+    "the consequences. Please ask the International College; I can open a request for you.",
+    "江苏师范大学的规定没有未缴费即作自动退学处理的规定（第十五条所说的“自动退学”指学生主动退学），"
+    "因此无法告诉您居留许可到期当天会如何处理。第四条规定：不能按期缴清学费、住宿费、保险费的，国际"
+    "学院有权注销其签证或居留许可，后果由学生本人承担。请咨询国际学院，我可以为您提交咨询申请。",
+), cite(jsnu.CODE, "4", "15"))
 
 
 def permit_after_studies(institution_code: str, event: str,

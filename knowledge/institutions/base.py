@@ -10,6 +10,7 @@ from knowledge.core import Citation, Text
 FOLLOWS_BOTH = "both"  # the versions agree (or only one exists)
 FOLLOWS_EN = "en"
 FOLLOWS_ZH = "zh"
+FOLLOWS_MIXED = "zh and en"  # parts follow each version; the note says which and why
 
 
 @dataclass(frozen=True)
@@ -17,13 +18,15 @@ class Institution:
     """Who an institution is and where it sends people.
 
     ``contact`` only says what the source says (office and channel); the sources give no
-    telephone numbers or e-mail addresses and none is invented here.
+    telephone numbers or e-mail addresses and none is invented here. ``city`` is set only
+    where the source names the city (CPU's regulations send students to the Nanjing police,
+    JSNU's to Xuzhou's); ``find_institution`` reads "I study in <city>" from it.
     """
 
     code: str
     name: Text
     aliases: tuple[str, ...]  # how people write the name, matched by ``find_institution``
-    city: Text
+    city: Text | None
     office: Text  # the international office the source is from
     authority: Text | None  # the exit-entry authority the source sends students to
     contact: Text

@@ -12,6 +12,10 @@ Two quirks of the source are kept visible rather than silently repaired:
 * Both versions print "Article 10" twice (cancellation, then dependents) and have no
   Article 11. The dependents article is cited as "10bis" and rendered as "the second
   Article 10" so that a reader can find it in the document.
+
+Where the two versions say different things, the Chinese text is followed: it is the
+university's own (the English is its translation). Each provision's ``follows`` and ``note``
+say which version it follows and why; ``docs/coverage.md`` lists them.
 """
 
 from __future__ import annotations
@@ -19,7 +23,13 @@ from __future__ import annotations
 from typing import Final
 
 from knowledge.core import SOURCE_NAMES, Text
-from knowledge.institutions.base import FOLLOWS_EN, FOLLOWS_ZH, Institution, Provision
+from knowledge.institutions.base import (
+    FOLLOWS_EN,
+    FOLLOWS_MIXED,
+    FOLLOWS_ZH,
+    Institution,
+    Provision,
+)
 
 CODE: Final = "CPU"
 
@@ -35,15 +45,17 @@ PROFILE: Final = Institution(
         "药科大学",
         "药大",
     ),
-    city=Text("Nanjing", "南京"),
+    city=Text("Nanjing", "南京"),  # Art. 4 and 13 send students to the Nanjing police
     office=Text("School of International Education", "国际教育学院"),
+    # As Art. 4 and 13 name them: the Nanjing police for registration, Nanjing Exit and Entry.
     authority=Text(
-        "Nanjing Exit and Entry Administration (Nanjing Public Security)",
-        "南京市公安局出入境管理部门（南京公安）",
+        "Nanjing Exit and Entry (Art. 13); the Nanjing police for temporary residence "
+        "registration (Art. 4)",
+        "南京市出入境（第十三条）；临时住宿登记向南京公安申报（第四条）",
     ),
     contact=Text(
-        "School of International Education, China Pharmaceutical University (in person)",
-        "中国药科大学国际教育学院（本人前往办理）",
+        "School of International Education, China Pharmaceutical University",
+        "中国药科大学国际教育学院",
     ),
     source="002_e5c8fcaee270b7af.txt",
     source_language=Text("Chinese and English", "中英文"),
@@ -65,7 +77,16 @@ NEW_STUDENT_PAYMENT_DAYS: Final = 30  # Art. 6(1)(3): pay a semester within 30 d
 ATTENDANCE_FULL_YEAR_ABOVE: Final = 80.0
 # Art. 6(2)(3) "低于70%" / "below 70%" is strict, so exactly 70% is still in Art. 6(2)(2).
 ATTENDANCE_NO_SUPPORT_BELOW: Final = 70.0
-DELAYED_GRADUATION_MAX_DAYS: Final = 180  # Art. 6(3): "原则上不超过180天"
+DELAYED_GRADUATION_MAX_DAYS: Final = 180  # Art. 6(3): "原则上不超过180天", in principle only
+
+# The academic year Art. 6 assumes (an autumn intake). Its permits for a paid year end on
+# "next September 10" (下一年的9月10日), or "next July 15" for language and final-year
+# students, whose teaching year therefore ends on 15 July. "Next year" is read as the year
+# after the one in which the paid academic year begins, never as the year after the day of
+# the question: a year paid from 15 July onwards is the one beginning that September, a year
+# paid before 15 July is the one that began the September before. New students are covered
+# only when they start in that autumn window: the article gives no dates for a spring start.
+TEACHING_YEAR_END: Final = (7, 15)
 
 # Other numbers the regulations set.
 REGISTRATION_HOURS: Final = 24  # Art. 4
@@ -115,16 +136,19 @@ PROVISIONS: Final[tuple[Provision, ...]] = (
         Text("Permits issued during study: residence permit and stay permit",
              "在校期间的证件：居留许可与停留证件"),
         Text(
-            "During study the School issues letters for a residence permit (more than 180 "
-            "days, multiple entry) or a stay permit (at most once during the whole study "
-            "period, at most one month, no entry).",
+            "During study the School issues letters for a residence permit (180 days or "
+            "more, multiple entry) or a stay permit (humanitarian, at most once during the "
+            "whole study period, at most one month, no entry).",
             "在校期间国际教育学院开具的证件种类为：居留许可（180天以上，多次出入境）和停留证件"
-            "（在学期间最多申请一次，最长一个月，0次出入境）。",
+            "（人道主义性质，在学期间最多申请一次，最长一个月，0次出入境）。",
         ),
-        follows=FOLLOWS_ZH,
+        follows=FOLLOWS_MIXED,
         note=(
-            "English says 'less than 1 month'; the Chinese 最长一个月 (at most one month) "
-            "is followed."
+            "Chinese followed for the limits: 180天以上 includes 180 days (Civil Code Art. "
+            "1259), so the English '>180 days' is not followed and CPU's own 180-day permits "
+            "are residence permits; 最长一个月 (at most one month) rather than the English 'less "
+            "than 1 month'. English followed for 'humanitarian', which only it says of the stay "
+            "permit (the Chinese adds nothing that contradicts it)."
         ),
     ),
     Provision(
@@ -149,6 +173,13 @@ PROVISIONS: Final[tuple[Provision, ...]] = (
             "国际教育学院严格执行先缴费注册后办理签证手续制度，为按期缴清一学期或一学年所有费用的"
             "留学生办理注册和签证手续；对未交清费用的留学生，不为其办理注册及签证延期手续。",
         ),
+        follows=FOLLOWS_ZH,
+        note=(
+            "The English says students who fail to pay 'will not get registered or get any "
+            "immigration paper'; the Chinese says no registration and no visa extension "
+            "(注册及签证延期手续). The Chinese is followed. It applies to every student, new, "
+            "returning or of delayed graduation."
+        ),
     ),
     Provision(
         CODE, "6",
@@ -160,11 +191,12 @@ PROVISIONS: Final[tuple[Provision, ...]] = (
             "国际教育学院根据学生类别、出勤和缴费情况开具居留许可介绍信，时限见第一部分（新生）、"
             "第二部分（老生）和第三部分（延期毕业生）。",
         ),
-        follows=FOLLOWS_EN,
+        follows=FOLLOWS_MIXED,
         note=(
             "The Chinese lost the months of every date in this article (下一年的910日, "
             "下一年35日前, 下一年15日前, 715日). Month and day follow the English; 'next "
-            "year' (下一年) follows the Chinese."
+            "year' (下一年) follows the Chinese, read as the year after the one in which the "
+            "paid academic year begins (TEACHING_YEAR_END)."
         ),
     ),
     Provision(
@@ -177,8 +209,12 @@ PROVISIONS: Final[tuple[Provision, ...]] = (
             "缴清一学年费用且完成注册的学历新生，居留许可延期至下一年的9月10日；语言进修生及预科生"
             "延期至下一年的7月15日。",
         ),
-        follows=FOLLOWS_EN,
-        note="Chinese reads 下一年的910日 and 715日: months restored from the English.",
+        follows=FOLLOWS_MIXED,
+        note=(
+            "Chinese reads 下一年的910日 and 715日: months restored from the English; 下一年 "
+            "(next year) from the Chinese, counted from the academic year's start. The article "
+            "assumes an autumn intake: a new student starting before 15 July is not covered."
+        ),
     ),
     Provision(
         CODE, "6(1)(2)",
@@ -191,8 +227,12 @@ PROVISIONS: Final[tuple[Provision, ...]] = (
             "缴清一学期费用且完成注册的新生，须书面承诺下学期费用的交清日期（学历生在下一年3月5日前，"
             "语言进修生及预科生在下一年1月5日前），国际教育学院给予180天居留许可。",
         ),
-        follows=FOLLOWS_EN,
-        note="Chinese reads 下一年35日前 and 下一年15日前: months restored from the English.",
+        follows=FOLLOWS_MIXED,
+        note=(
+            "Chinese reads 下一年35日前 and 下一年15日前: months restored from the English; "
+            "下一年 (next year), which the English leaves out, from the Chinese. The dates are "
+            "set for an autumn start; for a spring start the School sets the date."
+        ),
     ),
     Provision(
         CODE, "6(1)(3)",
@@ -201,6 +241,11 @@ PROVISIONS: Final[tuple[Provision, ...]] = (
             "New students who cannot pay at least one semester within 30 days of arrival get "
             "no visa extension.",
             "无法在入境30天内缴满一学期及以上费用的新生，国际教育学院不给予签证延期。",
+        ),
+        follows=FOLLOWS_ZH,
+        note=(
+            "The English counts from 'arrival', the Chinese from 入境 (entry into China); the "
+            "30 days are counted from the day of entry."
         ),
     ),
     Provision(
@@ -214,8 +259,11 @@ PROVISIONS: Final[tuple[Provision, ...]] = (
             "缴清一学年费用且出勤率高于80%的老生，居留许可延期至下一年的9月10日（毕业班学生延期至"
             "下一年的7月15日）。",
         ),
-        follows=FOLLOWS_EN,
-        note="Chinese reads 下一年的910日 and 715日: months restored from the English.",
+        follows=FOLLOWS_MIXED,
+        note=(
+            "Chinese reads 下一年的910日 and 715日: months restored from the English; 下一年 "
+            "from the Chinese, counted from the academic year's start."
+        ),
     ),
     Provision(
         CODE, "6(2)(2)",
@@ -251,7 +299,12 @@ PROVISIONS: Final[tuple[Provision, ...]] = (
             "保险单有效期核定）；如无在校课程或实验需求，不给予签证延期，限期离境。",
         ),
         follows=FOLLOWS_ZH,
-        note="The section numeral 三 is missing in the Chinese ('.延期毕业'); it is part 3.",
+        note=(
+            "The section numeral 三 is missing in the Chinese ('.延期毕业'); it is part 3. The "
+            "180 days are a limit in principle (原则上, 'in principle' in both versions): the "
+            "answer says so rather than presenting them as absolute. Only the Chinese says "
+            "限期离境 (leave within the time limit) for students without courses."
+        ),
     ),
     Provision(
         CODE, "7",
@@ -260,6 +313,11 @@ PROVISIONS: Final[tuple[Provision, ...]] = (
             "A student who, on the day the visa or residence permit expires, has neither paid "
             "the fees nor applied for withdrawal is withdrawn automatically.",
             "在签证/居留许可到期当天仍未能缴清费用、未提交退学申请者，默认以自动退学处理。",
+        ),
+        note=(
+            "Both versions withdraw those still unpaid on the last day (到期当天仍未能缴清, "
+            "'on the last day'): on the expiry day itself the student can still pay or apply, "
+            "and the answers say so; withdrawal is announced only from the next day."
         ),
     ),
     Provision(
@@ -277,7 +335,8 @@ PROVISIONS: Final[tuple[Provision, ...]] = (
         follows=FOLLOWS_ZH,
         note=(
             "English says '<30 days'; the Chinese 最长不超过一个月 (at most one month) is "
-            "followed."
+            "followed, and so are its 下学年 (next academic year) and 原则上 (flight details "
+            "'in principle'), which the English leaves out."
         ),
     ),
     Provision(
@@ -291,6 +350,12 @@ PROVISIONS: Final[tuple[Provision, ...]] = (
             "学生需提前一个月向国际教育学院提出居留许可延期或变更申请，密切关注护照、签证有效期。"
             "签证到期后非法居留的，由公安机关依规处罚，责任由学生本人承担。",
         ),
+        follows=FOLLOWS_ZH,
+        note=(
+            "The English speaks of a 'visa extension' only and of 'legal responsibilities'; the "
+            "Chinese adds a change (变更) of the permit and that the police punish illegal stay. "
+            "The Chinese is followed."
+        ),
     ),
     Provision(
         CODE, "10",
@@ -302,21 +367,33 @@ PROVISIONS: Final[tuple[Provision, ...]] = (
             "学生正常毕业/结业，国际教育学院不再给予签证延期。学生毕业/结业、退学、休学、被开除等"
             "情况下，离校日期以后的签证/居留许可将注销。",
         ),
+        follows=FOLLOWS_ZH,
+        note=(
+            "After graduation the English says no 'Letter of Immigration' is provided, the "
+            "Chinese that no visa extension is given (不再给予签证延期); the Chinese is followed."
+        ),
     ),
     Provision(
         CODE, "10bis",
         Text("Dependents", "家属陪读"),
         Text(
-            "Only full-time master's and doctoral students may apply to bring dependents. "
+            "Only the university's master's and doctoral students may apply to bring dependents. "
             "They apply to the School in advance with the required documents; only after "
             "approval may dependents come, and the School then handles their residence "
             "permits. Dependents brought without approval get no permit and must leave. A "
             "dependent's stay may not exceed the student's residence permit.",
-            "家属陪读申请仅限我校全日制硕士和博士留学生。须提前向国际教育学院提出申请并提交材料，审核"
+            "家属陪读申请仅限我校硕士和博士留学生。须提前向国际教育学院提出申请并提交材料，审核"
             "同意后家属方可来华，由国际教育学院为其办理居留许可；未经同意擅自携带家属的，不予办理，"
             "限期回国。陪读家属在华停留期限不得超过留学生居留许可的有效期限。",
         ),
-        note="Printed as a second Article 10 in both versions; there is no Article 11.",
+        follows=FOLLOWS_ZH,
+        note=(
+            "Printed as a second Article 10 in both versions; there is no Article 11. Only the "
+            "English says 'full-time' master and Ph.D candidate; the Chinese 仅限我校硕士和博士"
+            "留学生 has no full-time condition. The Chinese, the university's own text, is "
+            "followed: a part-time master's or doctoral student is not refused, and is told that "
+            "the English version asks for full-time study."
+        ),
         label=DEPENDENTS_LABEL,
     ),
     Provision(
@@ -346,6 +423,12 @@ PROVISIONS: Final[tuple[Provision, ...]] = (
             "学院开具遗失/损毁声明，到驻地派出所报案，并到南京市出入境备案，同时自行联系本国大使馆"
             "领取新护照。补发新护照后，及时凭国际教育学院出具的签证介绍信到出入境管理部门申请新的"
             "居留许可。",
+        ),
+        follows=FOLLOWS_ZH,
+        note=(
+            "The Chinese limits the 24 hours to a loss found in China (在境内) and counts them "
+            "from discovering it (发现…24小时内); the English says only 'within 24 hours of "
+            "loss/damage'. The Chinese is followed."
         ),
     ),
     Provision(

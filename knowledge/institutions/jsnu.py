@@ -2,14 +2,18 @@
 
 Source: shared/seeds/003 — International College regulations, Articles 1–17 in Chinese and
 English. The Chinese text of Article 11 is empty (its list survives only in English), so
-Article 11 follows the English.
+Article 11 follows the English. Elsewhere, where the versions differ, the Chinese (the
+university's own text) is followed; each provision's ``follows`` and ``note`` say so.
+
+``SEMESTER_HOLIDAYS`` is configuration, not source: Article 9 says procedures must be finished
+before the holidays, and the office enters the holidays' dates here.
 """
 
 from __future__ import annotations
 
 from typing import Final
 
-from knowledge.core import SOURCE_NAMES, Text
+from knowledge.core import SOURCE_NAMES, Period, Text
 from knowledge.institutions.base import FOLLOWS_EN, FOLLOWS_ZH, Institution, Provision
 
 CODE: Final = "JSNU"
@@ -47,6 +51,24 @@ TRANSFER_DAYS: Final = 10  # Art. 6
 ZERO_ENTRY_TRAVEL_MONTHS_BEFORE: Final = 1  # Art. 8
 EXTENSION_MONTHS_BEFORE: Final = 1  # Art. 9
 
+# ---------------------------------------------------------------- configuration
+# The semester holidays of Art. 9 ("如遇学期结束，…须在假期前办理完毕，假期一般不予办理").
+# CONFIGURATION, NOT SOURCE: the regulations give no dates, so none is invented here. The
+# International College enters each holiday as Period(first day, last day), e.g.
+# Period(date(2027, 1, 16), date(2027, 2, 28)), and the deadline answers then apply them:
+# an extension due inside a holiday is due the day before it starts, and a permit expiring
+# inside one must be dealt with before it starts. Left empty, the answers state the rule
+# without dates. Past holidays may stay: only a holiday containing the date in question
+# counts.
+SEMESTER_HOLIDAYS: Final[tuple[Period, ...]] = ()
+
+# Art. 11(6) names the health certificate's issuer in English only ("Xuzhou Entry-Exit
+# Quarantine Bureau"); the Chinese list is empty, so no Chinese name is given for it.
+HEALTH_CERTIFICATE_ISSUER: Final = Text(
+    "Xuzhou Entry-Exit Quarantine Bureau",
+    "Xuzhou Entry-Exit Quarantine Bureau（原文仅有英文名称）",
+)
+
 # Art. 11, English only (the Chinese list is empty).
 RESIDENCE_PERMIT_DOCUMENTS: Final[tuple[Text, ...]] = (
     Text("The original and a copy of your valid passport and visa",
@@ -59,9 +81,9 @@ RESIDENCE_PERMIT_DOCUMENTS: Final[tuple[Text, ...]] = (
          "full-face colour photo on a white background, without headwear",
          "《外国人签证、居留许可申请表》，附二寸白底免冠正面彩色照片一张"),
     Text("One copy of the admission notice", "录取通知书复印件一份"),
-    Text("The health certificate issued by Xuzhou Entry-Exit Inspection and Quarantine "
-         "Bureau (have the medical examination every academic year before applying)",
-         "徐州出入境检验检疫局出具的健康证明（每学年申请居留许可前须进行体检）"),
+    Text(f"The health certificate issued by {HEALTH_CERTIFICATE_ISSUER.en} (have the "
+         "medical examination every academic year before applying)",
+         f"{HEALTH_CERTIFICATE_ISSUER.zh}出具的健康证明（每学年申请居留许可前须进行体检）"),
 )
 
 PROVISIONS: Final[tuple[Provision, ...]] = (
@@ -89,6 +111,12 @@ PROVISIONS: Final[tuple[Provision, ...]] = (
             "持X1签证的须在签证到期前申请办理居留许可。持X2签证的如需在原定学习期限结束后继续学习，"
             "应提前向学校申请续读，并在签证到期前向徐州市公安局出入境管理支队申请办理居留许可。",
         ),
+        follows=FOLLOWS_ZH,
+        note=(
+            "The English has X2 holders apply for further study 'after the end of the original "
+            "study period'; the Chinese 应提前向学校申请续读 says to apply in advance. The "
+            "Chinese is followed."
+        ),
     ),
     Provision(
         CODE, "3",
@@ -102,6 +130,11 @@ PROVISIONS: Final[tuple[Provision, ...]] = (
             "办理签证或居留许可前，须在微信小程序“留学生服务小助手”内完成个人信息注册；护照或居留许可"
             "更新后及时更新信息。住宿校外的学生变更住址的，应于24小时内在小程序中重新申报住宿登记。"
             "信息和住宿登记完成后方可领取延长居留许可的材料。",
+        ),
+        note=(
+            "Both versions limit the 24-hour re-registration after a change of address to "
+            "students living off campus; for students living on campus the article sets no "
+            "time limit, and the answers say so."
         ),
     ),
     Provision(
@@ -120,7 +153,10 @@ PROVISIONS: Final[tuple[Provision, ...]] = (
         follows=FOLLOWS_ZH,
         note=(
             "The English says the College may 'refuse' students who do not pay; the Chinese "
-            "says it may cancel (注销) their visa or permit. The Chinese is followed."
+            "says it may cancel (注销) their visa or permit. The Chinese is followed. Both "
+            "versions say the College helps students living on campus (校内住宿, 'who live in "
+            "campus'); neither says who helps students living off campus, and the answers say "
+            "so."
         ),
     ),
     Provision(
@@ -134,6 +170,11 @@ PROVISIONS: Final[tuple[Provision, ...]] = (
             "国际学生家属申请签证来华的，相关学院协助出具在读证明，其他材料向中国驻所在国使领馆咨询。"
             "陪读家属可在徐州市公安局出入境管理支队办理居留证件或签证延期，在华停留期限不得超过国际"
             "学生居留许可的有效期限。",
+        ),
+        follows=FOLLOWS_ZH,
+        note=(
+            "The English mentions only a 'residence permit extension' for family members; the "
+            "Chinese 居留证件或签证延期 (a residence document or a visa extension) is followed."
         ),
     ),
     Provision(
@@ -176,6 +217,11 @@ PROVISIONS: Final[tuple[Provision, ...]] = (
             "学院申请，经学校同意后凭国际学院证明到徐州市公安局出入境管理支队办理往返签证，并在签证"
             "有效期内入境返校。",
         ),
+        follows=FOLLOWS_ZH,
+        note=(
+            "Only the Chinese names where the return visa is issued (徐州市公安局出入境管理支队) "
+            "and adds going home (回国); the Chinese is followed."
+        ),
     ),
     Provision(
         CODE, "9",
@@ -213,14 +259,17 @@ PROVISIONS: Final[tuple[Provision, ...]] = (
             "Passport and visa (original and copy); the university's letter stating the study "
             "period; the JW202/JW201 form; the visa and residence permit application form with "
             "one two-inch photo; a copy of the admission notice; a health certificate from the "
-            "Xuzhou Entry-Exit Inspection and Quarantine Bureau, with a medical examination "
-            "every academic year.",
+            f"{HEALTH_CERTIFICATE_ISSUER.en}, with a medical examination every academic year.",
             "护照和签证原件及复印件；学校出具的注明学习期限的公函；JW202/JW201表原件；外国人签证、"
-            "居留许可申请表及二寸照片一张；录取通知书复印件；徐州出入境检验检疫局出具的健康证明"
-            "（每学年申请前须体检）。",
+            f"居留许可申请表及二寸照片一张；录取通知书复印件；{HEALTH_CERTIFICATE_ISSUER.zh}出具的"
+            "健康证明（每学年申请前须体检）。",
         ),
         follows=FOLLOWS_EN,
-        note="The Chinese list of Article 11 is empty in the source; the English list is followed.",
+        note=(
+            "The Chinese list of Article 11 is empty in the source; the English list is "
+            "followed. It names the health certificate's issuer in English only, so the Chinese "
+            "answers quote that English name and give no Chinese one."
+        ),
     ),
     Provision(
         CODE, "12",
@@ -272,8 +321,14 @@ PROVISIONS: Final[tuple[Provision, ...]] = (
             "Students who withdraw, suspend their studies, or are advised to leave or expelled "
             "change their residence permit to a short-term stay permit and leave within the "
             "time limit. Otherwise the International College cancels the visa or permit.",
-            "自动退学、休学或被劝退、开除的国际学生，须将居留许可换发为短期停留证件并限期离境；不予"
-            "配合的，国际学院将取消其签证或居留许可。",
+            "自动退学（即学生主动退学）、休学或被劝退、开除的国际学生，须将居留许可换发为短期停留证件"
+            "并限期离境；不予配合的，国际学院将取消其签证或居留许可。",
+        ),
+        note=(
+            "The Chinese 自动退学 here means a student's own withdrawal ('withdraw … "
+            "voluntarily' in the English), not the automatic withdrawal for unpaid fees of CPU "
+            "Art. 7; the answers write 主动退学. Neither version of JSNU's regulations provides "
+            "for automatic withdrawal when fees are unpaid."
         ),
     ),
     Provision(

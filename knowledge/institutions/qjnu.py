@@ -29,11 +29,8 @@ PROFILE: Final = Institution(
         "曲师院",
         "曲靖",
     ),
-    city=Text("Qujing, Yunnan", "云南曲靖"),
-    office=Text(
-        "International Exchange and Cooperation Office (IECO, founded July 2006)",
-        "国际交流与合作处（2006年7月成立）",
-    ),
+    city=None,  # the page names no city (the university's name alone is kept as an alias)
+    office=Text("International Exchange and Cooperation Office", "国际交流与合作处"),
     authority=None,  # the page names no exit-entry authority
     contact=Text(
         "International Exchange and Cooperation Office, Qujing Normal University",
@@ -52,6 +49,10 @@ class Responsibility:
     title: Text
     duties: Text
     keywords: tuple[str, ...]  # lower-case English or Chinese fragments
+    # A question that also says one of these is about someone the duty does not serve:
+    # responsibility 3 handles residence permits for foreign experts, not for students.
+    not_for: tuple[str, ...] = ()
+    serves: Text | None = None  # whom the duty serves, said when ``not_for`` excludes a question
 
 
 RESPONSIBILITIES: Final[tuple[Responsibility, ...]] = (
@@ -90,6 +91,8 @@ RESPONSIBILITIES: Final[tuple[Responsibility, ...]] = (
         ),
         ("foreign expert", "foreign teacher", "expert", "work permit", "residence permit",
          "recruit", "外国专家", "外专", "外籍教师", "外教", "工作许可", "居留许可", "聘请"),
+        not_for=("student", "学生", "留学生"),
+        serves=Text("foreign experts", "外国专家"),
     ),
     Responsibility(
         4,
@@ -103,7 +106,9 @@ RESPONSIBILITIES: Final[tuple[Responsibility, ...]] = (
             "访问学者、联合学位和短期留学项目，以及出行审批、境外跟踪和回国后评估。",
         ),
         ("study abroad", "study-abroad", "exchange student", "student exchange", "scholarship",
-         "joint degree", "visiting scholar", "student mobility", "留学", "交换生", "奖学金",
+         "joint degree", "visiting scholar", "student mobility",
+         # "留学" alone would match 留学生 (international students in China): study abroad only.
+         "出国留学", "出境留学", "海外留学", "短期留学", "留学项目", "交换生", "奖学金",
          "联合学位", "访问学者", "学生交流"),
     ),
     Responsibility(

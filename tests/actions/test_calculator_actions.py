@@ -328,7 +328,9 @@ async def test_months_are_said_as_the_days_they_are_at_least(domain: dict[str, A
     dispatcher = CollectingDispatcher()
     tracker = tracker_for("", topic="visa_types", facts={"stay_length": StayLength(months=6)})
     await ActionAnswerCalculation().run(dispatcher, tracker, domain)
-    assert texts(dispatcher)[0].startswith("6 months is at least 181 days. For 181 days")
+    # The answer names the university whose rules it applies, then the days.
+    assert texts(dispatcher)[0].startswith(
+        "At China Pharmaceutical University, 6 months is at least 181 days. For 181 days")
 
 
 async def test_a_scholar_stay_given_as_a_length_ends_on_the_calendar_day(
@@ -408,3 +410,37 @@ async def test_a_calculation_asked_inside_the_permit_questions_resumes_them(
     events = await ActionAnswerCalculation().run(CollectingDispatcher(), tracker, domain)
     assert events == [ActiveLoop("permit_duration_form")]
 
+
+
+async def test_cpu_article_7_on_the_expiry_day_itself_the_student_is_told_to_pay_today(
+    domain: dict[str, Any],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_for("", topic="automatic_withdrawal", facts={
+        "fees_paid": False, "withdrawal_applied": False, "permit_expiry": today()})
+    await ActionAnswerCalculation().run(dispatcher, tracker, domain)
+    answer = texts(dispatcher)[0]
+    assert "you can still pay or apply for withdrawal today" in answer
+    assert "expired on" not in answer
+
+
+async def test_jsnu_article_15_unpaid_fees_at_jsnu_are_not_covered_and_a_person_is_offered(
+    domain: dict[str, Any],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_for("", topic="automatic_withdrawal", institution="JSNU")
+    await ActionAnswerCalculation().run(dispatcher, tracker, domain)
+    assert "do not say" in texts(dispatcher)[0]
+    assert texts(dispatcher)[-1] == "utter_offer_request"
+
+
+async def test_cpu_article_10bis_the_chinese_text_sets_no_full_time_condition(
+    domain: dict[str, Any],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_for("", topic="dependents", facts={
+        "graduate_full_time": True, "permit_expiry": date(2027, 6, 30)})
+    await ActionAnswerCalculation().run(dispatcher, tracker, domain)
+    answer = texts(dispatcher)[0]
+    assert "may stay until 30 June 2027" in answer
+    assert "full-time" not in answer

@@ -35,6 +35,8 @@ from knowledge import (
     new_student_payment_deadline,
     transfer_deadline,
 )
+from knowledge.core import Period
+from knowledge.institutions import jsnu
 from office.case_types import CASE_TYPES
 from office.models import Case, Person
 from tests.actions.conftest import make_tracker
@@ -287,13 +289,13 @@ async def test_a_date_in_a_deadline_question_asked_inside_another_form_is_used(
 )
 async def test_the_medical_examination_and_payment_deadlines_use_the_date_form(
     domain: dict[str, Any], topic: str, code: str, day: date,
-    compute: Callable[[str, date], Decision],
+    compute: Callable[[str, date, date | None], Decision],
 ) -> None:
     dispatcher = CollectingDispatcher()
     tracker = conversation(day.isoformat(), slots={"deadline_topic": topic, "institution": code,
                                                    "event_date": day.isoformat()})
     await ActionAnswerDeadline().run(dispatcher, tracker, domain)
-    assert dispatcher.messages[0]["text"] == compute(code, day).render("en")
+    assert dispatcher.messages[0]["text"] == compute(code, day, today()).render("en")
     assert any(m.get("intent") == topic for m in domain["slots"]["deadline_topic"]["mappings"])
 
 
@@ -319,6 +321,108 @@ async def test_a_deadline_asked_inside_the_permit_questions_resumes_them(
                           {"event": "active_loop", "name": None}]
     events = await ActionAnswerDeadline().run(CollectingDispatcher(), tracker, domain)
     assert events == [SlotSet("event_date", "2027-07-15"), ActiveLoop("permit_duration_form")]
+
+
+def deadline_question(question: str, topic: str, day: date, **slots: Any) -> Tracker:
+    """The tracker after the person asked ``question`` (intent ``topic``), then gave ``day``."""
+    tracker = conversation(day.isoformat(), slots={"deadline_topic": topic,
+                                                   "event_date": day.isoformat(), **slots})
+    tracker.events.insert(0, {"event": "user", "text": question,
+                              "parse_data": {"intent": {"name": topic}, "text": question}})
+    return tracker
+
+
+async def test_jsnu_article_9_the_deadline_answer_applies_the_configured_holidays(
+    domain: dict[str, Any], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    expiry = today() + timedelta(days=90)
+    holiday = Period(today() + timedelta(days=50), today() + timedelta(days=70))
+    monkeypatch.setattr(jsnu, "SEMESTER_HOLIDAYS", (holiday,))
+    dispatcher = CollectingDispatcher()
+    tracker = deadline_question("when do I apply to extend?", "extension_application", expiry,
+                                institution="JSNU")
+    await ActionAnswerDeadline().run(dispatcher, tracker, domain)
+    answer = dispatcher.messages[0]["text"]
+    assert "finish them before the holidays start" in answer
+    assert format_date(holiday.first - timedelta(days=1), "en") in answer
+
+
+async def test_cpu_article_9_a_past_extension_deadline_says_so_and_offers_the_request(
+    domain: dict[str, Any],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = deadline_question("when do I apply to extend?", "extension_application",
+                                today() + timedelta(days=5))
+    await ActionAnswerDeadline().run(dispatcher, tracker, domain)
+    assert "That day has passed" in dispatcher.messages[0]["text"]
+    offer = dispatcher.messages[1]
+    assert offer["response"] == "utter_uncovered_offer_case"
+    assert offer["buttons"][0]["payload"] == (
+        '/open_request{"case_type":"residence_permit_extension_letter"}')
+
+
+async def test_exit_entry_law_art_30_a_past_deadline_without_a_request_type_offers_a_person(
+    domain: dict[str, Any],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = deadline_question("when must I apply for my residence permit?",
+                                "residence_permit_application", today() - timedelta(days=40))
+    await ActionAnswerDeadline().run(dispatcher, tracker, domain)
+    assert "That day has passed" in dispatcher.messages[0]["text"]
+    assert dispatcher.messages[1]["response"] == "utter_offer_request"
+
+
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [("I got a new passport, when must I register?", "receiving a new passport"),
+     ("我搬家了，什么时候要做住宿登记？", "changing your address in China"),
+     ("when must I register my temporary residence?", "each entry into China")],
+)
+async def test_cpu_article_4_registration_counts_from_what_the_question_names(
+    domain: dict[str, Any], question: str, says: str,
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = deadline_question(question, "temporary_registration", today())
+    await ActionAnswerDeadline().run(dispatcher, tracker, domain)
+    assert says in dispatcher.messages[0]["text"]
+
+
+async def test_westlake_portal_staff_asking_about_their_permit_after_entry_get_no_x1_rule(
+    domain: dict[str, Any],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = deadline_question("I arrived, when do I apply for my residence permit?",
+                                "residence_permit_application", today(), institution="WESTLAKE")
+    await ActionAnswerDeadline().run(dispatcher, tracker, domain)
+    answer = dispatcher.messages[0]["text"]
+    assert "X1" not in answer and "work and residence permit" in answer
+
+
+async def test_qjnu_responsibility_3_international_students_permits_are_not_the_experts_duty(
+    domain: dict[str, Any],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = conversation("who handles residence permits for international students?",
+                           intent="office_responsibilities", slots={"institution": "QJNU"})
+    await ActionAnswerFaq().run(dispatcher, tracker, domain)
+    answer = dispatcher.messages[0]["text"]
+    assert "does not say who handles it for students" in answer
+    assert "recruits, onboards and serves foreign experts" not in answer
+    assert dispatcher.messages[1]["response"] == "utter_offer_request"
+
+
+async def test_cpu_articles_a_rule_answer_names_the_default_university_it_applies(
+    database: str, domain: dict[str, Any],
+) -> None:
+    """No university named: the default's rules are applied, under its name (issue 22 item 11)."""
+    dispatcher = CollectingDispatcher()
+    tracker = conversation("which visa do I need?", intent="visa_types")
+    await ActionAnswerFaq().run(dispatcher, tracker, domain)
+    assert dispatcher.messages[0]["text"].startswith("At China Pharmaceutical University, ")
+    dispatcher = CollectingDispatcher()
+    tracker = conversation("我需要什么签证？", intent="visa_types", slots={"language": "zh"})
+    await ActionAnswerFaq().run(dispatcher, tracker, domain)
+    assert dispatcher.messages[0]["text"].startswith("根据中国药科大学的规定，")
 
 
 # ----------------------------------------------------------------------------- language

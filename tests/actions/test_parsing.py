@@ -15,6 +15,7 @@ from actions.parsing import (
     parse_percentage,
     parse_stay_length,
     parse_yes_no,
+    registration_event,
 )
 
 TODAY = date(2026, 11, 23)  # a Monday
@@ -171,3 +172,21 @@ def test_the_words_before_each_date_are_kept() -> None:
 @pytest.mark.parametrize("text", ["I don't know", "not sure", "不知道", "不确定"])
 def test_not_knowing_is_no_answer_rather_than_no(text: str) -> None:
     assert parse_yes_no(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "event"),
+    [("my embassy issued me a new passport, does the 24-hour registration apply again",
+      "new_passport"),
+     ("after renewing my passport, when do I register?", "new_passport"),
+     ("我换了护照，什么时候要登记？", "new_passport"),
+     ("I moved to a new apartment, do I need to register", "address_change"),
+     ("do I need to report my new address", "address_change"),
+     ("我搬家了，住宿登记怎么办", "address_change"),
+     ("when must I register my address after entering China", "entry"),
+     ("住宿登记什么时候办", "entry")],
+)
+def test_cpu_article_4_the_24_hours_count_from_the_event_the_question_names(
+    text: str, event: str
+) -> None:
+    assert registration_event(text) == event

@@ -20,6 +20,7 @@ from actions.permit import (
 )
 from actions.permit_text import stated_permit_facts
 from knowledge import PermitFacts, residence_permit_validity
+from knowledge.permits import academic_year_start
 from tests.actions.conftest import make_tracker
 
 
@@ -35,11 +36,28 @@ async def test_returning_student_with_a_full_year_paid_is_told_the_date_and_arti
     dispatcher = CollectingDispatcher()
     events = await ActionPermitDuration().run(dispatcher, make_tracker(slots), domain)
     expected = residence_permit_validity(PermitFacts(**slots), today())  # type: ignore[arg-type]
-    assert expected.valid_until == date(today().year + 1, 9, 10)
+    # "next September 10": the year after the one the paid academic year begins in.
+    assert expected.valid_until == date(academic_year_start(today()) + 1, 9, 10)
     [answer] = texts(dispatcher)
     assert expected.valid_until.strftime("%-d %B %Y") in answer
     assert "Article 6" in answer
     assert events == [SlotSet(slot, None) for slot in PERMIT_SLOTS]
+
+
+async def test_cpu_article_5_a_delayed_graduate_who_says_they_have_not_paid_gets_no_permit(
+    domain: dict[str, Any],
+) -> None:
+    tracker = make_tracker({"student_status": "delayed_graduation",
+                            "needs_courses_or_lab": True},
+                           text="I have to redo a lab course but I haven't paid yet")
+    form = ValidatePermitDurationForm()
+    events = await form.run(CollectingDispatcher(), tracker, domain)
+    assert SlotSet("paid", "none") in events
+    tracker.add_slots(events)
+    dispatcher = CollectingDispatcher()
+    await ActionPermitDuration().run(dispatcher, tracker, domain)
+    answer = texts(dispatcher)[0]
+    assert "no visa extension" in answer and "Article 5" in answer
 
 
 async def test_the_answer_is_in_chinese_when_the_conversation_is(domain: dict[str, Any]) -> None:

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from knowledge import Citation, Decision, Text
-from knowledge.core import add_days, add_months, chinese_number, months_before
+from knowledge.core import Period, add_days, add_months, chinese_number, months_before
 
 DAY_COUNTING = {
     "30 days after 1 September end on 1 October (the event day is not counted)":
@@ -36,6 +36,12 @@ DAY_COUNTING = {
         (months_before, date(2026, 1, 10), 1, date(2025, 12, 10)),
     "three months before 31 May is 28 February":
         (months_before, date(2025, 5, 31), 3, date(2025, 2, 28)),
+    "one month before 28 February is 31 January (one month from 31 January ends on 28 February)":
+        (months_before, date(2025, 2, 28), 1, date(2025, 1, 31)),
+    "one month before 28 February in a leap year is 28 January (29 February exists)":
+        (months_before, date(2024, 2, 28), 1, date(2024, 1, 28)),
+    "one month before 30 April is 31 March": (months_before, date(2025, 4, 30), 1,
+                                              date(2025, 3, 31)),
 }
 
 
@@ -60,6 +66,40 @@ def test_a_month_deadline_never_falls_after_the_date_it_protects(day: date, mont
     assert add_months(before, months) <= day
 
 
+CIVIL_CODE_202_BACKWARDS = {
+    "28 February 2025 (a month's last day)": (date(2025, 2, 28), date(2025, 1, 31)),
+    "28 February 2024 (not the last day of a leap February)": (date(2024, 2, 28),
+                                                               date(2024, 1, 28)),
+    "30 April (a month's last day)": (date(2025, 4, 30), date(2025, 3, 31)),
+    "30 March (February has no 30th)": (date(2025, 3, 30), date(2025, 2, 28)),
+    "15 June (an ordinary day)": (date(2025, 6, 15), date(2025, 5, 15)),
+}
+
+
+@pytest.mark.parametrize(("protected", "latest"), CIVIL_CODE_202_BACKWARDS.values(),
+                         ids=CIVIL_CODE_202_BACKWARDS.keys())
+def test_civil_code_article_202_one_month_before_is_the_latest_day_that_counts_forward_to_it(
+    protected: date, latest: date
+) -> None:
+    assert months_before(protected, 1) == latest
+    # Both directions: a month from that day ends by the date, a month from the next does not.
+    assert add_months(latest, 1) <= protected < add_months(latest + timedelta(days=1), 1)
+
+
+@given(day=dates, months=st.integers(min_value=1, max_value=36))
+def test_civil_code_article_202_months_before_and_add_months_agree_in_both_directions(
+    day: date, months: int
+) -> None:
+    before = months_before(day, months)
+    assert add_months(before, months) <= day < add_months(before + timedelta(days=1), months)
+
+
+def test_a_period_cannot_end_before_it_starts() -> None:
+    with pytest.raises(ValueError):
+        Period(date(2026, 2, 1), date(2026, 1, 31))
+    assert date(2026, 1, 31) in Period(date(2026, 1, 31), date(2026, 1, 31))
+
+
 @given(day=dates, months=st.integers(min_value=0, max_value=36))
 def test_a_period_in_months_ends_on_the_same_day_or_the_months_last_day(
     day: date, months: int
@@ -74,7 +114,9 @@ def test_a_period_in_months_ends_on_the_same_day_or_the_months_last_day(
 NUMERALS = {"one": (1, "一"), "ten": (10, "十"), "eleven": (11, "十一"), "thirteen": (13, "十三"),
             "twenty": (20, "二十"), "ninety-nine": (99, "九十九"), "one hundred": (100, "一百"),
             "one hundred and thirteen": (113, "一百一十三"),
-            "two hundred and one": (201, "二百零一")}
+            "two hundred and one": (201, "二百零一"),
+            "one thousand two hundred and fifty-nine": (1259, "一千二百五十九"),
+            "one thousand and nine": (1009, "一千零九")}
 
 
 @pytest.mark.parametrize(("number", "written"), NUMERALS.values(), ids=NUMERALS.keys())
@@ -125,9 +167,43 @@ def test_a_decision_renders_answer_numbered_steps_and_sources() -> None:
                         (Citation("CPU", "13"), Citation("CPU", "4")),
                         (Text("First.", "第一步。"), Text("Second.", "第二步。")))
     assert decision.render("en") == (
-        "Answer.\n1. First.\n2. Second.\nSource: China Pharmaceutical University, Article 13; "
-        "China Pharmaceutical University, Article 4"
+        "At China Pharmaceutical University, answer.\n1. First.\n2. Second.\nSource: China "
+        "Pharmaceutical University, Article 13; China Pharmaceutical University, Article 4"
     )
     assert decision.render("zh") == (
-        "回答。\n1. 第一步。\n2. 第二步。\n依据：中国药科大学 第十三条；中国药科大学 第四条"
+        "根据中国药科大学的规定，回答。\n1. 第一步。\n2. 第二步。\n依据：中国药科大学 第十三条；"
+        "中国药科大学 第四条"
     )
+
+
+LAW_30 = Citation("CN", "30", document="exit_entry_law")
+NAMED = {
+    "a CPU rule is given under CPU's name": (
+        Decision("t", True, Text("You get a permit.", "您可获得居留许可。"),
+                 (Citation("CPU", "6"),)),
+        "At China Pharmaceutical University, you get a permit.",
+        "根据中国药科大学的规定，您可获得居留许可。"),
+    "a JSNU rule cited after national law is given under JSNU's name": (
+        Decision("t", True, Text("Apply in time.", "及时申请。"), (LAW_30, Citation("JSNU", "2"))),
+        "At Jiangsu Normal University, apply in time.", "根据江苏师范大学的规定，及时申请。"),
+    "an answer that starts with a visa type keeps its capital": (
+        Decision("t", True, Text("X1 visas last 30 days.", "X1签证30天有效。"),
+                 (Citation("CPU", "2"),)),
+        "At China Pharmaceutical University, X1 visas last 30 days.",
+        "根据中国药科大学的规定，X1签证30天有效。"),
+    "an answer that already names the university is not named twice": (
+        Decision("t", True, Text("Westlake University's portal says so.", "西湖大学门户如此规定。"),
+                 (Citation("WESTLAKE", "Q: x"),)),
+        "Westlake University's portal says so.", "西湖大学门户如此规定。"),
+    "national law alone names no university": (
+        Decision("t", True, Text("National law applies.", "适用国家法律。"), (LAW_30,)),
+        "National law applies.", "适用国家法律。"),
+}
+
+
+@pytest.mark.parametrize(("decision", "english", "chinese"), NAMED.values(), ids=NAMED.keys())
+def test_cpu_jsnu_westlake_and_qjnu_articles_are_applied_under_the_universitys_own_name(
+    decision: Decision, english: str, chinese: str
+) -> None:
+    assert decision.render("en").splitlines()[0] == english
+    assert decision.render("zh").splitlines()[0] == chinese

@@ -119,8 +119,8 @@ STUDENT_PERMIT = date(2026, 9, 10)
 DEPENDENTS = {
     "a CPU bachelor student may not bring dependents":
         ("CPU", "bachelor", True, None, True, None),
-    "a part-time CPU master's student may not bring dependents":
-        ("CPU", "master", False, None, True, None),
+    "a part-time CPU master's student may bring dependents (the Chinese text is followed)":
+        ("CPU", "master", False, None, True, STUDENT_PERMIT),
     "a CPU language student may not bring dependents": ("CPU", "language", True, None, True, None),
     "a full-time CPU doctoral student's family stays until the student's permit ends":
         ("CPU", "phd", True, None, True, STUDENT_PERMIT),
@@ -143,6 +143,37 @@ def test_dependents(code: str, level: str, full_time: bool, requested: date | No
     decision = dependent_permit(code, level, full_time, STUDENT_PERMIT, requested)
     assert decision.covered is covered
     assert decision.valid_until == until
+
+
+CPU_ARTICLE_10BIS = {
+    "a full-time master's student": ("master", True, True, ""),
+    "a part-time master's student, told about the English version": (
+        "master", False, True, "English version says “full-time”"),
+    "a doctoral student whose mode of study is unknown": ("phd", None, True, ""),
+    "a bachelor's student": ("bachelor", True, False, "only master's and doctoral"),
+}
+
+
+@pytest.mark.parametrize(("level", "full_time", "may", "says"), CPU_ARTICLE_10BIS.values(),
+                         ids=CPU_ARTICLE_10BIS.keys())
+def test_cpu_article_10bis_follows_the_chinese_text_which_sets_no_full_time_condition(
+    level: str, full_time: bool | None, may: bool, says: str
+) -> None:
+    decision = dependent_permit("CPU", level, full_time, STUDENT_PERMIT)
+    assert (decision.valid_until is not None) is may
+    english, chinese = decision.render("en"), decision.render("zh")
+    assert says in english
+    assert "全日制硕士" not in chinese and "仅限全日制" not in chinese
+    if not may:
+        assert "full-time" not in english
+
+
+def test_cpu_article_10bis_states_the_choice_of_language_version_next_to_the_rule() -> None:
+    from knowledge.institutions import FOLLOWS_ZH, provisions
+
+    dependents = next(p for p in provisions("CPU") if p.article == "10bis")
+    assert dependents.follows == FOLLOWS_ZH
+    assert "full-time" in dependents.note and "全日制" not in dependents.text.zh
 
 
 def test_an_unknown_study_level_is_rejected() -> None:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from knowledge import PermitFacts, missing_permit_facts, residence_permit_validity
+from knowledge import PermitFacts, format_date, missing_permit_facts, residence_permit_validity
 
 TODAY = date(2025, 9, 1)
 
@@ -76,7 +76,7 @@ ROWS = {
     "attendance below 70% ends the case even with a year paid":
         Row(returning("year", 0), True, None, "6(2)(3)"),
     "a semester paid with attendance over 80% is not covered by the regulation":
-        Row(returning("semester", 85), False, None, "6(2)(1)", None, "does not cover"),
+        Row(returning("semester", 85), False, None, "6(2)(1)", None, "do not cover"),
     "a returning student who has not paid gets nothing under Article 5":
         Row(returning("none", 90), True, None, "5"),
     "a returning student who has not paid needs no attendance to be decided":
@@ -123,11 +123,95 @@ def test_article_6_row(row: Row) -> None:
         assert f"{decision.valid_until.day} " in english
 
 
-def test_next_year_is_counted_from_todays_year_even_for_a_spring_intake() -> None:
-    decision = residence_permit_validity(PermitFacts("new", "degree", "semester"),
-                                         date(2026, 2, 20))
-    assert "5 March 2027" in decision.render("en")
-    assert "2027年3月5日" in decision.render("zh")
+@dataclass(frozen=True)
+class AcademicYear:
+    facts: PermitFacts
+    today: date
+    covered: bool
+    valid_until: date | None
+    says: str = ""
+    never_says: str = ""
+
+
+NEXT_YEAR = {
+    "a new degree student paying a year in September: next September 10":
+        AcademicYear(PermitFacts("new", "degree", "year"), date(2026, 9, 5), True,
+                     date(2027, 9, 10), "2026–2027 academic year"),
+    "a new student paying a year in March is not given 18 months: not covered":
+        AcademicYear(PermitFacts("new", "degree", "year"), date(2026, 3, 1), False, None,
+                     "autumn start", "2027"),
+    "a returning student paying in March: the September ending this academic year":
+        AcademicYear(returning("year", 90, False), date(2027, 3, 1), True, date(2027, 9, 10),
+                     "2026–2027 academic year"),
+    "a returning student paying in August: the September a year on":
+        AcademicYear(returning("year", 90, False), date(2026, 8, 1), True, date(2027, 9, 10)),
+    "a final-year student paying on 15 July: the next July 15, not today":
+        AcademicYear(returning("year", 90, True), date(2026, 7, 15), True, date(2027, 7, 15)),
+    "a final-year student paying on 14 July: the July 15 ending this academic year":
+        AcademicYear(returning("year", 90, True), date(2026, 7, 14), True, date(2026, 7, 15)),
+    "an autumn semester payer commits to the March 5 that follows":
+        AcademicYear(PermitFacts("new", "degree", "semester"), date(2026, 9, 15), True,
+                     date(2027, 3, 14), "before 5 March 2027"),
+    "a spring semester payer gets no commitment date after the 180-day permit ends":
+        AcademicYear(PermitFacts("new", "degree", "semester"), date(2026, 2, 20), True,
+                     date(2026, 8, 19), "spring start", "5 March 2027"),
+}
+
+
+@pytest.mark.parametrize("row", NEXT_YEAR.values(), ids=NEXT_YEAR.keys())
+def test_cpu_article_6_next_year_is_counted_from_the_academic_year_not_the_question(
+    row: AcademicYear,
+) -> None:
+    decision = residence_permit_validity(row.facts, row.today)
+    assert decision.covered is row.covered
+    assert decision.valid_until == row.valid_until
+    english = decision.render("en")
+    assert row.says in english
+    if row.never_says:
+        assert row.never_says not in english
+
+
+def test_cpu_article_6_1_2_a_language_students_commitment_falls_within_the_permit_all_year(
+) -> None:
+    for month in range(1, 13):
+        today = date(2026, month, 20)
+        decision = residence_permit_validity(PermitFacts("new", "language", "semester"), today)
+        assert decision.valid_until is not None
+        for year in (2026, 2027, 2028):
+            for day in (date(year, 1, 5), date(year, 3, 5)):
+                if format_date(day, "en") in decision.render("en"):
+                    assert today < day <= decision.valid_until
+
+
+CPU_ARTICLE_5 = {
+    "a delayed graduate who has not paid gets no permit":
+        Row(PermitFacts("delayed_graduation", paid="none", needs_courses_or_lab=True), True,
+            None, "5", None, "no visa extension"),
+    "a delayed graduate whose payment is unknown is told the permit needs it":
+        Row(delayed(date(2026, 1, 1), date(2026, 1, 1), date(2026, 1, 1)), True,
+            date(2026, 1, 1), "5", 122, "once you have paid at least one semester"),
+    "a delayed graduate who has paid gets the permit":
+        Row(PermitFacts("delayed_graduation", paid="semester", needs_courses_or_lab=True,
+                        approval_date=date(2026, 1, 1), lease_end=date(2026, 1, 1),
+                        insurance_end=date(2026, 1, 1)), True, date(2026, 1, 1), "6(3)", 122),
+}
+
+
+@pytest.mark.parametrize("row", CPU_ARTICLE_5.values(), ids=CPU_ARTICLE_5.keys())
+def test_cpu_article_5_applies_to_delayed_graduates_too(row: Row) -> None:
+    test_article_6_row(row)
+
+
+def test_cpu_article_5_a_delayed_graduate_who_has_not_paid_is_asked_no_dates() -> None:
+    assert missing_permit_facts(
+        PermitFacts("delayed_graduation", paid="none", needs_courses_or_lab=True)) == ()
+
+
+def test_cpu_article_6_3_the_180_days_are_a_limit_in_principle() -> None:
+    decision = residence_permit_validity(
+        delayed(date(2027, 1, 1), date(2027, 1, 1), date(2027, 1, 1)), TODAY)
+    assert "in principle" in decision.render("en")
+    assert "原则上" in decision.render("zh")
 
 
 def test_the_chinese_answer_restores_the_month_the_chinese_text_lost() -> None:

@@ -11,6 +11,7 @@ import pytest
 
 import knowledge as kb
 from knowledge import Decision, Text
+from knowledge.core import Period
 from knowledge.institutions import all_provisions, jsnu, qjnu
 from knowledge.national import NATIONAL_RULES
 
@@ -34,6 +35,7 @@ def texts_in(value: object, path: str = "") -> Iterator[tuple[str, Text]]:
 
 
 D = date(2026, 3, 31)
+HOLIDAYS = (Period(date(2026, 1, 20), date(2026, 2, 25)),)
 
 
 def sample_decisions() -> Iterator[Decision]:
@@ -52,8 +54,12 @@ def sample_decisions() -> Iterator[Decision]:
                        lease_end=D, insurance_end=date(2025, 1, 1)),
         kb.PermitFacts("delayed_graduation", needs_courses_or_lab=True, approval_date=D,
                        lease_end=D, insurance_end=D),
+        kb.PermitFacts("delayed_graduation", "degree", "none", needs_courses_or_lab=True),
+        kb.PermitFacts("delayed_graduation", "degree", "semester", needs_courses_or_lab=True,
+                       approval_date=D, lease_end=D, insurance_end=D),
     ]
-    yield from (kb.residence_permit_validity(f, date(2026, 3, 1)) for f in facts)
+    for today in (date(2026, 3, 1), date(2026, 9, 1)):
+        yield from (kb.residence_permit_validity(f, today) for f in facts)
     for code in kb.INSTITUTION_CODES:
         yield kb.residence_permit_validity(kb.PermitFacts("new", "degree", "year",
                                                           institution=code), D)
@@ -63,13 +69,19 @@ def sample_decisions() -> Iterator[Decision]:
         for event in ("entry", "new_passport", "address_change"):
             yield kb.registration_deadline(code, event, datetime(2026, 3, 1, 10, 0))
             yield kb.registration_deadline(code, event, D)
-        yield kb.extension_application_deadline(code, D, date(2026, 2, 1), date(2026, 3, 1))
-        yield kb.stay_permit_request_deadline(code, D)
-        yield kb.transfer_deadline(code, D)
-        yield kb.zero_entry_travel_deadline(code, D)
-        yield kb.conference_contact_deadline(code, D)
-        yield kb.medical_examination_deadline(code, D)
-        yield kb.new_student_payment_deadline(code, D)
+        for today in (None, date(2026, 1, 1), date(2026, 3, 1), date(2026, 3, 31)):
+            yield kb.residence_permit_application_deadline(code, D, today)
+            yield kb.extension_application_deadline(code, D, today, HOLIDAYS)
+            yield kb.extension_application_deadline(code, date(2026, 2, 10), today, HOLIDAYS)
+            yield kb.extension_application_deadline(code, D, today)
+            yield kb.stay_permit_request_deadline(code, D, today)
+            yield kb.transfer_deadline(code, D, today)
+            yield kb.zero_entry_travel_deadline(code, D, today, HOLIDAYS)
+            yield kb.zero_entry_travel_deadline(code, date(2026, 2, 10), today, HOLIDAYS)
+            yield kb.conference_contact_deadline(code, D, today)
+            yield kb.medical_examination_deadline(code, D, today)
+            yield kb.new_student_payment_deadline(code, D, today)
+            yield kb.registration_deadline(code, "address_change", D, today)
         yield kb.visa_for_stay(code, 90)
         yield kb.visa_for_stay(code, 400)
         for paid, applied, today in ((False, False, date(2026, 1, 1)), (False, False, D),
@@ -86,13 +98,15 @@ def sample_decisions() -> Iterator[Decision]:
         for serious in (None, True, False):
             yield kb.illegal_employment_penalty(code, serious)
         for level in ("bachelor", "phd"):
-            yield kb.dependent_permit(code, level, True, D, date(2026, 1, 1))
+            for full_time in (True, False, None):
+                yield kb.dependent_permit(code, level, full_time, D, date(2026, 1, 1))
         for consent, annotation, within in ((True, True, True), (False, False, True),
                                             (True, True, False)):
             yield kb.work_study_check(code, consent, annotation, within)
         for departure in (date(2026, 4, 5), date(2026, 6, 1), date(2028, 1, 1)):
             yield kb.visiting_scholar_stay(code, D, departure)
-        for question in ("Hong Kong exchange", "conference", "zzz"):
+        for question in ("Hong Kong exchange", "conference", "zzz",
+                         "who handles residence permits for international students?"):
             yield kb.who_handles(question, code)
         for topic_id in kb.FAQ_TOPICS:
             yield kb.faq_answer(topic_id, code)

@@ -54,11 +54,11 @@ WITHDRAWAL = {
     "a CPU student who applied for withdrawal is not withdrawn automatically":
         ("CPU", False, True, date(2026, 3, 2), True, "does not apply"),
     "a CPU student before expiry is warned of the date": ("CPU", False, False, date(2026, 2, 1),
-                                                         True, "If by 1 March 2026"),
+                                                         True, "by 1 March 2026, the day"),
     "a CPU student unpaid after expiry is withdrawn": ("CPU", False, False, date(2026, 3, 2),
                                                       True, "withdrawn automatically by default"),
-    "JSNU may cancel the permit instead": ("JSNU", False, False, date(2026, 3, 2), True,
-                                           "may cancel"),
+    "JSNU may cancel the permit, but sets no automatic withdrawal": (
+        "JSNU", False, False, date(2026, 3, 2), False, "may cancel"),
     "Westlake has no automatic withdrawal rule": ("WESTLAKE", False, False, date(2026, 3, 2),
                                                   False, "do not cover"),
 }
@@ -71,6 +71,54 @@ def test_automatic_withdrawal(code: str, paid: bool, applied: bool, today: date,
     decision = automatic_withdrawal(code, EXPIRY, paid, applied, today)
     assert decision.covered is covered
     assert says in decision.render("en")
+
+
+CPU_ARTICLE_7 = {
+    "the day before expiry: still time": (date(2026, 2, 28), False, "you will be withdrawn"),
+    "the expiry day itself: still time to pay today": (date(2026, 3, 1), False,
+                                                       "you can still pay"),
+    "the day after expiry: withdrawn": (date(2026, 3, 2), True,
+                                        "withdrawn automatically by default"),
+}
+
+
+@pytest.mark.parametrize(("today", "withdrawn", "says"), CPU_ARTICLE_7.values(),
+                         ids=CPU_ARTICLE_7.keys())
+def test_cpu_article_7_withdraws_only_those_still_unpaid_at_the_end_of_the_expiry_day(
+    today: date, withdrawn: bool, says: str
+) -> None:
+    decision = automatic_withdrawal("CPU", EXPIRY, False, False, today)
+    english = decision.render("en")
+    assert says in english
+    assert ("expired on" in english) is withdrawn
+    assert "今天仍可" in decision.render("zh") or today != EXPIRY
+
+
+def test_jsnu_article_15_is_not_automatic_withdrawal_so_jsnu_is_not_covered() -> None:
+    decision = automatic_withdrawal("JSNU", EXPIRY, False, False, date(2026, 3, 2))
+    assert not decision.covered
+    english, chinese = decision.render("en"), decision.render("zh")
+    assert "no automatic withdrawal" not in english
+    assert "do not say" in english and "request" in english
+    # Art. 15 itself says 自动退学, of a student's own withdrawal.
+    assert "未规定自动退学" not in chinese
+    assert "主动退学" in chinese
+    assert {("JSNU", "4"), ("JSNU", "15")} <= {(c.institution, c.article)
+                                               for c in decision.citations}
+
+
+def test_cpu_article_3_180_days_or_more_includes_180_and_stay_permits_are_humanitarian() -> None:
+    from knowledge import faq_answer
+    from knowledge.institutions import provisions
+
+    article_3 = next(p for p in provisions("CPU") if p.article == "3")
+    for text in (article_3.text, faq_answer("visa_types", "CPU").answer,
+                 faq_answer("stay_permit", "CPU").answer):
+        assert "more than 180" not in text.en
+        assert "180 days or more" in text.en and "180天以上" in text.zh
+        assert "humanitarian" in text.en and "人道主义" in text.zh
+    cited = {(c.institution, c.article) for c in faq_answer("visa_types", "CPU").citations}
+    assert ("CN", "1259") in cited  # Civil Code: 以上 includes the number itself
 
 
 STUDY_END = {
@@ -184,6 +232,27 @@ def test_visiting_scholar_stay(departure: date, topic: str, covered: bool) -> No
 def test_a_departure_before_arrival_is_rejected() -> None:
     with pytest.raises(ValueError):
         visiting_scholar_stay("WESTLAKE", ARRIVAL, ARRIVAL)
+
+
+QJNU_RESPONSIBILITY_3 = {
+    "residence permits for international students are not responsibility 3": (
+        "Who handles residence permits for international students?", False, "3"),
+    "留学生的居留许可 is not responsibility 3 either": ("留学生的居留许可找谁办？", False, "3"),
+    "a foreign expert's residence permit is responsibility 3": (
+        "Who handles residence permits for foreign experts?", True, "3"),
+}
+
+
+@pytest.mark.parametrize(("question", "covered", "article"), QJNU_RESPONSIBILITY_3.values(),
+                         ids=QJNU_RESPONSIBILITY_3.keys())
+def test_qjnu_responsibility_3_serves_foreign_experts_not_students(
+    question: str, covered: bool, article: str
+) -> None:
+    decision = who_handles(question, "QJNU")
+    assert decision.covered is covered
+    assert [c.article for c in decision.citations] == [article]
+    if not covered:
+        assert "students" in decision.render("en") and "request" in decision.render("en")
 
 
 WHO = {
