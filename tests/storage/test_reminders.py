@@ -298,7 +298,7 @@ def test_the_worker_process_sends_due_reminders_once_even_when_started_twice(
         assert done.returncode == 0, done.stderr
     assert _messages(factory) == [
         "Reminder: your visa expires on 2026-06-30 (in 60 days). The last day to apply for an "
-        "extension is 2026-05-30 (source: China Pharmaceutical University, Article 9: apply one "
+        "extension is 2026-05-31 (source: China Pharmaceutical University, Article 9: apply one "
         "month in advance)."
     ]
 
