@@ -194,6 +194,7 @@ class ProcessTree:
             children = psutil.Process(self.pid).children(recursive=True)
         except psutil.Error:
             return
+        self._seen = {process.pid: process for process in self._living_descendants()}
         for child in children:
             self._seen[child.pid] = child  # a reused pid: the earlier process is gone
 
