@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -60,6 +61,10 @@ def test_launcher_serves_the_rest_channel_and_ctrl_c_stops_every_process(tmp_pat
         assert launcher.wait(timeout=60) == 0
         _, alive = psutil.wait_procs(children, timeout=30)
         assert alive == []
+        for port in ports.values():  # the next `make run` finds its ports free
+            with socket.socket() as sock:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                sock.bind(("127.0.0.1", int(port)))
     finally:
         if launcher.poll() is None:
             launcher.kill()
