@@ -69,12 +69,12 @@ FACTS: Final[Mapping[str, Fact]] = MappingProxyType({fact.name: fact for fact in
                                 "从", "开始")),
     Fact("departure", DATE, cues=("until", "till", "leav", "depart", "end", "离开", "离校", "离境",
                                   "回国", "为止", "结束", "到", "至")),
+    # CPU Art. 10bis follows the binding Chinese text (仅限我校硕士和博士留学生): a part-time
+    # master's student is a master's student, so "part-time" is no "no".
     Fact("graduate_full_time", YES_NO,
-         yes=("full-time master", "full-time phd", "full-time doctor", "full time master",
-              "full time phd", "full time doctor", "全日制硕士", "全日制博士", "全日制研究生"),
-         no=("part-time", "part time", "bachelor", "undergrad", "language student",
-             "language program", "preparatory", "非全日制", "本科", "语言生", "语言进修", "预科",
-             "进修生")),
+         yes=("master", "phd", "ph.d", "doctoral", "doctor", "硕士", "博士", "研究生"),
+         no=("bachelor", "undergrad", "language student", "language program", "preparatory",
+             "本科", "语言生", "语言进修", "预科", "进修生")),
     Fact("fees_paid", YES_NO,
          yes=("i paid", "i have paid", "i've paid", "already paid", "已缴", "已交", "交了",
               "缴了", "缴清", "交清"),

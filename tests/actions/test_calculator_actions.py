@@ -91,7 +91,11 @@ def test_a_bare_date_answers_the_fact_just_asked() -> None:
         ("within_limits", "没有超出规定时间", True),
         ("graduate_full_time", "I'm a full-time PhD student", True),
         ("graduate_full_time", "我是本科生", False),
-        ("graduate_full_time", "I'm a PhD student", None),
+        # CPU Art. 10bis follows the Chinese text: master's and doctoral students, full-time
+        # or not (this case used to read as unknown, and "part-time" as no).
+        ("graduate_full_time", "I'm a PhD student", True),
+        ("graduate_full_time", "I'm a part-time master's student", True),
+        ("graduate_full_time", "我是非全日制硕士", True),
         ("work_annotation", "I'm not sure", None),
     ],
 )
@@ -278,7 +282,7 @@ def test_a_length_instead_of_the_departure_date_is_used() -> None:
 
 
 def test_a_correction_of_an_earlier_fact_in_the_middle_is_taken_without_complaint() -> None:
-    result, said = validate("actually I'm a part-time student", topic="dependents",
+    result, said = validate("actually I'm a bachelor student", topic="dependents",
                             facts={"graduate_full_time": True})
     assert result[FACTS_SLOT]["facts"] == {"graduate_full_time": False}
     assert said == []
