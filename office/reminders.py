@@ -6,7 +6,9 @@ where the institution's regulation sets one, on the last day to apply for an ext
 
 Sending is exactly-once: the worker writes the outbox row and sets ``sent_at`` in one
 transaction, the outbox has one row per reminder at most (unique ``reminder_id``), and a
-restarted worker only looks at reminders whose ``sent_at`` is still empty.
+restarted worker only looks at reminders whose ``sent_at`` is still empty. Two workers at
+once (two machines, ``docs/scaling.md``) claim whole documents with row locks
+(``due_reminders``), so neither sends a reminder the other took.
 
 Calendar dates are China Standard Time (UTC+8, no daylight saving), the calendar in which
 permits expire; the clock is always injected.
@@ -253,15 +255,34 @@ def _naive_utc(now: datetime) -> datetime:
 
 
 def due_reminders(session: Session, now: datetime) -> list[Reminder]:
-    """Unsent reminders due on or before today's date in China, oldest first.
+    """Unsent reminders due on or before today's date in China, oldest first, of the
+    documents this transaction has claimed.
 
-    On PostgreSQL the rows are locked (``SKIP LOCKED``) so two workers never take the same.
+    Workers claim whole documents. On PostgreSQL the first statement locks the rows of the
+    documents that have a due reminder, skipping those another worker holds (``FOR UPDATE
+    SKIP LOCKED``): two workers at once (two machines) never take the same document, and
+    never split one document's due reminders between them, which would send the person two
+    messages (locking the reminder rows themselves did). The second statement reads the
+    claimed documents' due reminders with a fresh snapshot (READ COMMITTED, PostgreSQL's
+    default), so a document claimed just after another worker committed it has nothing left.
+    SQLite runs one writing transaction at a time (``office.db``: ``BEGIN IMMEDIATE``).
     """
+    today = china_date(now)
+    unsent = (Reminder.sent_at.is_(None), Reminder.due_on <= today)
+    claimed = list(session.scalars(
+        select(TrackedDocument.id)
+        .where(select(Reminder.id).where(Reminder.document_id == TrackedDocument.id, *unsent)
+               .exists())
+        .order_by(TrackedDocument.id)
+        .with_for_update(skip_locked=True)
+    ))
+    if not claimed:
+        return []
     query = (
         select(Reminder)
-        .where(Reminder.sent_at.is_(None), Reminder.due_on <= china_date(now))
+        .where(Reminder.document_id.in_(claimed), *unsent)
         .order_by(Reminder.due_on, Reminder.id)
-        .with_for_update(skip_locked=True)
+        .with_for_update()
     )
     return list(session.scalars(query))
 

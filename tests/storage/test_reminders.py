@@ -5,7 +5,10 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import threading
 import time
+from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -322,3 +325,92 @@ def test_the_worker_loop_keeps_polling_without_resending_and_stops_cleanly_on_si
     assert worker.returncode == 0, output
     assert len(_messages(factory)) == 1
     assert "reminder worker stopped after queuing 1 messages" in output
+
+
+def _register_people(factory: sessionmaker[Session], count: int, prefix: str) -> None:
+    """``count`` people, each with a CPU residence permit (four reminders) expiring
+    PERMIT_EXPIRES."""
+    with factory.begin() as session:
+        for number in range(count):
+            person = _person(session, user=f"{prefix}{number}")
+            register_document(session, person, "residence_permit", PERMIT_EXPIRES, TODAY,
+                              institution="CPU")
+
+
+def _messages_per_document(factory: sessionmaker[Session]) -> Counter[int]:
+    with factory.begin() as session:
+        query = select(Reminder.document_id).join(
+            Notification, Notification.reminder_id == Reminder.id)
+        return Counter(session.scalars(query))
+
+
+def _at_once(workers: list[Callable[[], int]]) -> list[int]:
+    """Runs each worker in a thread of its own, all released at the same moment."""
+    barrier = threading.Barrier(len(workers))
+    results: list[int] = [0] * len(workers)
+    failures: list[BaseException] = []
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            results[index] = workers[index]()
+        except BaseException as failure:  # re-raised in the test's thread
+            failures.append(failure)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(workers))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    if failures:
+        raise failures[0]
+    return results
+
+
+def test_two_workers_at_once_send_one_message_per_document_and_no_reminder_twice(
+    database_url: str,
+) -> None:
+    """Two reminder workers (two machines: an engine each) poll the same store at the same
+    moment, round after round. Three reminders of every document are due together (the
+    60-day one, the extension deadline and the 30-day one): each document gets one message,
+    from one worker, and every due reminder counts as sent."""
+    engines = [make_engine(database_url) for _ in range(2)]
+    factories = [make_session_factory(engine) for engine in engines]
+    day = _at(date(2026, 8, 11))
+    try:
+        for round_number in range(8):
+            _register_people(factories[0], 40, prefix=f"r{round_number}-")
+            queued = _at_once([
+                lambda factory=factory: run_worker(factory, clock=lambda: day, once=True)
+                for factory in factories
+            ])
+            per_document = _messages_per_document(factories[0])
+            assert sum(queued) == 40, queued
+            assert set(per_document.values()) == {1}, per_document
+            assert len(per_document) == 40 * (round_number + 1)
+        with factories[0].begin() as session:
+            assert session.scalar(select(func.count()).select_from(Reminder).where(
+                Reminder.sent_at.is_(None), Reminder.due_on <= day.date())) == 0
+    finally:
+        for engine in engines:
+            engine.dispose()
+
+
+def test_a_second_worker_neither_waits_for_nor_takes_the_documents_another_worker_holds(
+    database_url: str, factory: sessionmaker[Session],
+) -> None:
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite runs one writing transaction at a time: the second worker waits")
+    _register_people(factory, 3, prefix="held-")
+    day = _at(date(2026, 8, 11))
+    other = make_engine(database_url)
+    try:
+        with factory.begin() as first:
+            assert len(send_due_reminders(first, day)) == 3  # its round, not committed yet
+            started = time.monotonic()
+            assert run_worker(make_session_factory(other), clock=lambda: day, once=True) == 0
+            assert time.monotonic() - started < 10
+        assert list(_messages_per_document(factory).values()) == [1, 1, 1]
+        assert run_worker(make_session_factory(other), clock=lambda: day, once=True) == 0
+    finally:
+        other.dispose()
