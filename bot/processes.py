@@ -20,7 +20,7 @@ from urllib.parse import quote
 import httpx
 import psutil
 
-from office.settings import Settings
+from office.settings import Settings, conversation_store_url
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +120,7 @@ def assistant_processes(settings: Settings, model: Path) -> list[ProcessSpec]:
                 "ACTION_SERVER_TOKEN": settings.action_server_token,
                 "CHANNEL_TOKEN": settings.channel_token,
                 "RASA_API_TOKEN": token,
-                "TRACKER_STORE_URL": settings.tracker_store_url or settings.database_url,
+                "TRACKER_STORE_URL": conversation_store_url(settings),
             }),
         ),
         ProcessSpec(

@@ -19,7 +19,9 @@ from typing import Any
 MASK = "[redacted]"
 _IDENTIFIER = re.compile(
     r"(?<![A-Za-z0-9])[A-Za-z]{1,2}\d{6,9}(?![A-Za-z0-9])"  # passport numbers
-    r"|(?<!\d)\d{8,}[Xx]?(?![A-Za-z0-9])"  # long digit runs: ID cards, phones, 9-digit passports
+    # long digit runs: ID cards, phones, 9-digit passports; not the whole part of a decimal
+    # number (Rasa logs event timestamps such as 1796012345.0428715)
+    r"|(?<![\d.])\d{8,}[Xx]?(?![A-Za-z0-9])(?!\.\d)"
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
 )
 

@@ -27,9 +27,9 @@ class SettingDoc:
 SETTINGS_TABLE: tuple[SettingDoc, ...] = (
     SettingDoc("DATABASE_URL", "sqlite:///<repo>/var/office.db",
                "Case store; `postgresql+psycopg://user:pass@host/db` for PostgreSQL"),
-    SettingDoc("TRACKER_STORE_URL", "(DATABASE_URL)",
-               "Where Rasa keeps conversations (they survive restarts); the case store's "
-               "database unless set"),
+    SettingDoc("TRACKER_STORE_URL", "(beside DATABASE_URL)",
+               "Where Rasa keeps conversations (they survive restarts): the case store's "
+               "PostgreSQL database, or with SQLite a `conversations.db` beside its file"),
     SettingDoc("DEFAULT_INSTITUTION", "CPU",
                "Institution whose regulations apply when the person has not said"),
     SettingDoc("RASA_URL", "http://localhost:5005",
@@ -88,6 +88,22 @@ class Settings:
     staff_api_port: int = 8090
     reminder_days_before: tuple[int, ...] = (60, 30, 7)
     reminder_poll_seconds: float = 60.0
+
+
+def conversation_store_url(settings: Settings) -> str:
+    """Where Rasa keeps conversations: ``TRACKER_STORE_URL``, else the case store's database.
+
+    With SQLite, a file of its own beside the case store's: SQLite locks a whole file, and
+    Rasa saves every turn on its event loop, so a case-store writer holding the lock would
+    stall every conversation (measured: a visa question took 7 s under a held lock).
+    """
+    if settings.tracker_store_url:
+        return settings.tracker_store_url
+    url = settings.database_url
+    prefix, _, path = url.partition(":///")
+    if prefix.startswith("sqlite") and path and path != ":memory:":
+        return f"{prefix}:///{Path(path).with_name('conversations.db')}"
+    return url
 
 
 def describe() -> list[tuple[str, str, str]]:

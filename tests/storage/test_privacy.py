@@ -47,12 +47,14 @@ TODAY = date(2026, 5, 1)
         ("case CPU-2026-000123 moved", "case CPU-2026-000123 moved"),
         ("expires 2026-09-10, X1 visa, JW202 form", "expires 2026-09-10, X1 visa, JW202 form"),
         ("room 1203, 30 days, 500 yuan", "room 1203, 30 days, 500 yuan"),
+        ("call 13812345678.", "call [redacted]."),
+        ("event at 1796012345.0428715 saved", "event at 1796012345.0428715 saved"),
     ],
     ids=[
         "letters and digits passport", "passport inside Chinese text", "nine-digit passport",
         "ID card number", "phone number", "e-mail address", "telegram chat id",
         "references stay readable", "dates visa types and form names stay",
-        "small numbers stay",
+        "small numbers stay", "phone number before a full stop", "log timestamps stay",
     ],
 )
 def test_identifiers_are_masked_and_ordinary_text_is_not(text: str, masked: str) -> None:

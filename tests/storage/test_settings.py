@@ -6,7 +6,15 @@ import dataclasses
 
 import pytest
 
-from office.settings import REPO_ROOT, SETTINGS_TABLE, Settings, describe, load_settings, parse_days
+from office.settings import (
+    REPO_ROOT,
+    SETTINGS_TABLE,
+    Settings,
+    conversation_store_url,
+    describe,
+    load_settings,
+    parse_days,
+)
 
 
 def test_defaults_point_at_a_sqlite_file_in_var_and_local_ports() -> None:
@@ -75,3 +83,15 @@ def test_the_settings_table_documents_every_field_exactly_once() -> None:
     assert sorted(documented) == sorted(fields)
     assert len(describe()) == len(SETTINGS_TABLE)
     assert all(meaning for _, _, meaning in describe())
+
+
+def test_conversations_get_a_sqlite_file_of_their_own_beside_the_case_store() -> None:
+    settings = Settings(database_url="sqlite:////srv/office/var/office.db")
+    assert conversation_store_url(settings) == "sqlite:////srv/office/var/conversations.db"
+
+
+def test_conversations_share_a_postgresql_database_or_go_where_they_are_told() -> None:
+    postgres = "postgresql+psycopg://office:secret@db/office"
+    assert conversation_store_url(Settings(database_url=postgres)) == postgres
+    told = Settings(database_url=postgres, tracker_store_url="sqlite:////tmp/c.db")
+    assert conversation_store_url(told) == "sqlite:////tmp/c.db"
