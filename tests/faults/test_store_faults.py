@@ -60,16 +60,11 @@ def test_under_a_held_write_lock_a_visa_question_is_answered_and_a_status_questi
     assert status == TEXTS["nothing_lost"].en
     assert "no requests" in after
     # Before the store left the event loop: 28.5 s for the visa question, and an empty
-    # reply after 30 s for the status question. What is left of the wait is Rasa's own
-    # tracker store (see the next test).
+    # reply after 30 s for the status question.
     assert visa_seconds < TRACKER_STORE_WAIT + 5.0
     assert status_seconds < STORE_TIMEOUT + 2 * TRACKER_STORE_WAIT + 5.0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Rasa's tracker store (engine/serving/stores.py) keeps conversations in the same SQLite "
-    "file: saving the turn waits 5 s for the write lock on Rasa's event loop, then falls back "
-    "to memory"))
 def test_under_a_held_write_lock_a_question_that_needs_no_store_is_answered_in_seconds(
     assistant: RunningAssistant, sender: str
 ) -> None:
@@ -78,4 +73,6 @@ def test_under_a_held_write_lock_a_question_that_needs_no_store_is_answered_in_s
         visa, seconds = timed_text(assistant, sender, VISA)
     print(f"\nwrite lock held: visa question alone {seconds:.2f} s")
     assert "X1" in visa
-    assert seconds < 3.0
+    # Conversations have their own SQLite file (office.settings.conversation_store_url): in the
+    # case store's, saving the turn waited 5 s for this lock on Rasa's event loop (6.8 s).
+    assert seconds < 4.0

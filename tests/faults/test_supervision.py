@@ -24,9 +24,12 @@ from pathlib import Path
 import httpx
 import psutil
 import pytest
+from sqlalchemy import select
 
 from bot.model import ensure_model
 from bot.processes import REPO_ROOT, ProcessGroup, ProcessSpec, Supervision, group_members
+from office.db import make_engine, make_session_factory
+from office.models import Case, Person
 from tests.conftest import free_port
 
 FAST = Supervision(health_interval=0.3, health_timeout=0.5, failures_before_restart=3,
@@ -338,6 +341,7 @@ class Launched:
     ports: dict[str, int]
     log: Path
     startup_seconds: float
+    database_url: str
 
     def url(self, port: str, path: str) -> str:
         return f"http://localhost:{self.ports[port]}{path}"
@@ -408,8 +412,9 @@ def launched(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Launched]:
     here = tmp_path_factory.mktemp("supervision")
     ports = {name: free_port() for name in PORTS}
     env = {key: value for key, value in os.environ.items() if not key.startswith("TELEGRAM_")}
+    database_url = f"sqlite:///{here / 'office.db'}"
     env.update({name: str(port) for name, port in ports.items()},
-               DATABASE_URL=f"sqlite:///{here / 'office.db'}", RASA_API_TOKEN=TOKEN)
+               DATABASE_URL=database_url, RASA_API_TOKEN=TOKEN)
     log = here / "launcher.log"
     process = subprocess.Popen([sys.executable, "-m", "bot.launcher"], cwd=REPO_ROOT, env=env,
                                stdout=log.open("wb"), stderr=subprocess.STDOUT)
@@ -420,7 +425,7 @@ def launched(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Launched]:
             time.sleep(1)
         startup = time.monotonic() - began
         print(f"\nthe launcher started everything in {startup:.1f} s")
-        yield Launched(process, ports, log, startup)
+        yield Launched(process, ports, log, startup, database_url)
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGINT)
@@ -482,6 +487,10 @@ def test_a_killed_rasa_server_is_restarted_while_the_others_keep_serving(
     victim = launched.leader("engine.serving.server")
     assert victim is not None
     staff = launched.leader("office.staff_api")
+    sender = f"before-kill-{uuid.uuid4().hex[:8]}"
+    acknowledged = [text for text in ("hello", "I lost my passport", "which visa do I need?")
+                    if said(launched, sender, text, message_id=text)]
+    assert len(acknowledged) == 3
     victim.kill()
     began = time.monotonic()
     while answers(launched.health("RASA_PORT")) and time.monotonic() - began < 10:
@@ -492,6 +501,29 @@ def test_a_killed_rasa_server_is_restarted_while_the_others_keep_serving(
     recovery_time(launched, "rasa (kill -9)", lambda: rule_answer(launched), limit=limit)
     assert launched.leader("office.staff_api") == staff
     assert "rasa exited with code -9; restarting in" in launched.log.read_text()
+    # Nothing acknowledged before the kill is lost, and a redelivery duplicates no case.
+    assert said(launched, sender, "I lost my passport", message_id="I lost my passport")
+    tracker = httpx.get(launched.url("RASA_PORT", f"/conversations/rest:{sender}/tracker"),
+                        params={"token": TOKEN}, timeout=30).json()
+    typed = [event.get("text") for event in tracker["events"] if event["event"] == "user"]
+    assert typed[:3] == acknowledged, typed
+    sessions = make_session_factory(make_engine(launched.database_url))
+    with sessions.begin() as session:
+        cases = session.scalars(select(Case).join(Person).where(
+            Person.channel_user_id == f"rest:{sender}")).all()
+        assert len(cases) == 1, [case.reference for case in cases]
+    print(f"\nrasa kill -9: {len(acknowledged)} acknowledged messages kept, 0 lost, "
+          f"{len(cases)} case after a redelivery")
+
+
+def said(launched: Launched, sender: str, text: str, **metadata: str) -> bool:
+    """Whether Rasa acknowledged ``text`` with a reply (HTTP 200 and at least one message)."""
+    try:
+        reply = httpx.post(launched.url("RASA_PORT", "/webhooks/rest/webhook"), timeout=60,
+                           json={"sender": sender, "message": text, "metadata": metadata})
+    except httpx.HTTPError:
+        return False
+    return reply.status_code == 200 and bool(reply.json())
 
 
 @pytest.mark.e2e
