@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from actions.conversation import Speaker, language, speaker
 from actions.store import StoreUnavailable, in_store
-from knowledge import INSTITUTION_CODES
+from knowledge import INSTITUTION_CODES, OTHER_UNIVERSITY, recognise_university
 from knowledge import institution as profile
 from office.cases import get_or_create_person
 from office.models import Person
@@ -46,6 +46,11 @@ class ActionChooseInstitution(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if recognise_university(tracker.latest_message.get("text") or "") == OTHER_UNIVERSITY:
+            # A university that is not one of the four: never answered with another's rules,
+            # and the one named before is not kept silently.
+            dispatcher.utter_message(response="utter_institution_not_known")
+            return [SlotSet("institution", None)]
         code = tracker.get_slot("institution")  # set from this message by action_read_context
         if code not in INSTITUTION_CODES:
             dispatcher.utter_message(response="utter_institution_unknown")

@@ -7,6 +7,7 @@ existing archive is reused; otherwise Rasa trains a new one.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import logging
 import subprocess
@@ -64,11 +65,28 @@ def model_path(root: Path = REPO_ROOT) -> Path:
 
 
 def ensure_model(root: Path = REPO_ROOT) -> Path:
-    """Returns the model for the current training files, training it if missing or stale."""
+    """Returns the model for the current training files, training it if missing or stale.
+
+    Callers at the same time (``make run`` beside ``make test``, two test sessions) take
+    turns on a lock file: the second one waits and then reuses the model the first trained
+    instead of training the same model again beside it.
+    """
     path = model_path(root)
     if path.exists():
         log.info("reusing the trained model %s", path.name)
         return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with (path.parent / ".training.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if path.exists():
+            log.info("reusing the model %s another process just trained", path.name)
+            return path
+        _train(root, path)
+    return path
+
+
+def _train(root: Path, path: Path) -> None:
+    """Trains the model for the current training files into ``path``."""
     log.info("training a new model %s (data, domain or config changed)", path.name)
     argv = [
         str(rasa_executable(root)), "train",
@@ -87,4 +105,3 @@ def ensure_model(root: Path = REPO_ROOT) -> Path:
         raise
     if code != 0:
         raise subprocess.CalledProcessError(code, argv)
-    return path

@@ -209,3 +209,16 @@ def test_identifiers_the_person_sent_reach_no_log(assistant: RunningAssistant, s
     for log in logs:
         text = log.read_text(encoding="utf-8", errors="replace")
         assert passport not in text and phone not in text, f"an identifier is in {log.name}"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("visa " * 200_000, "too long"),  # a megabyte once ran DIET out of memory
+    ("签证" * 3000, "太长"),
+])
+def test_an_oversized_message_is_refused_with_a_reason_and_the_next_one_is_answered(
+    assistant: RunningAssistant, sender: str, text: str, expected: str
+) -> None:
+    assert expected in assistant.text(sender, text)
+    assert "Art" in assistant.text(sender, "which visa types are there?")
+    for log in LOG_DIR.glob("*.log"):
+        assert text[:5000] not in log.read_text(encoding="utf-8", errors="replace")
