@@ -231,21 +231,10 @@ class Bridge:
             )
 
     async def my_reminders(self, update: Update, context: Context) -> None:
-        """/reminders: the person's reminders, once the model knows how to list them."""
-        if update.effective_chat is None:
-            return
-        chat_id = update.effective_chat.id
-        try:
-            known = await self._rasa.has_intent("list_reminders")
-        except RasaUnavailable as error:
-            log.warning("Rasa's domain is unavailable: %s", error)
-            await context.bot.send_message(chat_id, texts.TRY_AGAIN.get(chosen_language(context)))
-            return
-        if known:
-            await self.converse(context, chat_id, update.update_id, "/list_reminders")
-        else:
-            await context.bot.send_message(
-                chat_id, texts.REMINDERS_COMING.get(greeting_language(update, context))
+        """/reminders: the person's document-expiry reminders, as Rasa lists them."""
+        if update.effective_chat is not None:
+            await self.converse(
+                context, update.effective_chat.id, update.update_id, "/list_reminders"
             )
 
     async def text(self, update: Update, context: Context) -> None:

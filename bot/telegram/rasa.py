@@ -1,4 +1,4 @@
-"""The bridge's client of the Rasa server: its ``telegram`` channel and the trained domain."""
+"""The bridge's client of the Rasa server: its ``telegram`` channel."""
 
 from __future__ import annotations
 
@@ -21,16 +21,13 @@ class RasaClient:
 
     def __init__(
         self, rasa_url: str, timeout: float = REPLY_TIMEOUT_SECONDS,
-        channel_token: str | None = None, api_token: str | None = None,
+        channel_token: str | None = None,
     ) -> None:
         """``rasa_url``: e.g. ``http://localhost:5005``; ``timeout``: seconds per request;
-        ``channel_token``: what Rasa's ``telegram`` channel demands of the bridge;
-        ``api_token``: Rasa's HTTP API token (to read the trained domain)."""
+        ``channel_token``: what Rasa's ``telegram`` channel demands of the bridge."""
         self._url = rasa_url.rstrip("/")
         headers = {"Authorization": f"Bearer {channel_token}"} if channel_token else {}
         self._client = httpx.AsyncClient(timeout=timeout, headers=headers)
-        self._api_params = {"token": api_token} if api_token else {}
-        self._intents: frozenset[str] | None = None
 
     async def __aenter__(self) -> RasaClient:
         return self
@@ -57,28 +54,3 @@ class RasaClient:
         if not isinstance(replies, list):
             raise RasaUnavailable(f"unexpected answer {replies!r:.200}")
         return [reply for reply in replies if isinstance(reply, dict)]
-
-    async def has_intent(self, intent: str) -> bool:
-        """Whether the loaded model knows ``intent`` (the domain is fetched once)."""
-        if self._intents is None:
-            try:
-                response = await self._client.get(
-                    f"{self._url}/domain", headers={"Accept": "application/json"},
-                    params=self._api_params,
-                )
-                response.raise_for_status()
-                self._intents = frozenset(_intent_names(response.json().get("intents", [])))
-            except (httpx.HTTPError, ValueError) as error:
-                raise RasaUnavailable(f"{type(error).__name__}: {error}") from error
-        return intent in self._intents
-
-
-def _intent_names(intents: list[Any]) -> list[str]:
-    """Intent names from a domain's ``intents`` list (plain names or ``{name: {...}}``)."""
-    names: list[str] = []
-    for intent in intents:
-        if isinstance(intent, str):
-            names.append(intent)
-        elif isinstance(intent, dict):
-            names.extend(str(key) for key in intent)
-    return names

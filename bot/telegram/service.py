@@ -175,8 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     migrate(settings.database_url)
     sessions = make_session_factory(make_engine(settings.database_url))
-    rasa = RasaClient(options.rasa_url, options.rasa_timeout,
-                      channel_token=settings.channel_token, api_token=settings.rasa_api_token)
+    rasa = RasaClient(options.rasa_url, options.rasa_timeout, channel_token=settings.channel_token)
     bridge = Bridge(rasa, sessions, ChatQueues(options.backlog), options.outbox_poll_seconds)
     application = build_application(settings, options, bridge)
     if settings.telegram_webhook_url:

@@ -45,10 +45,6 @@ SLOW_DOWN = Said(
     "I am still answering your earlier messages; please wait for my reply before sending more.",
     "我还在回复您之前的消息，请等我回复后再发送。",
 )
-REMINDERS_COMING = Said(
-    "Reminders about expiring documents are coming soon; for now, ask me about your deadlines.",
-    "证件到期提醒功能即将上线；目前您可以直接询问相关期限。",
-)
 BUTTON_EXPIRED = Said(
     "That button has expired; please ask again.", "该按钮已失效，请重新提问。"
 )

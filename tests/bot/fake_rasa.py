@@ -24,15 +24,13 @@ class FakeRasa:
     """Echoes ``text`` as ``echo: text`` after ``delay`` s; ``sleep:N`` waits N seconds;
     ``buttons`` answers with a button whose payload is too long for Telegram."""
 
-    def __init__(self, delay: float = 0.0, intents: tuple[str, ...] = ("greet",)) -> None:
+    def __init__(self, delay: float = 0.0) -> None:
         self.port = free_port()
         self.delay = delay
-        self.intents = intents
         self.received: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         app = Starlette(routes=[
             Route("/webhooks/telegram/webhook", self._webhook, methods=["POST"]),
-            Route("/domain", self._domain, methods=["GET"]),
         ])
         self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port,
                                                      log_level="warning"))
@@ -73,6 +71,3 @@ class FakeRasa:
         if text == "buttons":
             reply["buttons"] = [{"title": "Long", "payload": LONG_PAYLOAD}]
         return JSONResponse([reply])
-
-    async def _domain(self, _request: Request) -> JSONResponse:
-        return JSONResponse({"intents": list(self.intents)})

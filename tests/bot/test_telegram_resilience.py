@@ -88,15 +88,10 @@ def test_a_button_whose_payload_is_too_long_for_telegram_still_works(
     assert expired.params["text"] == texts.BUTTON_EXPIRED.get(None)
 
 
-def test_stickers_get_a_text_only_note_and_reminders_wait_for_the_model(
-    scripted_bridge: RunningBridge, chat_id: int
-) -> None:
+def test_stickers_get_a_text_only_note(scripted_bridge: RunningBridge, chat_id: int) -> None:
     telegram = scripted_bridge.telegram
     telegram.send_sticker(chat_id)
     assert telegram.wait_for_messages(chat_id, 1)[0].params["text"] == texts.TEXT_ONLY.get(None)
-    telegram.write(chat_id, "/reminders")  # this Rasa's domain has no list_reminders intent
-    coming = telegram.wait_for_messages(chat_id, 2)[-1]
-    assert coming.params["text"] == texts.REMINDERS_COMING.get(None)
 
 
 def test_help_lists_the_commands_then_asks_rasa_and_lang_offers_both_languages(
