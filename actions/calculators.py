@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Any, Final
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -29,7 +29,7 @@ from rasa_sdk.types import DomainDict
 from actions.conversation import institution, language, today
 from actions.facts import DATE, FACTS, LENGTH, YES_NO, Fact, Facts, decode, encode, read_facts
 from actions.faq import general_answer, tell, with_institution_answer
-from actions.loops import resume_interrupted_form
+from actions.loops import ListeningFormValidation, resume_interrupted_form
 from actions.parsing import StayLength
 from knowledge import (
     Decision,
@@ -320,7 +320,7 @@ class ActionNewCalculation(Action):
         return [SlotSet(FACTS_SLOT, stored(calc, facts)), SlotSet(ANSWER_SLOT, None)]
 
 
-class ValidateCalculatorForm(FormValidationAction):
+class ValidateCalculatorForm(ListeningFormValidation):
     """Reads each answer (and any other fact it gives) until the rule can decide."""
 
     def name(self) -> str:

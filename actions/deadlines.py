@@ -19,14 +19,14 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any, Final
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.conversation import institution, language, today
 from actions.faq import general_answer, tell, with_institution_answer
-from actions.loops import resume_interrupted_form
+from actions.loops import ListeningFormValidation, resume_interrupted_form
 from actions.parsing import find_date, read_date, registration_event
 from knowledge import (
     Decision,
@@ -123,7 +123,7 @@ def question_text(tracker: Tracker, topic: DeadlineTopic) -> str:
     return str(tracker.latest_message.get("text") or "")
 
 
-class ValidateDeadlineForm(FormValidationAction):
+class ValidateDeadlineForm(ListeningFormValidation):
     """Takes the date from the question when it has one, asks for it otherwise."""
 
     def name(self) -> str:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from actions.conversation import language
+from actions.loops import ListeningFormValidation
 from actions.requests import MAX_ANSWER_LENGTH, NOTE_SLOTS, TEXTS, latest_text, say
 from actions.store import StoreUnavailable, in_store, say_unreachable, the_person
 from office.case_types import CASE_TYPES, OPEN_STATUSES, STATUSES
@@ -168,7 +169,7 @@ class ActionNewNote(Action):
         return [SlotSet("note_reference", reference), SlotSet("note_text", inline_note(text))]
 
 
-class ValidateNoteForm(FormValidationAction):
+class ValidateNoteForm(ListeningFormValidation):
     """Checks that the note goes to one of the person's own requests."""
 
     def name(self) -> str:

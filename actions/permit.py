@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 from actions.conversation import institution, language, today
 from actions.facts import NOT_PAID
 from actions.faq import tell
-from actions.loops import resume_interrupted_form
+from actions.loops import ListeningFormValidation, resume_interrupted_form
 from actions.parsing import parse_choice, parse_date, parse_percentage, parse_yes_no
 from actions.permit_text import stated_permit_facts
 from knowledge import PermitFacts, missing_permit_facts, residence_permit_validity
@@ -103,7 +103,7 @@ def permit_facts(tracker: Tracker) -> PermitFacts:
     )
 
 
-class ValidatePermitDurationForm(FormValidationAction):
+class ValidatePermitDurationForm(ListeningFormValidation):
     """Asks only for the facts the rule still needs, and reads free-text answers."""
 
     def name(self) -> str:

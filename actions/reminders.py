@@ -14,13 +14,14 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from actions.conversation import institution, language, message_key, speaker, today
+from actions.loops import ListeningFormValidation
 from actions.parsing import parse_choice, parse_date
 from actions.store import StoreUnavailable, in_store, say_unreachable, the_person
 from knowledge import format_date
@@ -144,7 +145,7 @@ class ActionNewReminder(Action):
         ]
 
 
-class ValidateReminderForm(FormValidationAction):
+class ValidateReminderForm(ListeningFormValidation):
     """Reads the document kind and the expiry date from free-text answers."""
 
     def name(self) -> str:

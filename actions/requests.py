@@ -14,7 +14,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from actions.conversation import institution, language, message_key, speaker, today
+from actions.loops import ListeningFormValidation
 from actions.parsing import parse_choice, parse_date, parse_yes_no
 from actions.request_fields import (
     DATE_EXAMPLE,
@@ -221,7 +222,7 @@ class ActionNewRequest(Action):
         ]
 
 
-class ValidateRequestForm(FormValidationAction):
+class ValidateRequestForm(ListeningFormValidation):
     """Asks for the type, then each required field of that type, then for confirmation."""
 
     def name(self) -> str:
