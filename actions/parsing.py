@@ -146,6 +146,8 @@ _WEEKDAYS_ZH = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日
 _ZH_WEEK = re.compile(r"(上|下|本|这)(?:个)?(?:周|星期|礼拜)([一二三四五六日天])")
 _ZH_WEEK_OFFSET = {"上": -7, "下": 7, "本": 0, "这": 0}
 _ZH_MONTH_DAY = re.compile(r"(\d{1,2})月(\d{1,2})[日号]?")
+_ZH_HAO = re.compile(r"(\d)\s*号")
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
 _ZH_DAYS = {"今天": 0, "明天": 1, "后天": 2, "昨天": -1, "前天": -2, "大前天": -3}
 _ZH_DAYS_AWAY = re.compile(r"([\d零〇一二两三四五六七八九十百]+)\s*天(以前|之前|前|以后|之后|后)")
 
@@ -186,6 +188,14 @@ def parse_date(text: str, today: date, language: str = "en") -> date | None:
 
     Relative dates count from `today`; None when no date can be read.
     """
+    text = _ZH_HAO.sub(r"\1日", text)  # "9月5号": 号 is the spoken 日
+    numeric = _DAY_MONTH_YEAR.fullmatch(text.strip())
+    if numeric:  # "05/03/2027" is the 5th of March, as written outside the US
+        day, month, year = (int(part) for part in numeric.groups())
+        try:
+            return date(year, month, day)
+        except ValueError:
+            return None
     resolved = _chinese_relative(text, today)
     if isinstance(resolved, date):
         return resolved
@@ -212,6 +222,7 @@ _YEAR = r"(?:,?\s*\d{4})?"
 _ZH_COUNT = r"[\d零〇一二两三四五六七八九十百]+"
 _DATE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p, re.IGNORECASE) for p in (
     r"\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}",
+    r"(?<![\d/.])\d{1,2}[/.]\d{1,2}[/.]\d{4}(?![\d/.])",
     r"(?:\d{4}\s*年\s*|明年|今年|去年|后年)?\d{1,2}\s*月\s*\d{1,2}\s*[日号]?",
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b{_YEAR}",
     rf"\b(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?\b{_YEAR}",

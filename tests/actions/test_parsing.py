@@ -49,6 +49,11 @@ def test_attendance_rates_are_read_in_both_languages(text: str, rate: float | No
         ("明天", "zh", date(2026, 11, 24)),
         ("whenever", "en", None),
         ("2月30日", "zh", None),
+        ("2027年9月5号", "zh", date(2027, 9, 5)),   # a full date with the spoken 号
+        ("05/03/2027", "en", date(2027, 3, 5)),     # day/month/year, as written outside the US
+        ("05/03/2027", "zh", date(2027, 3, 5)),
+        ("30.06.2027", "en", date(2027, 6, 30)),
+        ("31/02/2027", "en", None),
     ],
 )
 def test_dates_are_read_relative_to_today(text: str, language: str, expected: date | None) -> None:
@@ -156,6 +161,10 @@ def test_past_relative_dates_are_read(text: str, language: str, expected: date) 
         ("from 1 March 2027 to 30 June 2027", False, [date(2027, 3, 1), date(2027, 6, 30)]),
         ("他2027年3月1日到，6月30日走", False, [date(2027, 3, 1), date(2027, 6, 30)]),
         ("when should I apply?", False, []),
+        ("I arrived on 2027年3月1号, when must I register?", False, [date(2027, 3, 1)]),
+        ("my permit expires 05/03/2027, what now", False, [date(2027, 3, 5)]),
+        ("我2027年9月5号入境的", False, [date(2027, 9, 5)]),
+        ("the 5th of March 2027", False, [date(2027, 3, 5)]),
     ],
 )
 def test_every_date_in_a_sentence_is_found_in_order(
