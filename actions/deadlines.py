@@ -8,7 +8,7 @@ another form (the residence-permit questions) is answered, then that form resume
 
 Every rule is given today's date in China, so a deadline already past is said to be past
 (with the request button of `actions.faq.tell`), and JSNU's configured semester holidays
-(`knowledge.institutions.jsnu.SEMESTER_HOLIDAYS`, Art. 9).
+(`SEMESTER_HOLIDAYS`, read by `semester_holidays()`, Art. 9).
 """
 
 from __future__ import annotations
@@ -40,7 +40,8 @@ from knowledge import (
     transfer_deadline,
     zero_entry_travel_deadline,
 )
-from knowledge.institutions import jsnu
+from knowledge.core import Period
+from office.settings import load_settings
 
 # (institution, the person's date, today or None for the bare rule, the question's words)
 Compute = Callable[[str, date, date | None, str], Decision]
@@ -52,12 +53,17 @@ def _registration(code: str, day: date, on: date | None, question: str) -> Decis
     return registration_deadline(code, registration_event(question), day, on)
 
 
+def semester_holidays() -> tuple[Period, ...]:
+    """The holidays the office configured (``SEMESTER_HOLIDAYS``), for JSNU Art. 9."""
+    return tuple(Period(first, last) for first, last in load_settings().semester_holidays)
+
+
 def _extension(code: str, day: date, on: date | None, question: str) -> Decision:
-    return extension_application_deadline(code, day, on, jsnu.SEMESTER_HOLIDAYS)
+    return extension_application_deadline(code, day, on, semester_holidays())
 
 
 def _zero_entry(code: str, day: date, on: date | None, question: str) -> Decision:
-    return zero_entry_travel_deadline(code, day, on, jsnu.SEMESTER_HOLIDAYS)
+    return zero_entry_travel_deadline(code, day, on, semester_holidays())
 
 
 def _plain(rule: Callable[[str, date, date | None], Decision]) -> Compute:

@@ -405,7 +405,7 @@ def extension_application_deadline(
 
     CPU Art. 9; JSNU Art. 9, which also requires procedures to be finished before the
     semester's holidays (nothing is processed during them): ``holidays`` are those the office
-    configured (``jsnu.SEMESTER_HOLIDAYS``). A deadline falling in one moves to the day before
+    configured (``SEMESTER_HOLIDAYS``). A deadline falling in one moves to the day before
     it starts; a permit expiring in one must be dealt with before it starts.
     """
     code = _code(institution_code)

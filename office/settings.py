@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -60,6 +61,9 @@ SETTINGS_TABLE: tuple[SettingDoc, ...] = (
     SettingDoc("STAFF_API_PORT", "8090", "Port of the staff HTTP API"),
     SettingDoc("REMINDER_DAYS_BEFORE", "60,30,7",
                "Days before a document expires on which reminders are sent"),
+    SettingDoc("SEMESTER_HOLIDAYS", "(none)",
+               "The university's holidays, `2027-01-16..2027-02-21,2027-07-10..2027-08-31`: "
+               "JSNU Art. 9 procedures must be finished before they start"),
     SettingDoc("REMINDER_POLL_SECONDS", "60",
                "How often the reminder worker looks for due reminders"),
 )
@@ -88,6 +92,7 @@ class Settings:
     staff_api_port: int = 8090
     reminder_days_before: tuple[int, ...] = (60, 30, 7)
     reminder_poll_seconds: float = 60.0
+    semester_holidays: tuple[tuple[date, date], ...] = ()
 
 
 def conversation_store_url(settings: Settings) -> str:
@@ -109,6 +114,25 @@ def conversation_store_url(settings: Settings) -> str:
 def describe() -> list[tuple[str, str, str]]:
     """Return (environment variable, default, meaning) for every setting, in README order."""
     return [(row.env_var, row.default, row.meaning) for row in SETTINGS_TABLE]
+
+
+def parse_holidays(text: str) -> tuple[tuple[date, date], ...]:
+    """Parse ``"2027-01-16..2027-02-21,2027-07-10..2027-08-31"`` into (first, last) days.
+
+    Raises ``ValueError`` on a period that is not two ISO dates, or that ends before it starts.
+    """
+    periods = []
+    for part in (piece.strip() for piece in text.split(",")):
+        if not part:
+            continue
+        first, separator, last = part.partition("..")
+        if not separator:
+            raise ValueError(f"SEMESTER_HOLIDAYS needs first..last periods, got {part!r}")
+        period = (date.fromisoformat(first.strip()), date.fromisoformat(last.strip()))
+        if period[1] < period[0]:
+            raise ValueError(f"SEMESTER_HOLIDAYS: {part!r} ends before it starts")
+        periods.append(period)
+    return tuple(periods)
 
 
 def parse_days(text: str) -> tuple[int, ...]:
@@ -151,4 +175,5 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         staff_api_port=int(environ.get("STAFF_API_PORT") or base.staff_api_port),
         reminder_days_before=parse_days(environ.get("REMINDER_DAYS_BEFORE") or "60,30,7"),
         reminder_poll_seconds=float(environ.get("REMINDER_POLL_SECONDS") or 60),
+        semester_holidays=parse_holidays(environ.get("SEMESTER_HOLIDAYS") or ""),
     )

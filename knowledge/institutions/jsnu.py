@@ -5,15 +5,16 @@ English. The Chinese text of Article 11 is empty (its list survives only in Engl
 Article 11 follows the English. Elsewhere, where the versions differ, the Chinese (the
 university's own text) is followed; each provision's ``follows`` and ``note`` say so.
 
-``SEMESTER_HOLIDAYS`` is configuration, not source: Article 9 says procedures must be finished
-before the holidays, and the office enters the holidays' dates here.
+The semester's holidays are configuration, not source: Article 9 says procedures must be
+finished before the holidays, and the office sets their dates (``SEMESTER_HOLIDAYS``, read by
+the deadline action and passed to the rules here as an argument).
 """
 
 from __future__ import annotations
 
 from typing import Final
 
-from knowledge.core import SOURCE_NAMES, Period, Text
+from knowledge.core import SOURCE_NAMES, Text
 from knowledge.institutions.base import FOLLOWS_EN, FOLLOWS_ZH, Institution, Provision
 
 CODE: Final = "JSNU"
@@ -51,16 +52,6 @@ TRANSFER_DAYS: Final = 10  # Art. 6
 ZERO_ENTRY_TRAVEL_MONTHS_BEFORE: Final = 1  # Art. 8
 EXTENSION_MONTHS_BEFORE: Final = 1  # Art. 9
 
-# ---------------------------------------------------------------- configuration
-# The semester holidays of Art. 9 ("如遇学期结束，…须在假期前办理完毕，假期一般不予办理").
-# CONFIGURATION, NOT SOURCE: the regulations give no dates, so none is invented here. The
-# International College enters each holiday as Period(first day, last day), e.g.
-# Period(date(2027, 1, 16), date(2027, 2, 28)), and the deadline answers then apply them:
-# an extension due inside a holiday is due the day before it starts, and a permit expiring
-# inside one must be dealt with before it starts. Left empty, the answers state the rule
-# without dates. Past holidays may stay: only a holiday containing the date in question
-# counts.
-SEMESTER_HOLIDAYS: Final[tuple[Period, ...]] = ()
 
 # Art. 11(6) names the health certificate's issuer in English only ("Xuzhou Entry-Exit
 # Quarantine Bureau"); the Chinese list is empty, so no Chinese name is given for it.

@@ -36,7 +36,6 @@ from knowledge import (
     transfer_deadline,
 )
 from knowledge.core import Period
-from knowledge.institutions import jsnu
 from office.case_types import CASE_TYPES
 from office.models import Case, Person
 from tests.actions.conftest import make_tracker
@@ -337,7 +336,7 @@ async def test_jsnu_article_9_the_deadline_answer_applies_the_configured_holiday
 ) -> None:
     expiry = today() + timedelta(days=90)
     holiday = Period(today() + timedelta(days=50), today() + timedelta(days=70))
-    monkeypatch.setattr(jsnu, "SEMESTER_HOLIDAYS", (holiday,))
+    monkeypatch.setenv("SEMESTER_HOLIDAYS", f"{holiday.first}..{holiday.last}")
     dispatcher = CollectingDispatcher()
     tracker = deadline_question("when do I apply to extend?", "extension_application", expiry,
                                 institution="JSNU")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 
 import pytest
 
@@ -95,3 +96,17 @@ def test_conversations_share_a_postgresql_database_or_go_where_they_are_told() -
     assert conversation_store_url(Settings(database_url=postgres)) == postgres
     told = Settings(database_url=postgres, tracker_store_url="sqlite:////tmp/c.db")
     assert conversation_store_url(told) == "sqlite:////tmp/c.db"
+
+
+def test_semester_holidays_are_read_as_first_and_last_days() -> None:
+    holidays = "2027-01-16..2027-02-21, 2027-07-10..2027-08-31"
+    settings = load_settings({"SEMESTER_HOLIDAYS": holidays})
+    assert settings.semester_holidays == ((date(2027, 1, 16), date(2027, 2, 21)),
+                                          (date(2027, 7, 10), date(2027, 8, 31)))
+    assert load_settings({}).semester_holidays == ()
+
+
+@pytest.mark.parametrize("text", ["2027-01-16", "2027-02-21..2027-01-16", "soon..later"])
+def test_a_holiday_that_is_not_a_period_is_refused(text: str) -> None:
+    with pytest.raises(ValueError):
+        load_settings({"SEMESTER_HOLIDAYS": text})
