@@ -11,6 +11,7 @@ import socket
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,10 @@ from bot.model import ensure_model
 from bot.processes import REPO_ROOT, ProcessGroup, assistant_processes, with_run_secrets
 from office.db import migrate
 from office.settings import Settings, load_settings
+
+# The office's holidays for the end-to-end tests' processes (SEMESTER_HOLIDAYS): from 60 to
+# 90 days ahead, so that the JSNU Art. 9 answers have a holiday to keep clear of.
+TEST_HOLIDAYS = (date.today() + timedelta(days=60), date.today() + timedelta(days=90))
 
 
 def rest_id(sender: str) -> str:
@@ -102,7 +107,9 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAssis
     logs = REPO_ROOT / "test-artifacts" / "e2e-logs"
     environ = {key: value for key, value in os.environ.items()
                if not key.startswith("TELEGRAM_")}
-    group = ProcessGroup(environ={**environ, "DATABASE_URL": settings.database_url}, log_dir=logs)
+    holidays = f"{TEST_HOLIDAYS[0]}..{TEST_HOLIDAYS[1]}"
+    group = ProcessGroup(environ={**environ, "DATABASE_URL": settings.database_url,
+                                  "SEMESTER_HOLIDAYS": holidays}, log_dir=logs)
     try:
         group.start(assistant_processes(settings, model), timeout=600)
         yield RunningAssistant(
