@@ -8,13 +8,19 @@ UV_VERSION := 0.13.9
 RASA := .venv-rasa/bin/rasa
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
 
-.PHONY: run test setup train validate check-data lint clean
+.PHONY: run test setup train validate check-data lint clean cluster
 
 run: setup
 	.venv/bin/python -m bot.launcher
 
 test: setup
 	bash scripts/test.sh
+
+# Rasa's production shape on this machine (docs/scaling.md): REPLICAS Rasa servers and action
+# servers behind nginx, Redis as the lock store, PostgreSQL for conversations and cases.
+REPLICAS ?= 2
+cluster: setup
+	.venv/bin/python -m bot.cluster --replicas $(REPLICAS)
 
 setup: $(UV) bot/web/node_modules/.package-lock.json
 	@# The project's own environment: Python 3.11+, current libraries, locked.
