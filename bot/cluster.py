@@ -266,10 +266,12 @@ def write_nginx_config(layout: ClusterLayout, state_dir: Path = STATE_DIR) -> Pa
 
 
 def infrastructure_processes(layout: ClusterLayout, nginx_conf: Path) -> list[ProcessSpec]:
-    """Redis and nginx, run in the foreground by the project's scripts."""
+    """Redis and nginx, run in the foreground by the project's scripts; their files beside
+    nginx's configuration."""
     return [
         ProcessSpec("redis", ("bash", "scripts/redis.sh", "--foreground"),
-                    env={"REDIS_PORT": str(layout.redis_port)}),
+                    env={"REDIS_PORT": str(layout.redis_port),
+                         "REDIS_DIR": str(nginx_conf.parent / "redis")}),
         ProcessSpec("nginx", ("bash", "scripts/nginx.sh", str(nginx_conf), "--foreground"),
                     ready_url=f"{layout.rasa_url}/nginx-health"),
     ]

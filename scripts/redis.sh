@@ -8,19 +8,19 @@
 # Installs Debian's `redis-server` package when the server is missing (without starting
 # Debian's own service), then runs redis-server as the project's own process: bound to
 # 127.0.0.1 only, protected mode on, no snapshots or append-only file (the lock store holds
-# only short-lived ticket locks), its files in var/redis-<port>. By default it is started in
-# the background (pid file var/redis-<port>/redis.pid) unless a Redis already answers on the
+# only short-lived ticket locks), its files in REDIS_DIR. By default it is started in
+# the background (pid file redis.pid there) unless a Redis already answers on the
 # port; with --foreground the script becomes redis-server (logging to stdout), so whoever
 # started it stops it with SIGTERM. Needs root the first time (package install).
 #
-# REDIS_PORT (6379) and REDIS_DB (1, the database number Rasa's lock store uses by default)
-# override the defaults.
+# REDIS_PORT (6379), REDIS_DB (1, the database number Rasa's lock store uses by default) and
+# REDIS_DIR (var/redis-<port>) override the defaults.
 set -euo pipefail
 
 REDIS_PORT="${REDIS_PORT:-6379}"
 REDIS_DB="${REDIS_DB:-1}"
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-DIR="$REPO/var/redis-$REDIS_PORT"
+DIR="${REDIS_DIR:-$REPO/var/redis-$REDIS_PORT}"
 
 say() { echo "redis.sh: $*" >&2; }
 

@@ -60,15 +60,16 @@ if __name__ == "__main__":
 
 
 @pytest.fixture(scope="module")
-def redis_port() -> Iterator[int]:
+def redis_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     """A Redis of its own, started by scripts/redis.sh on a free port."""
+    folder = tmp_path_factory.mktemp("redis")
     if shutil.which("redis-server") is None:
         subprocess.run(["bash", "scripts/redis.sh", "--install"], cwd=REPO_ROOT, check=True,
                        stdout=subprocess.DEVNULL)
     port = free_port()
     server = subprocess.Popen(["bash", "scripts/redis.sh", "--foreground"], cwd=REPO_ROOT,
                               env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin",
-                                   "REDIS_PORT": str(port)},
+                                   "REDIS_PORT": str(port), "REDIS_DIR": str(folder)},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for_redis(port)
@@ -76,7 +77,6 @@ def redis_port() -> Iterator[int]:
     finally:
         server.terminate()
         server.wait(timeout=30)
-        shutil.rmtree(REPO_ROOT / "var" / f"redis-{port}", ignore_errors=True)
 
 
 def contend(port: int, kind: str) -> dict[str, int]:
