@@ -170,9 +170,11 @@ async def erase_conversation(sender_id: str, rasa_url: str, token: str) -> bool:
     """Replace the conversation's events in Rasa's tracker store by none; True when done.
 
     Rasa serves the request once it releases the conversation's lock, that is after the
-    turn that asked for the erasure has been saved, so nothing of it survives.
+    turn that asked for the erasure has been saved, so nothing of it survives. The ":" of
+    the channels' sender ids ("rest:…", "web:…") stays as it is: Rasa's router does not
+    unquote path parameters, so "rest%3A…" would name (and erase) another, empty one.
     """
-    url = f"{rasa_url.rstrip('/')}/conversations/{quote(sender_id, safe='')}/tracker/events"
+    url = f"{rasa_url.rstrip('/')}/conversations/{quote(sender_id, safe=':')}/tracker/events"
     async with httpx.AsyncClient(timeout=60.0) as client:
         for attempt in range(1, ERASE_ATTEMPTS + 1):
             try:

@@ -8,7 +8,10 @@
 * ``retrieve`` (what the message processor uses) hands out the current session compacted by
   ``engine.serving.compaction`` and remembers how many of its events are already stored, so
   ``save`` appends exactly the new ones. Rasa's HTTP API (``retrieve_full_tracker``) still
-  reads every event.
+  reads every event;
+* saving a conversation with no events erases it. Rasa's SQL store only ever appends, so
+  ``PUT /conversations/<id>/tracker/events`` with ``[]`` (how the assistant forgets a
+  person who asked for their data to be deleted) left every event in place.
 """
 
 from __future__ import annotations
@@ -70,6 +73,16 @@ class ConversationStore(SQLTrackerStore):
         tracker = DialogueStateTracker.from_dict(sender_id, kept, self.domain.slots)
         setattr(tracker, STORED, (len(kept), len(events)))
         return tracker
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Appends the tracker's new events; a tracker without events erases the conversation."""
+        if tracker.events:
+            await super().save(tracker)
+            return
+        with self.session_scope() as session:
+            session.query(self.SQLEvent).filter(
+                self.SQLEvent.sender_id == tracker.sender_id).delete()
+            session.commit()
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
         """The tracker's events that are not stored yet."""

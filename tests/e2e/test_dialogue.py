@@ -251,7 +251,7 @@ def test_an_overstay_since_yesterday_is_answered_in_chinese(
 def test_the_family_questions_ask_only_what_the_rule_needs(
     assistant: RunningAssistant, sender: str
 ) -> None:
-    assert "full-time master's or doctoral" in assistant.text(
+    assert "master's or doctoral student at the university" in assistant.text(
         sender, "can my wife come with me to China?")
     assert "residence permit valid" in assistant.text(sender, "/affirm")
     answer = assistant.text(sender, "30 June 2027")

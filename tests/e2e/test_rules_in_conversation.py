@@ -21,10 +21,12 @@ pytestmark = pytest.mark.e2e
 def test_cpu_article_7_on_the_expiry_day_the_student_can_still_pay(
     assistant: RunningAssistant, sender: str
 ) -> None:
-    assistant.text(sender, "if I don't pay my fees will I be withdrawn automatically?")
-    replies = assistant.text(sender, f"my residence permit expires {today().isoformat()}")
-    if "paid" in replies.lower() and "Article 7" not in replies:
-        replies = assistant.text(sender, "no, I have not paid")
+    replies = assistant.text(sender, "if I don't pay my fees will I be withdrawn automatically?")
+    for _ in range(4):  # answer the questions the rule still needs, as a person would
+        if "can still pay" in replies or "?" not in replies.splitlines()[-1]:
+            break
+        asked = replies.splitlines()[-1].lower()
+        replies = assistant.text(sender, today().isoformat() if "expire" in asked else "no")
     assert "can still pay" in replies, replies
     assert "China Pharmaceutical University" in replies and "Article 7" in replies
 
@@ -36,8 +38,8 @@ def test_jsnu_article_9_an_expiry_in_the_holidays_is_dealt_with_before_they_star
     assistant.text(sender, "I study at Jiangsu Normal University")
     assistant.text(sender, "by when must I apply to extend my residence permit?")
     answer = assistant.text(sender, (first + timedelta(days=10)).isoformat())
-    assert "holiday" in answer, answer
-    assert format_date(first - timedelta(days=1), "en") in answer, answer
+    assert "finish the procedures before the holidays start" in answer, answer
+    assert format_date(first, "en") in answer, answer
     assert "Jiangsu Normal University, Article 9" in answer
 
 

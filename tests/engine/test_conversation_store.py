@@ -39,16 +39,19 @@ async def main():
     compact = await store.retrieve("s1")
     full = await store.retrieve_full_tracker("s1")
     said = lambda t: [e.text for e in t.events if isinstance(e, UserUttered)]
+    # What Rasa's PUT /conversations/<id>/tracker/events does with [] (erasing a person).
+    await store.save(DialogueStateTracker.from_dict("s1", [], domain.slots))
     print(json.dumps({"compact": said(compact), "full": said(full),
                       "events": [len(compact.events), len(full.events)],
                       "institution": compact.get_slot("institution"),
-                      "loop": compact.active_loop_name}))
+                      "loop": compact.active_loop_name,
+                      "after_erasure": await store.retrieve_full_tracker("s1") is None}))
 
 asyncio.run(main())
 """
 
 
-def test_thirty_turns_are_stored_once_and_come_back_short_with_their_state(
+def test_thirty_turns_are_stored_once_come_back_short_with_their_state_and_can_be_erased(
     tmp_path: Path,
 ) -> None:
     run = subprocess.run(
@@ -62,3 +65,4 @@ def test_thirty_turns_are_stored_once_and_come_back_short_with_their_state(
     assert result["compact"] == ["m26", "m27", "m28", "m29"]
     assert result["events"][0] < 20 < result["events"][1]
     assert (result["institution"], result["loop"]) == ("JSNU", "permit_duration_form")
+    assert result["after_erasure"], "an empty tracker saved erases the conversation"
