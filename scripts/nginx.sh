@@ -19,15 +19,8 @@ set -euo pipefail
 
 say() { echo "nginx.sh: $*" >&2; }
 
-# apt-get would start Debian's own service; a policy-rc.d that says 101 prevents it.
-without_service_start() {
-    local policy=/usr/sbin/policy-rc.d
-    if [ -e "$policy" ]; then "$@"; return; fi
-    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy"
-    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
-    "$@"
-    rm -f "$policy" && trap - EXIT
-}
+# without_service_start: install without starting Debian's own service.
+source "$(dirname "${BASH_SOURCE[0]}")/debian.sh"
 
 server() { command -v nginx || { [ -x /usr/sbin/nginx ] && echo /usr/sbin/nginx; }; }
 

@@ -26,15 +26,8 @@ say() { echo "redis.sh: $*" >&2; }
 
 server() { command -v redis-server; }
 
-# apt-get would start Debian's own service; a policy-rc.d that says 101 prevents it.
-without_service_start() {
-    local policy=/usr/sbin/policy-rc.d
-    if [ -e "$policy" ]; then "$@"; return; fi
-    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy"
-    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
-    "$@"
-    rm -f "$policy" && trap - EXIT
-}
+# without_service_start: install without starting Debian's own service.
+source "$(dirname "${BASH_SOURCE[0]}")/debian.sh"
 
 install_server() {
     if server >/dev/null; then return; fi
