@@ -26,7 +26,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.model import ensure_model
-from bot.processes import REPO_ROOT, ProcessGroup, assistant_processes, with_rasa_api_token
+from bot.processes import REPO_ROOT, ProcessGroup, assistant_processes, with_run_secrets
 from office.db import migrate
 from office.settings import load_settings
 
@@ -64,7 +64,7 @@ def main() -> None:
     rounds = parser.parse_args().rounds
     with tempfile.TemporaryDirectory() as scratch:
         settings = replace(
-            with_rasa_api_token(load_settings()),
+            with_run_secrets(load_settings()),
             database_url=f"sqlite:///{scratch}/office.db",
             rasa_port=free_port(),
             action_server_port=free_port(),
