@@ -18,7 +18,10 @@ from typing import Any, Dict, List, Optional
 Event = Dict[str, Any]
 
 # Events whose effect depends on everything before them: a session holding one is kept whole.
-REPLAYED_WHOLE = frozenset({"restart", "rewind", "undo", "reset_slots", "pause", "resume"})
+# ("rewind" and "undo" only take back the latest turn or action: they are replayed below. Rasa
+# writes a rewind whenever its fallback answers, so keeping such sessions whole kept most long
+# conversations whole.)
+REPLAYED_WHOLE = frozenset({"restart", "reset_slots", "pause", "resume"})
 
 
 def _is_listen(event: Event) -> bool:
@@ -31,6 +34,21 @@ def _session_start_end(events: List[Event]) -> int:
         if _is_listen(event):
             return index + 1
     return len(events)
+
+
+def _taken_back(events: List[Event]) -> List[Event]:
+    """``events`` without what a "rewind" (back to before the latest user message) or an
+    "undo" (back to before the latest action) took back, as Rasa replays them."""
+    kept: List[Event] = []
+    for event in events:
+        kind = event.get("event")
+        if kind in ("rewind", "undo"):
+            stop = "user" if kind == "rewind" else "action"
+            while kept and kept.pop().get("event") != stop:
+                pass
+        else:
+            kept.append(event)
+    return kept
 
 
 def compact_session(events: List[Event], keep_turns: int) -> Optional[List[Event]]:
@@ -49,7 +67,7 @@ def compact_session(events: List[Event], keep_turns: int) -> Optional[List[Event
     if cut <= opened:
         return None
     latest: Dict[str, Event] = {}
-    for event in events[opened:cut]:
+    for event in _taken_back(events[opened:cut]):
         if event.get("event") == "slot":
             latest[f"slot:{event.get('name')}"] = event
         elif event.get("event") == "active_loop":
