@@ -13,8 +13,10 @@ from rasa_sdk.types import DomainDict
 
 from actions.conversation import institution, language
 from knowledge import FAQ_TOPICS, Decision, Text, faq_answer, topic, who_handles
+from knowledge.faq import topic_answer
 from knowledge.institutions import westlake
 from office.case_types import CASE_TYPES
+from office.questions import plain_topics
 
 # Intents whose name is not the topic id. Every other topic id is its own intent.
 INTENT_TOPICS: Final[Mapping[str, str]] = MappingProxyType({
@@ -48,10 +50,19 @@ _FROM_QUESTION: Final = frozenset({"office_responsibilities"})
 _OVERVIEWS: Final = frozenset({"0", westlake.PORTAL_INTRO})
 
 
+def topic_of(intent: str) -> str | None:
+    """The topic an intent asks about: a rule-code topic, or a plain question a maintainer
+    added in data/questions (read afresh when its file changes); None for other intents."""
+    return INTENT_TOPICS.get(intent) or (intent if intent in plain_topics() else None)
+
+
 def topic_title(intent: str) -> Text | None:
     """The bilingual title of the topic an intent asks about, None for other intents."""
-    topic_id = INTENT_TOPICS.get(intent)
-    return topic(topic_id).title if topic_id else None
+    topic_id = topic_of(intent)
+    if topic_id is None:
+        return None
+    plain = plain_topics().get(topic_id)
+    return plain.title if plain is not None else topic(topic_id).title
 
 
 def general_answer(topic_id: str, institution_code: str) -> Decision | None:
@@ -101,7 +112,7 @@ def tell(
 
 def answer_for(intent: str, question: str, institution_code: str) -> Decision | None:
     """The answer `knowledge` gives to a topic intent, None when the intent is no topic."""
-    topic_id = INTENT_TOPICS.get(intent)
+    topic_id = topic_of(intent)
     if topic_id is None:
         return None
     if topic_id in _FROM_QUESTION:
@@ -110,7 +121,9 @@ def answer_for(intent: str, question: str, institution_code: str) -> Decision | 
         # handled for foreign experts only), answers better than the list of all duties.
         if duty.covered or any(c.article not in _OVERVIEWS for c in duty.citations):
             return duty
-    return faq_answer(topic_id, institution_code)
+    plain = plain_topics().get(topic_id) if topic_id not in FAQ_TOPICS else None
+    return topic_answer(plain, institution_code) if plain else faq_answer(topic_id,
+                                                                          institution_code)
 
 
 class ActionAnswerFaq(Action):
@@ -128,5 +141,5 @@ class ActionAnswerFaq(Action):
         if decision is None:
             dispatcher.utter_message(response="utter_default")
             return []
-        tell(dispatcher, decision, language(tracker), INTENT_TOPICS.get(intent))
+        tell(dispatcher, decision, language(tracker), topic_of(intent))
         return []

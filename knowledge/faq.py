@@ -748,10 +748,16 @@ def faq_answer(topic_id: str, institution_code: str) -> Decision:
     Falls back to national law when the institution's documents do not restate a national
     rule; otherwise ``covered=False``, naming the institutions whose documents do cover it.
     """
-    found = topic(topic_id)
-    code = institution(institution_code).code
     if topic_id in _NO_INPUT_FUNCTIONS:
-        return _NO_INPUT_FUNCTIONS[topic_id](code)
+        return _NO_INPUT_FUNCTIONS[topic_id](institution(institution_code).code)
+    return topic_answer(topic(topic_id), institution_code)
+
+
+def topic_answer(found: Topic, institution_code: str) -> Decision:
+    """A topic's fixed answer for one institution (a registry topic, or a maintainer's plain
+    question, ``knowledge.questions``): its own entry, else national law, else
+    ``covered=False`` naming the institutions whose documents answer it."""
+    code = institution(institution_code).code
     entry = found.entry(code)
     if entry is not None:
         return Decision(found.id, entry.covered, entry.answer, entry.citations, entry.steps)

@@ -13,6 +13,9 @@ data/ and actions/*.py and reports:
 * an entity mark that starts or ends inside a word as the model's tokenizer (Jieba, with
   the dictionary in engine/jieba) splits the sentence: the model cannot learn that mark;
 * a story that answers an intent differently from the rule for that intent;
+* a plain question in data/questions/ (docs/maintaining.md) whose answer lacks a language
+  or a source, names a university or an article its document does not have, or whose name
+  is already an intent; its examples are checked like every other intent's;
 * with --rasa, also Rasa's own check of stories against each other (`rasa data validate`).
 
 Exit status 0 when everything is fine, 1 when something is wrong.
@@ -41,6 +44,10 @@ import jieba
 import yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))  # knowledge/: the universities' documents and articles
+
+from office import questions  # noqa: E402
+
 MIN_EXAMPLES = 10
 LEAK_SIMILARITY = 0.9
 LANGUAGES = {"en": "English", "zh": "Chinese"}
@@ -401,6 +408,34 @@ def rasa_story_problems(root: Path) -> Iterator[Problem]:
         yield Problem("rasa data validate stories", "\n  ".join(details[-20:]) or "failed")
 
 
+# ------------------------------------------------------------------------- plain questions
+
+
+def question_blocks(root: Path) -> list[IntentBlock]:
+    """The examples of every usable plain question, as an intent block of its file."""
+    folder = root / "data" / questions.FOLDER.name
+    return [IntentBlock(_relative(file, root), question.id,
+                        tuple(example for per_language in question.examples.values()
+                              for example in per_language))
+            for file, question in questions.read_all(folder)]
+
+
+def question_problems(root: Path, domain: Mapping[str, Any],
+                      training: Sequence[IntentBlock]) -> Iterator[Problem]:
+    """Question files that cannot be used, and question names that are already intents."""
+    folder = root / "data" / questions.FOLDER.name
+    for file, error in questions.problems(folder):
+        for message in error.problems:
+            yield Problem(_relative(file, root), message)
+    intents = {str(i if isinstance(i, str) else next(iter(i))) for i in domain.get("intents")
+               or []} | {block.intent for block in training}
+    for file, question in questions.read_all(folder):
+        if question.id in intents:
+            yield Problem(_relative(file, root),
+                          f"`question: {question.id}` is already the name of an intent in "
+                          "domain.yml or data/nlu: choose another name")
+
+
 # ------------------------------------------------------------------------- main
 
 
@@ -416,6 +451,7 @@ def check(root: Path = REPO_ROOT, with_rasa: bool = False) -> list[Problem]:
     domain = _load(root / "domain.yml")
     data = root / "data"
     training = intent_blocks(_yaml_files(data / "nlu"), root)
+    plain = question_blocks(root)
     rule_files = _yaml_files(data / "rules")
     story_files = _yaml_files(data / "stories")
     blocks = [block for path in rule_files for block in _load(path).get("rules") or []]
@@ -424,8 +460,9 @@ def check(root: Path = REPO_ROOT, with_rasa: bool = False) -> list[Problem]:
     problems = [
         *translation_problems(domain),
         *unused_response_problems(domain, blocks, root / "actions"),
-        *example_problems(training),
-        *leak_problems(training, held_out_sentences(root)),
+        *question_problems(root, domain, training),
+        *example_problems([*training, *plain]),
+        *leak_problems([*training, *plain], held_out_sentences(root)),
         *entity_boundary_problems(training, word_splitter(root, dictionary), dictionary),
         *story_rule_problems(rule_files, story_files, root),
     ]

@@ -12,6 +12,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
 import check_data
 
+from tests import plain_question
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -253,3 +255,39 @@ def test_the_command_exits_with_1_and_prints_the_problems(
           lambda d: d["responses"].update(utter_greet=[{"text": "Hello"}]))
     assert check_data.main(["--root", str(project)]) == 1
     assert "utter_greet: has no Chinese variation" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------------- plain questions
+
+
+def test_a_maintainers_plain_question_passes(project: Path) -> None:
+    plain_question.write(project / "data/questions", plain_question.question())
+    assert messages(project) == []
+
+
+def test_a_plain_question_without_a_source_is_named_with_its_file(project: Path) -> None:
+    plain_question.write(project / "data/questions", plain_question.question(answers=[
+        {"university": "JSNU", "en": "An answer.", "zh": "一个回答。"}]))
+    assert messages(project) == [
+        "data/questions/xuzhou_exit_entry_branch.yml: answer 1 has no source: write the "
+        "`article:` of JSNU's document it comes from"]
+
+
+def test_a_plain_question_named_like_an_intent_is_named(project: Path) -> None:
+    plain_question.write(project / "data/questions", plain_question.question("visa_types"))
+    assert messages(project) == [
+        "data/questions/visa_types.yml: `question: visa_types` is already the name of an "
+        "intent in domain.yml or data/nlu: choose another name"]
+
+
+def test_a_plain_questions_examples_are_checked_like_every_intents(project: Path) -> None:
+    content = plain_question.question()
+    content["examples"]["zh"] = content["examples"]["zh"][:4]
+    content["examples"]["en"][0] = "visa question number 3"  # an example of visa_types
+    plain_question.write(project / "data/questions", content)
+    assert messages(project) == [
+        "data/questions/xuzhou_exit_entry_branch.yml, intent xuzhou_exit_entry_branch: example "
+        "“visa question number 3” is also an example of intent visa_types (“visa question "
+        "number 3” in data/nlu/basics.yml): keep it under one intent only",
+        "data/questions/xuzhou_exit_entry_branch.yml, intent xuzhou_exit_entry_branch: has 4 "
+        "Chinese examples; at least 10 are needed"]
