@@ -130,6 +130,10 @@ def assistant_processes(settings: Settings, model: Path) -> list[ProcessSpec]:
             ready_url=f"http://localhost:{settings.staff_api_port}/health",
         ),
         ProcessSpec("reminder-worker", (python, "-m", "office.reminders")),
+        # The maintainers' loop: a saved change to data/ is checked, trained and loaded
+        # into the running Rasa server (bot/live_model.py).
+        ProcessSpec("model-watcher", (python, "-m", "bot.live_model", "--rasa-url", rasa_url),
+                    env={"RASA_API_TOKEN": token}),
     ]
     # The channels talk to the Rasa server started here, whatever RASA_URL says.
     specs.append(ProcessSpec(
