@@ -128,12 +128,11 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
 )
 class BlendedIntentClassifier(LogisticRegressionClassifier):
-    """A logistic regression over the sentence features whose confidences are averaged with
-    those of the intent classifier before it in the pipeline (DIET), with a weight per
-    language (``weights``: the logistic regression's share, engine/blending.py).
-
-    The two make different mistakes: the logistic regression reads Chinese better, DIET
-    English (docs/nlu/pipeline_choice.md). DIET still finds the entities.
+    """A logistic regression over the sentence features. When an intent classifier comes
+    before it in the pipeline (DIET did until December 2026), its confidences are averaged
+    with that classifier's, with a weight per language (``weights``: the logistic
+    regression's share, engine/blending.py); otherwise it decides alone, as it does now
+    (config.yml, docs/nlu/pipeline_choice.md).
     """
 
     @staticmethod
@@ -198,7 +197,7 @@ class FamiliarityFallbackClassifier(FallbackClassifier):
     def required_components(cls) -> List[Type]:
         """None for Rasa's graph check: its training step reads only the training data (the
         schema check would look for a classifier among that step's inputs and find none).
-        At run time config.yml puts it after DIETClassifier, as FallbackClassifier."""
+        At run time config.yml puts it after the intent classifier, as FallbackClassifier."""
         return []
 
     @staticmethod

@@ -239,9 +239,10 @@ def _fallback_config() -> dict[str, object]:
 
 
 def blend_setting() -> dict[str, float]:
-    """The logistic regression's weight per language in config.yml (empty without a blend)."""
+    """The logistic regression's weight per language in config.yml (empty without a blend:
+    no BlendedIntentClassifier, or no DIETClassifier before it to blend with)."""
     component = _pipeline_component(BLENDER)
-    if not component:
+    if not component or not _pipeline_component("DIETClassifier"):
         return {}
     from engine.blending import DEFAULT_WEIGHT
 
