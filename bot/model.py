@@ -66,8 +66,11 @@ def model_path(root: Path = REPO_ROOT) -> Path:
     return root / "models" / f"{fingerprint(root)}.tar.gz"
 
 
-def ensure_model(root: Path = REPO_ROOT) -> Path:
+def ensure_model(root: Path = REPO_ROOT, validate: bool = True) -> Path:
     """Returns the model for the current training files, training it if missing or stale.
+
+    ``validate=False`` skips Rasa's check of the data before training (about 15 s) for a
+    caller that runs `make check-data --rasa` beside the training (the model watcher).
 
     Callers at the same time (``make run`` beside ``make test``, two test sessions) take
     turns on a lock file: the second one waits and then reuses the model the first trained
@@ -83,17 +86,18 @@ def ensure_model(root: Path = REPO_ROOT) -> Path:
         if path.exists():
             log.info("reusing the model %s another process just trained", path.name)
             return path
-        _train(root, path)
+        _train(root, path, validate)
     return path
 
 
-def _train(root: Path, path: Path) -> None:
+def _train(root: Path, path: Path, validate: bool = True) -> None:
     """Trains the model for the current training files into ``path``."""
     log.info("training a new model %s (data, domain or config changed)", path.name)
     argv = [
         str(rasa_executable(root)), "train",
         "--fixed-model-name", path.name.removesuffix(".tar.gz"),
         "--out", str(path.parent),
+        *([] if validate else ["--skip-validation"]),
     ]
     # A session of its own, stopped with everything it started when the caller is
     # interrupted (Ctrl-C, or the launcher's SIGTERM handler), instead of training on alone.

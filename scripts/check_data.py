@@ -16,7 +16,8 @@ data/ and actions/*.py and reports:
 * a plain question in data/questions/ (docs/maintaining.md) whose answer lacks a language
   or a source, names a university or an article its document does not have, or whose name
   is already an intent; its examples are checked like every other intent's;
-* with --rasa, also Rasa's own check of stories against each other (`rasa data validate`).
+* with --rasa, also Rasa's own check of the domain and data, stories against each other
+  included (`rasa data validate`, as `rasa train` runs it).
 
 Exit status 0 when everything is fine, 1 when something is wrong.
 """
@@ -393,19 +394,28 @@ def story_rule_problems(rule_files: Sequence[Path], story_files: Sequence[Path],
                         f"with {expected[0]}: change the story or the rule so they agree")
 
 
-def rasa_story_problems(root: Path) -> Iterator[Problem]:
-    """Rasa's own check of the stories against each other (needs the Rasa environment)."""
+def start_rasa_validation(root: Path) -> subprocess.Popen[str] | Problem:
+    """Starts Rasa's own check of the domain and data, the stories against each other
+    included: the check `rasa train` makes before training (needs the Rasa environment). It
+    runs while the checks above do."""
     rasa = root / ".venv-rasa" / "bin" / "rasa"
     if not rasa.exists():
-        yield Problem("rasa", "the Rasa environment is missing: run `make setup` first")
-        return
-    result = subprocess.run([str(rasa), "data", "validate", "stories"], cwd=root,
-                            capture_output=True, text=True,
+        return Problem("rasa", "the Rasa environment is missing: run `make setup` first")
+    return subprocess.Popen([str(rasa), "data", "validate"], cwd=root, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"})
-    if result.returncode != 0:
-        details = [line for line in (result.stdout + result.stderr).splitlines()
+
+
+def rasa_problems(validation: subprocess.Popen[str] | Problem) -> Iterator[Problem]:
+    """What the started Rasa check found."""
+    if isinstance(validation, Problem):
+        yield validation
+        return
+    output, _ = validation.communicate()
+    if validation.returncode != 0:
+        details = [line for line in output.splitlines()
                    if "conflict" in line.lower() or "error" in line.lower()]
-        yield Problem("rasa data validate stories", "\n  ".join(details[-20:]) or "failed")
+        yield Problem("rasa data validate", "\n  ".join(details[-20:]) or "failed")
 
 
 # ------------------------------------------------------------------------- plain questions
@@ -448,6 +458,7 @@ def held_out_sentences(root: Path) -> list[HeldOut]:
 
 def check(root: Path = REPO_ROOT, with_rasa: bool = False) -> list[Problem]:
     """Every problem found in the domain, data and actions under ``root``."""
+    validation = start_rasa_validation(root) if with_rasa else None
     domain = _load(root / "domain.yml")
     data = root / "data"
     training = intent_blocks(_yaml_files(data / "nlu"), root)
@@ -466,8 +477,8 @@ def check(root: Path = REPO_ROOT, with_rasa: bool = False) -> list[Problem]:
         *entity_boundary_problems(training, word_splitter(root, dictionary), dictionary),
         *story_rule_problems(rule_files, story_files, root),
     ]
-    if with_rasa:
-        problems += rasa_story_problems(root)
+    if validation is not None:
+        problems += rasa_problems(validation)
     return problems
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -40,8 +41,9 @@ from bot.model import ensure_model, model_path  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
 from tests.plain_question import question, write  # noqa: E402
 
-# Shared with the checkout instead of copied: environments and installed packages.
-SHARED = (".tools", ".venv", ".venv-rasa", "bot/web/node_modules")
+# Shared with the checkout instead of copied: environments, installed packages and Rasa's
+# training cache (.rasa/cache: `make run` in the checkout trains with it).
+SHARED = (".tools", ".venv", ".venv-rasa", "bot/web/node_modules", ".rasa")
 TOKEN = "maintainer-loop-token"
 
 
@@ -200,6 +202,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=900.0,
                         help="seconds a change may take before the run fails")
     args = parser.parse_args(argv)
+    # SIGTERM unwinds like Ctrl-C, so the launcher (and every process it started) is stopped.
+    signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
     with tempfile.TemporaryDirectory(prefix="maintainer-loop-") as folder:
         root = scratch_copy(Path(folder))
         with running(root) as assistant:
