@@ -49,6 +49,17 @@ LOAD_TIMEOUT_SECONDS = 600.0
 KEEP_OTHER_MODELS = 3
 
 
+def served_model(url: str, token: str) -> str | None:
+    """The file name of the model the Rasa server at ``url`` answers with, None if it does
+    not answer."""
+    try:
+        reply = httpx.get(f"{url}/status?token={quote(token, safe='')}", timeout=10)
+        reply.raise_for_status()
+    except httpx.HTTPError:
+        return None
+    return Path(str(reply.json().get("model_file") or "")).name or None
+
+
 def check_data(root: Path) -> list[str]:
     """The maintainers' check of ``root``'s files: the problems it names, [] when fine."""
     result = subprocess.run(
@@ -71,15 +82,6 @@ class Watcher:
         self._seen_since = 0.0
         self._refused: str | None = None  # the fingerprint whose files the check refused
 
-    def served(self, url: str) -> str | None:
-        """The file name of the model this server answers with, None if it does not answer."""
-        try:
-            reply = httpx.get(f"{url}/status?token={quote(self.token, safe='')}", timeout=10)
-            reply.raise_for_status()
-        except httpx.HTTPError:
-            return None
-        return Path(str(reply.json().get("model_file") or "")).name or None
-
     def step(self, now: float) -> None:
         """One look: start nothing until the files settle, then check, train and swap."""
         current = fingerprint(self.root)
@@ -90,7 +92,8 @@ class Watcher:
             return
         wanted = model_path(self.root)
         behind = [url for url in self.rasa_urls
-                  if (name := self.served(url)) is not None and name != wanted.name]
+                  if (name := served_model(url, self.token)) is not None
+                  and name != wanted.name]
         if not behind:
             return
         if not wanted.exists():

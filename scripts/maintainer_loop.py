@@ -37,6 +37,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from bot.launcher import START_TIMEOUT_SECONDS  # noqa: E402
+from bot.live_model import served_model  # noqa: E402
 from bot.model import ensure_model, model_path  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
 from tests.plain_question import question, write  # noqa: E402
@@ -85,12 +86,7 @@ class ScratchAssistant:
 
     def served_model(self) -> str | None:
         """The file name of the model the Rasa server answers with."""
-        try:
-            status = httpx.get(f"{self.rasa_url}/status?token={TOKEN}", timeout=10)
-            status.raise_for_status()
-        except httpx.HTTPError:
-            return None
-        return Path(str(status.json().get("model_file") or "")).name or None
+        return served_model(self.rasa_url, TOKEN)
 
     def wanted_model(self) -> str:
         """The file name of the model for the scratch copy's files as they are now."""
