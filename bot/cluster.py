@@ -158,8 +158,10 @@ def replica_processes(settings: Settings, model: Path, layout: ClusterLayout,
 
 def office_processes(settings: Settings, model: Path, layout: ClusterLayout
                      ) -> list[ProcessSpec]:
-    """The processes that run once (staff app, web chat, Telegram bridge) and the reminder
-    workers, which claim due reminders with row locks and so may run side by side."""
+    """The processes that run once (staff app, web chat, Telegram bridge, the model watcher)
+    and the reminder workers, which claim due reminders with row locks and so may run side
+    by side. The model watcher loads a new model into every Rasa replica, not through nginx
+    (which would reach one of them)."""
     balanced = replace(settings, rasa_port=layout.rasa_port,
                        action_server_port=layout.action_port)
     specs = [spec for spec in assistant_processes(balanced, model)
@@ -167,7 +169,13 @@ def office_processes(settings: Settings, model: Path, layout: ClusterLayout
     worker = _only(specs, "reminder-worker")
     workers = [replace(worker, name=f"reminder-worker-{i}")
                for i in range(1, layout.reminder_workers + 1)]
-    return [spec for spec in specs if spec is not worker] + workers
+    balanced_watcher = _only(specs, "model-watcher")
+    replicas = [word for port in layout.rasa_replica_ports
+                for word in ("--rasa-url", f"http://localhost:{port}")]
+    argv = balanced_watcher.argv
+    watcher = replace(balanced_watcher, argv=(*argv[:argv.index("--rasa-url")], *replicas))
+    once = [spec for spec in specs if spec not in (worker, balanced_watcher)]
+    return [*once, watcher, *workers]
 
 
 def nginx_config(layout: ClusterLayout, state_dir: Path, worker_user: str | None = None

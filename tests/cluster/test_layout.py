@@ -73,9 +73,14 @@ def test_the_office_runs_once_except_the_reminder_workers_and_talks_to_the_balan
 ) -> None:
     specs = office_processes(SETTINGS, MODEL, LAYOUT)
     names = sorted(spec.name for spec in specs)
-    assert names == ["reminder-worker-1", "reminder-worker-2", "staff-api", "web"]
+    assert names == ["model-watcher", "reminder-worker-1", "reminder-worker-2", "staff-api",
+                     "web"]
     [web] = [spec for spec in specs if spec.name == "web"]
     assert _argument(web, "--rasa-url") == "http://localhost:5005"
+    # A new model goes into every replica, not into whichever one nginx picks.
+    [watcher] = [spec for spec in specs if spec.name == "model-watcher"]
+    urls = [watcher.argv[i + 1] for i, word in enumerate(watcher.argv) if word == "--rasa-url"]
+    assert urls == [f"http://localhost:{port}" for port in LAYOUT.rasa_replica_ports]
 
 
 def test_the_cluster_endpoints_are_the_one_machine_endpoints_plus_the_redis_lock_store() -> None:
