@@ -45,7 +45,10 @@ def training_files(root: Path = REPO_ROOT) -> list[Path]:
     files: list[Path] = []
     for name in TRAINING_INPUTS:
         path = root / name
-        found = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file())
+        else:
+            found = [path] if path.exists() else []
         files.extend(p for p in found if _is_training_file(p.relative_to(root)))
     return files
 
