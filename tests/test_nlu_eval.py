@@ -121,4 +121,7 @@ def test_the_fold_models_keep_the_opinions_with_the_rest_of_config_yml(tmp_path:
     blenders = [c for c in written["pipeline"] if c["name"].endswith(nlu_eval.BLENDER)]
     assert [c.pop("keep_opinions") for c in blenders] == [True]
     assert written == original
-    assert nlu_eval.blend_setting() == dict(blenders[0]["weights"])
+    # Without DIET before it the regression decides alone: no weights to replay.
+    has_diet = any(c["name"] == "DIETClassifier" for c in original["pipeline"])
+    assert nlu_eval.blend_setting() == (dict(blenders[0].get("weights") or {}) if has_diet
+                                        else {})
