@@ -336,6 +336,12 @@ TRANSITIONS: Mapping[str, frozenset[str]] = MappingProxyType({
 OPEN_STATUSES: frozenset[str] = frozenset({"submitted", "in_review", "needs_information"})
 """Statuses in which the person may still cancel the request."""
 
+FINISHED_STATUSES: frozenset[str] = frozenset(
+    status for status, onward in TRANSITIONS.items() if onward <= {"closed"}
+)
+"""Statuses with no work left for the office (only closing remains): the queue's "finished"
+filter; every other status is "open"."""
+
 
 def checklist_for(case_type: str, institution: str) -> Checklist:
     """The documents ``institution``'s sources list for ``case_type`` (empty: not covered)."""

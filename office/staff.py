@@ -25,9 +25,8 @@ import argparse
 import csv
 import getpass
 import hmac
-import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -38,6 +37,7 @@ from tqdm import tqdm
 from office.case_types import CASE_TYPES, STATUSES, TRANSITIONS
 from office.cases import (
     CaseError,
+    QueueFilter,
     add_note,
     change_status,
     count_cases,
@@ -45,22 +45,25 @@ from office.cases import (
     list_cases,
 )
 from office.db import make_engine, make_session_factory, migrate
+from office.export import EXPORT_COLUMNS, export_rows
 from office.log_masking import install_log_masking
 from office.models import Case
 from office.settings import load_settings
 
-EXPORT_COLUMNS = (
-    "reference", "institution", "year", "type", "status", "created_at", "updated_at", "facts",
-    "checklist_done", "checklist_total",
-)
 PROGRESS_FROM_ROWS = 500
 """Exports with at least this many cases show a progress bar (on stderr)."""
 
 
+def _filter(args: argparse.Namespace) -> QueueFilter:
+    """The queue filter the --search/--status/--state/--type/--institution/--newest options
+    name."""
+    return QueueFilter(status=args.status, case_type=args.type, institution=args.institution,
+                       state=args.state, search=args.search, newest_first=args.newest)
+
+
 def _queue(session: Session, args: argparse.Namespace, limit: int | None = None) -> list[Case]:
-    """The cases matching the --status/--type/--institution filters, oldest first."""
-    return list_cases(session, status=args.status, case_type=args.type,
-                      institution=args.institution, limit=limit)
+    """The cases matching the filter options, oldest first unless --newest."""
+    return list_cases(session, _filter(args), limit=limit)
 
 
 def cmd_list(session: Session, args: argparse.Namespace, out: TextIO) -> int:
@@ -117,27 +120,9 @@ def cmd_note(session: Session, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def export_rows(cases: Iterator[Case]) -> Iterator[dict[str, object]]:
-    """CSV rows for cases (facts as JSON, checklist as done/total counts)."""
-    for case in cases:
-        yield {
-            "reference": case.reference,
-            "institution": case.institution,
-            "year": case.year,
-            "type": case.type,
-            "status": case.status,
-            "created_at": case.created_at.isoformat(timespec="seconds"),
-            "updated_at": case.updated_at.isoformat(timespec="seconds"),
-            "facts": json.dumps(case.facts, ensure_ascii=False, sort_keys=True),
-            "checklist_done": sum(1 for item in case.checklist if item.get("done")),
-            "checklist_total": len(case.checklist),
-        }
-
-
 def cmd_export(session: Session, args: argparse.Namespace, out: TextIO) -> int:
     """Write the filtered cases to a CSV file, with a progress bar on long exports."""
-    total = count_cases(session, status=args.status, case_type=args.type,
-                        institution=args.institution)
+    total = count_cases(session, _filter(args))
     show_bar = args.progress if args.progress is not None else total >= PROGRESS_FROM_ROWS
     cases = _queue(session, args)
     with Path(args.file).open("w", newline="", encoding="utf-8") as handle:
@@ -205,7 +190,12 @@ Command = Callable[[Session, argparse.Namespace, TextIO], int]
 
 
 def _add_filters(parser: argparse.ArgumentParser) -> None:
-    """The --status/--type/--institution options shared by list and export."""
+    """The filter options shared by list and export."""
+    parser.add_argument("--search", help="a reference (or part of one) or the person's id "
+                                         "(42, telegram:5123)")
+    parser.add_argument("--state", choices=("open", "finished"),
+                        help="open: work left; finished: rejected, done or closed")
+    parser.add_argument("--newest", action="store_true", help="newest first")
     parser.add_argument("--status", choices=sorted(STATUSES))
     parser.add_argument("--type", choices=sorted(CASE_TYPES))
     parser.add_argument("--institution", help="institution code, e.g. CPU")

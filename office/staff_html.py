@@ -20,6 +20,13 @@ from office.case_types import CASE_TYPES, STATUSES, TRANSITIONS, Label, is_chine
 from office.log_masking import mask_identifiers
 from office.models import Case, CaseEvent
 from office.reminders import CHINA_TIME
+from office.staff_queue import (
+    SEARCH_MAX_LENGTH,
+    STATES,
+    QueueView,
+    page_count,
+    view_query,
+)
 
 PAGE_ROOT = "/staff"
 NOTE_MAX_LENGTH = 2000
@@ -48,9 +55,21 @@ TEXTS: Mapping[str, Label] = MappingProxyType({
     "institution": Label("Institution", "学校"),
     "updated": Label("Last update (China time)", "最近更新（北京时间）"),
     "opened": Label("Opened (China time)", "提交时间（北京时间）"),
-    "count": Label("{count} request(s).", "共 {count} 条申请。"),
-    "count_limited": Label("{count} requests; the oldest {shown} are shown.",
-                           "共 {count} 条申请，显示最早的 {shown} 条。"),
+    "count": Label("{count} request(s), page {page} of {pages}.",
+                   "共 {count} 条申请，第 {page} 页，共 {pages} 页。"),
+    "search": Label("Search: reference or the person's id", "搜索：编号或申请人编号"),
+    "state": Label("Open or finished", "办理中/已结束"),
+    "state_open": Label("Open (work left)", "办理中"),
+    "state_finished": Label("Finished (rejected, done or closed)",
+                            "已结束（未获批准、已办结或已关闭）"),
+    "sort": Label("Order", "排序"),
+    "sort_oldest": Label("Oldest first", "最早的在前"),
+    "sort_newest": Label("Newest first", "最新的在前"),
+    "pages": Label("Pages", "分页"),
+    "page_of": Label("page {page} of {pages}", "第 {page} 页，共 {pages} 页"),
+    "previous": Label("← Previous page", "← 上一页"),
+    "next": Label("Next page →", "下一页 →"),
+    "export": Label("Export these requests as CSV", "将这些申请导出为 CSV"),
     "empty": Label("No request matches.", "没有符合条件的申请。"),
     "back": Label("← All requests", "← 返回申请列表"),
     "facts": Label("Facts", "申请信息"),
@@ -117,6 +136,7 @@ background:#0b5cad;color:#fff;cursor:pointer}
 header button{margin:0;min-height:2.25rem;background:#fff;color:#123a63}
 .filters{display:flex;flex-wrap:wrap;gap:0 1rem;align-items:flex-end}
 .filters>div{flex:1 1 12rem}
+.pages{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;margin:0 0 1rem}
 table{width:100%;border-collapse:collapse;background:#fff}
 th,td{text-align:left;padding:.5rem;border-bottom:1px solid #d5d9e0;vertical-align:top;
 overflow-wrap:anywhere}
@@ -250,31 +270,59 @@ def _options(ctx: PageContext, choices: Iterable[tuple[str, str]], chosen: str |
     return "".join(options)
 
 
-def queue_page(
-    ctx: PageContext, cases: Sequence[Case], total: int, *, status: str | None,
-    case_type: str | None,
-) -> str:
-    """The queue: filters, then one row per case, oldest first."""
-    statuses = _options(ctx, ((s, status_label(ctx, s)) for s in STATUSES), status,
+def queue_page(ctx: PageContext, cases: Sequence[Case], total: int, view: QueueView) -> str:
+    """The queue: search and filters, one page of cases, links to the other pages."""
+    title = TEXTS["queue_title"].get(ctx.lang)
+    pages = page_count(total)
+    count = text(ctx, "count", count=total, page=view.page, pages=pages)
+    export = (f'<p><a href="{PAGE_ROOT}/export.csv?{esc(view_query(view, page=1))}" download>'
+              f'{text(ctx, "export")}</a></p>')
+    body = (f'<h1>{esc(title)}</h1>{_queue_filters(ctx, view)}<p role="status">{count}</p>'
+            f"{_page_links(ctx, view, pages)}")
+    body += _queue_table(ctx, cases) if cases else f"<p>{text(ctx, 'empty')}</p>"
+    return layout(ctx, title, body + _page_links(ctx, view, pages) + export)
+
+
+def _queue_filters(ctx: PageContext, view: QueueView) -> str:
+    """The search box and the filters, a plain GET form (works without JavaScript)."""
+    where = view.where
+    statuses = _options(ctx, ((s, status_label(ctx, s)) for s in STATUSES), where.status,
                         text(ctx, "any"))
-    types = _options(ctx, ((t, type_label(ctx, t)) for t in CASE_TYPES), case_type,
+    types = _options(ctx, ((t, type_label(ctx, t)) for t in CASE_TYPES), where.case_type,
                      text(ctx, "any"))
-    filters = (
+    states = _options(ctx, ((s, text(ctx, f"state_{s}")) for s in STATES), where.state,
+                      text(ctx, "any"))
+    orders = _options(ctx, [("newest", text(ctx, "sort_newest"))],
+                      "newest" if where.newest_first else None, text(ctx, "sort_oldest"))
+
+    def choice(name: str, key: str, options: str) -> str:
+        return (f'<div><label for="{name}">{text(ctx, key)}</label>'
+                f'<select id="{name}" name="{name}">{options}</select></div>')
+
+    return (
         f'<form class="card filters" method="get" action="{PAGE_ROOT}/">'
-        f'<div><label for="status">{text(ctx, "status")}</label>'
-        f'<select id="status" name="status">{statuses}</select></div>'
-        f'<div><label for="type">{text(ctx, "type")}</label>'
-        f'<select id="type" name="type">{types}</select></div>'
+        f'<div><label for="q">{text(ctx, "search")}</label>'
+        f'<input type="text" id="q" name="q" value="{esc(where.search or "")}" '
+        f'maxlength="{SEARCH_MAX_LENGTH}"></div>'
+        f'{choice("state", "state", states)}{choice("status", "status", statuses)}'
+        f'{choice("type", "type", types)}{choice("sort", "sort", orders)}'
         f'<div><button type="submit">{text(ctx, "show")}</button></div></form>'
     )
-    if total > len(cases):
-        count = text(ctx, "count_limited", count=total, shown=len(cases))
-    else:
-        count = text(ctx, "count", count=total)
-    title = TEXTS["queue_title"].get(ctx.lang)
-    body = f'<h1>{esc(title)}</h1>{filters}<p role="status">{count}</p>'
-    body += _queue_table(ctx, cases) if cases else f"<p>{text(ctx, 'empty')}</p>"
-    return layout(ctx, title, body)
+
+
+def _page_links(ctx: PageContext, view: QueueView, pages: int) -> str:
+    """"Previous" and "next" links around "page 2 of 9" (nothing when one page holds all)."""
+    if pages == 1:
+        return ""
+    links = []
+    if view.page > 1:
+        links.append(f'<a href="{PAGE_ROOT}/?{esc(view_query(view, page=view.page - 1))}" '
+                     f'rel="prev">{text(ctx, "previous")}</a>')
+    links.append(f"<span>{text(ctx, 'page_of', page=view.page, pages=pages)}</span>")
+    if view.page < pages:
+        links.append(f'<a href="{PAGE_ROOT}/?{esc(view_query(view, page=view.page + 1))}" '
+                     f'rel="next">{text(ctx, "next")}</a>')
+    return f'<nav class="pages" aria-label="{text(ctx, "pages")}">{"".join(links)}</nav>'
 
 
 def _queue_table(ctx: PageContext, cases: Sequence[Case]) -> str:

@@ -3,7 +3,8 @@
     GET  /staff/sign-in                    the sign-in form (name and staff token)
     POST /staff/sign-in                    token right: signed session cookie, back to the page
     POST /staff/sign-out
-    GET  /staff/?status=&type=             the queue
+    GET  /staff/?q=&status=&type=&state=&sort=&page=   the queue, 25 a page
+    GET  /staff/export.csv?<the queue's query>  every case it selects, as CSV
     GET  /staff/cases/{reference}          one case: facts, checklist, history, forms
     POST /staff/cases/{reference}/status   status + note: the person is told (outbox)
     POST /staff/cases/{reference}/notes    an internal note
@@ -23,7 +24,7 @@ import asyncio
 import secrets
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 from urllib.parse import parse_qsl, quote
 
@@ -33,8 +34,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from office.case_types import CASE_TYPES, STATUSES, is_chinese
+from office.case_types import STATUSES, is_chinese
 from office.cases import CaseError, add_note, change_status, count_cases, find_case, list_cases
+from office.export import csv_text
 from office.models import Case
 from office.staff_html import (
     CONTENT_SECURITY_POLICY,
@@ -47,12 +49,12 @@ from office.staff_html import (
     sign_in_page,
     text,
 )
+from office.staff_queue import PAGE_SIZE, page_count, read_view
 from office.staff_session import SessionSigner, StaffSession, same_secret
 
 SESSION_COOKIE = "staff_session"
 SIGN_IN_COOKIE = "staff_sign_in"
 LANGUAGE_COOKIE = "staff_lang"
-QUEUE_LIMIT = 500
 MAX_FORM_BYTES = 64 * 1024
 FAILED_SIGN_IN_DELAY = 1.0
 """Seconds a wrong token waits for its answer, to slow down guessing."""
@@ -133,6 +135,7 @@ class StaffPage:
             Route("/sign-in", self.show_sign_in, methods=["GET"]),
             Route("/sign-in", self.sign_in, methods=["POST"]),
             Route("/sign-out", self.posted(self.sign_out), methods=["POST"]),
+            Route("/export.csv", self.signed_in(self.export), methods=["GET"]),
             Route("/cases/{reference}", self.signed_in(self.show_case), methods=["GET"]),
             Route("/cases/{reference}/status", self.posted(self.change_case_status),
                   methods=["POST"]),
@@ -284,19 +287,27 @@ class StaffPage:
     # --- the queue and one case -------------------------------------------------------------
 
     async def queue(self, request: Request, staff: StaffSession) -> Response:
-        """GET the queue, filtered by status and type (unknown values mean "any")."""
-        status = request.query_params.get("status")
-        case_type = request.query_params.get("type")
-        status = status if status in STATUSES else None
-        case_type = case_type if case_type in CASE_TYPES else None
+        """GET one page of the queue as the query string asks (``office.staff_queue``)."""
+        view = read_view(request.query_params)
         ctx = self.context(request, staff)
 
         def render(session: Session) -> str:
-            cases = list_cases(session, status=status, case_type=case_type, limit=QUEUE_LIMIT)
-            total = count_cases(session, status=status, case_type=case_type)
-            return queue_page(ctx, cases, total, status=status, case_type=case_type)
+            total = count_cases(session, view.where)
+            shown = replace(view, page=min(view.page, page_count(total)))
+            cases = list_cases(session, shown.where, limit=PAGE_SIZE, offset=shown.offset)
+            return queue_page(ctx, cases, total, shown)
 
         return self.page(request, await self.in_transaction(render))
+
+    async def export(self, request: Request, _staff: StaffSession) -> Response:
+        """GET every case the queue's current search and filters select, as a CSV file."""
+        where = read_view(request.query_params).where
+        content = await self.in_transaction(lambda session: csv_text(list_cases(session, where)))
+        return Response(content, media_type="text/csv; charset=utf-8", headers={
+            "Content-Disposition": 'attachment; filename="requests.csv"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        })
 
     async def show_case(self, request: Request, staff: StaffSession) -> Response:
         """GET one case; ``?done=status|note`` (after a change) says that it worked."""

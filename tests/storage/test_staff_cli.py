@@ -62,6 +62,9 @@ def test_listing_filters_the_queue_by_status_and_type(
     assert "CPU-2026-000001" in in_review.stdout and "CPU-2026-000002" not in in_review.stdout
     partnerships = _staff(subprocess_env, "list", "--type", "partnership_enquiry")
     assert "WESTLAKE-2026-000001" in partnerships.stdout and "1 case(s)" in partnerships.stdout
+    searched = _staff(subprocess_env, "list", "--search", "telegram:s1", "--newest")
+    assert searched.stdout.index("CPU-2026-000002") < searched.stdout.index("CPU-2026-000001")
+    assert "WESTLAKE" not in searched.stdout and "2 case(s)" in searched.stdout
 
 
 def test_show_prints_facts_checklist_with_articles_and_history(

@@ -8,6 +8,9 @@ would never send: forms without their anti-forgery token, forged cookies, refuse
 
 from __future__ import annotations
 
+import csv
+import html
+import io
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -96,7 +99,7 @@ def test_staff_sign_in_find_a_case_and_change_its_status_in_a_real_browser(
     page.get_by_label("Status").select_option("")
     page.get_by_label("Type").select_option("lost_document")
     page.get_by_role("button", name="Show").click()
-    expect(page.get_by_text("1 request(s).")).to_be_visible()
+    expect(page.get_by_text("1 request(s), page 1 of 1.")).to_be_visible()
 
     page.get_by_role("link", name=LOST).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(LOST)
@@ -301,3 +304,57 @@ def test_an_oversized_form_is_refused_before_it_is_read_to_the_end(staff_app: st
     many = client.post(f"/staff/cases/{LOST}/notes",
                        data={f"field{n}": "1" for n in range(30)})
     assert many.status_code == 413
+
+
+CASE_LINK = re.compile(r'href="/staff/cases/([^"]+)"')
+NEXT_LINK = re.compile(r'href="([^"]+)" rel="next"')
+EXPORT_LINK = re.compile(r'href="(/staff/export\.csv[^"]*)"')
+
+
+def _thirty_questions(factory: sessionmaker[Session]) -> None:
+    """30 questions at CPU from one REST user (CPU-2026-000002 to CPU-2026-000031)."""
+    with factory.begin() as session:
+        person = get_or_create_person(session, channel="rest", channel_user_id="r9")
+        for _ in range(30):
+            open_case(session, person=person, case_type="talk_to_person", institution="CPU",
+                      facts={"question": "When?"}, today=date(2026, 3, 3))
+
+
+def test_the_queue_pages_keep_the_search_filters_and_order(
+    staff_app: str, factory: sessionmaker[Session],
+) -> None:
+    _thirty_questions(factory)
+    client = _signed_in_client(staff_app)
+    first = client.get("/staff/", params={"q": "r9", "state": "open", "sort": "newest"})
+    assert "30 request(s), page 1 of 2." in first.text
+    assert CASE_LINK.findall(first.text)[:2] == ["CPU-2026-000031", "CPU-2026-000030"]
+    assert len(CASE_LINK.findall(first.text)) == 25
+    assert 'rel="prev"' not in first.text
+    next_link = NEXT_LINK.search(first.text)
+    assert next_link is not None
+    second = client.get(html.unescape(next_link.group(1)))
+    assert "page 2 of 2" in second.text and 'rel="next"' not in second.text
+    assert CASE_LINK.findall(second.text) == [f"CPU-2026-{n:06d}" for n in range(6, 1, -1)]
+    assert 'value="r9"' in second.text and '<option value="newest" selected>' in second.text
+
+    beyond = client.get("/staff/", params={"page": "7"})
+    assert "32 request(s), page 2 of 2." in beyond.text
+    nothing = client.get("/staff/", params={"q": "r9", "state": "finished"})
+    assert "0 request(s), page 1 of 1." in nothing.text and "No request matches." in nothing.text
+
+
+def test_the_csv_link_exports_every_page_of_the_current_filter(
+    staff_app: str, factory: sessionmaker[Session],
+) -> None:
+    _thirty_questions(factory)
+    client = _signed_in_client(staff_app)
+    queue = client.get("/staff/", params={"q": "r9", "sort": "newest", "page": "2"})
+    link = EXPORT_LINK.search(queue.text)
+    assert link is not None and "page=" not in link.group(1)
+    exported = client.get(html.unescape(link.group(1)))
+    assert exported.status_code == 200
+    assert exported.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(exported.text)))
+    assert [row["reference"] for row in rows] == [f"CPU-2026-{n:06d}" for n in range(31, 1, -1)]
+    signed_out = httpx.get(f"{staff_app}{link.group(1)}", timeout=30)
+    assert signed_out.status_code == 303

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from office.case_types import STATUSES, TRANSITIONS, can_move
 from office.cases import (
+    QueueFilter,
     TransitionNotAllowed,
     add_note,
     cancel_case,
@@ -206,9 +207,10 @@ def test_the_staff_queue_filters_by_status_type_and_institution(
     with factory.begin() as session:
         change_status(session, _case(session, first), "in_review", "staff:ann")
     with factory.begin() as session:
-        assert [c.id for c in list_cases(session, status="in_review")] == [first]
-        assert [c.id for c in list_cases(session, case_type="partnership_enquiry")] == [third]
-        assert [c.reference for c in list_cases(session, institution="jsnu")] == [
+        assert [c.id for c in list_cases(session, QueueFilter(status="in_review"))] == [first]
+        assert [c.id for c in list_cases(
+            session, QueueFilter(case_type="partnership_enquiry"))] == [third]
+        assert [c.reference for c in list_cases(session, QueueFilter(institution="jsnu"))] == [
             "JSNU-2026-000001"]
         assert len(list_cases(session, limit=2)) == 2
-        assert count_cases(session, status="submitted") == 2
+        assert count_cases(session, QueueFilter(status="submitted")) == 2
