@@ -34,7 +34,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from tqdm import tqdm
 
-from office.case_types import CASE_TYPES, STATUSES, TRANSITIONS
+from office.case_types import CASE_TYPES, STATUSES, TRANSITIONS, fact_label
 from office.cases import (
     CaseError,
     QueueFilter,
@@ -87,7 +87,7 @@ def cmd_show(session: Session, args: argparse.Namespace, out: TextIO) -> int:
               f"opened: {case.created_at:%Y-%m-%d %H:%M}  institution: {case.institution}\n")
     out.write("facts:\n")
     for name, value in case.facts.items():
-        out.write(f"  {name}: {value}\n")
+        out.write(f"  {fact_label(case.type, name).en}: {value}\n")
     out.write("checklist:\n")
     for item in case.checklist:
         out.write(f"  [{'x' if item.get('done') else ' '}] {item['en']} ({item['source']})\n")

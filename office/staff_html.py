@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import MappingProxyType
 
-from office.case_types import CASE_TYPES, STATUSES, TRANSITIONS, Label, is_chinese
+from office.case_types import CASE_TYPES, STATUSES, TRANSITIONS, Label, fact_label, is_chinese
 from office.log_masking import mask_identifiers
 from office.models import Case, CaseEvent
 from office.reminders import CHINA_TIME
@@ -372,7 +372,8 @@ def _facts(ctx: PageContext, case: Case) -> str:
     """The facts the person gave, masked."""
     if not case.facts:
         return f'<section><h2>{text(ctx, "facts")}</h2><p>{text(ctx, "no_facts")}</p></section>'
-    rows = "".join(f"<dt>{esc(name)}</dt><dd>{esc(mask_identifiers(str(value)))}</dd>"
+    rows = "".join(f"<dt>{esc(fact_label(case.type, name).get(ctx.lang))}</dt>"
+                   f"<dd>{esc(mask_identifiers(str(value)))}</dd>"
                    for name, value in case.facts.items())
     return f'<section><h2>{text(ctx, "facts")}</h2><dl>{rows}</dl></section>'
 

@@ -74,7 +74,7 @@ def test_show_prints_facts_checklist_with_articles_and_history(
     shown = _staff(subprocess_env, "show", "cpu-2026-000001")
     assert shown.returncode == 0, shown.stderr
     assert "Lost or damaged passport or permit" in shown.stdout
-    assert "what_happened: lost" in shown.stdout
+    assert "What happened: lost" in shown.stdout
     assert "(CPU Art. 13)" in shown.stdout
     assert "staff:bo: submitted -> in_review" in shown.stdout
 

@@ -105,6 +105,7 @@ def test_staff_sign_in_find_a_case_and_change_its_status_in_a_real_browser(
     expect(page.get_by_role("heading", level=1)).to_contain_text(LOST)
     body = page.locator("main").inner_text()
     assert "<b>stolen</b>" in body  # shown as text, not markup
+    assert "What happened" in body and "what_happened" not in body
     assert "E12345678" not in body and "[redacted]" in body
     assert "(CPU Art. 13)" in body
     offered = page.locator("#new-status option").all_inner_texts()
@@ -151,6 +152,7 @@ def test_the_page_speaks_chinese_when_asked(browser: Browser, staff_app: str) ->
     page.get_by_role("link", name=TRANSFER).click()
     expect(page.locator("main")).to_contain_text("转学")
     expect(page.locator("main")).to_contain_text("审核中")
+    expect(page.locator("main")).to_contain_text("原就读学校")  # the fact, labelled
     page.get_by_role("link", name="English").click()
     expect(page.locator("main")).to_contain_text("Transfer from another university")
     context.close()
