@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from office.case_types import (
     CASE_TYPES,
@@ -59,6 +59,7 @@ __all__ = [
     "list_cases",
     "missing_facts",
     "open_case",
+    "reply_to_person",
     "status_message",
 ]
 
@@ -363,7 +364,7 @@ def list_cases(
     offset: int = 0,
 ) -> list[Case]:
     """The staff queue: the cases ``where`` selects, oldest first unless it says otherwise."""
-    query = _queue_query(where or QueueFilter())
+    query = _queue_query(where or QueueFilter()).options(selectinload(Case.person))
     return list(session.scalars(query.limit(limit).offset(offset)))
 
 
@@ -469,6 +470,30 @@ def cancel_case(session: Session, case: Case, *, actor: str, reason: str | None 
     note = "cancelled by the requester" + (f": {mask_identifiers(reason)}" if reason else "")
     change_status(session, case, "closed", actor, note, notify=False)
     return case
+
+
+def reply_to_person(session: Session, case: Case, *, actor: str, text: str) -> CaseEvent:
+    """Send the case's person a message from the office, leaving the status as it is.
+
+    The reply goes into the history (field ``reply``) and the outbox, like a status note;
+    identifiers in it are masked first.
+    """
+    cleaned = mask_identifiers(text.strip())
+    if not cleaned:
+        raise CaseError("a reply needs some text")
+    event = _record(session, case, actor=actor, field="reply", old=None, new=None, note=cleaned)
+    person = session.get(Person, case.person_id)
+    if person is not None:
+        enqueue(session, person, reply_message(case, cleaned, person.language), kind="reply",
+                case_id=case.id)
+    return event
+
+
+def reply_message(case: Case, text: str, language: str | None) -> str:
+    """The text carrying a reply from the office about ``case``."""
+    if is_chinese(language):
+        return f"关于您的申请 {case.reference}，办公室留言：{text}"
+    return f"About your request {case.reference}, the office writes: {text}"
 
 
 def add_note(session: Session, case: Case, *, actor: str, text: str) -> CaseEvent:

@@ -4,6 +4,7 @@
     python -m office.staff show CPU-2026-000123
     python -m office.staff set-status CPU-2026-000123 needs_information --note "Bring the lease"
     python -m office.staff note CPU-2026-000123 "Called the student"
+    python -m office.staff reply CPU-2026-000123 "Your letter is ready at room 101"
     python -m office.staff export cases.csv --status approved
 
 The staff credential is the staff API's token: STAFF_API_TOKEN must be set in the
@@ -43,6 +44,7 @@ from office.cases import (
     count_cases,
     find_case,
     list_cases,
+    reply_to_person,
 )
 from office.db import make_engine, make_session_factory, migrate
 from office.export import EXPORT_COLUMNS, export_rows
@@ -107,6 +109,16 @@ def cmd_set_status(session: Session, args: argparse.Namespace, out: TextIO) -> i
     old = case.status
     change_status(session, case, args.status, f"staff:{args.actor}", args.note)
     out.write(f"{case.reference}: {old} -> {case.status}\n")
+    return 0
+
+
+def cmd_reply(session: Session, args: argparse.Namespace, out: TextIO) -> int:
+    """Send the person a message about their case; the status stays."""
+    case = find_case(session, args.reference)
+    if case is None:
+        return _not_found(args.reference)
+    reply_to_person(session, case, actor=f"staff:{args.actor}", text=args.text)
+    out.write(f"{case.reference}: reply queued for the person\n")
     return 0
 
 
@@ -223,7 +235,11 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("status", choices=sorted(STATUSES))
     status.add_argument("--note", help="told to the person with the new status")
     status.set_defaults(run=cmd_set_status)
-    note = commands.add_parser("note", help="add a note to a case")
+    reply = commands.add_parser("reply", help="send the person a message (status unchanged)")
+    reply.add_argument("reference")
+    reply.add_argument("text")
+    reply.set_defaults(run=cmd_reply)
+    note = commands.add_parser("note", help="add an internal note to a case")
     note.add_argument("reference")
     note.add_argument("text")
     note.set_defaults(run=cmd_note)

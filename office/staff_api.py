@@ -9,7 +9,8 @@ setting the API refuses everything (503); a wrong or missing token gets 401.
                                           sort: oldest (default) or newest; "total" counts all
     GET  /cases/{reference}               with facts, checklist and history
     POST /cases/{reference}/status        {"status": "...", "note": "...", "actor": "..."}
-    POST /cases/{reference}/notes         {"text": "...", "actor": "..."}
+    POST /cases/{reference}/notes         {"text": "...", "actor": "..."}   internal
+    POST /cases/{reference}/replies       {"text": "...", "actor": "..."}   to the person
     GET  /meta                            statuses, transitions, case types
 
 The same app serves the staff web page at ``/staff/`` (``office.staff_page``): sign in with
@@ -42,6 +43,7 @@ from office.cases import (
     count_cases,
     find_case,
     list_cases,
+    reply_to_person,
 )
 from office.db import make_engine, make_session_factory, migrate
 from office.log_masking import install_log_masking
@@ -228,6 +230,20 @@ def build_app(session_factory: sessionmaker[Session], token: str | None) -> Star
 
         return JSONResponse(await in_transaction(work), 201)
 
+    async def reply_handler(request: Request) -> Response:
+        reference, body = request.path_params["reference"], await _json_body(request)
+
+        def work(session: Session) -> dict[str, Any]:
+            case = _case(session, reference)
+            try:
+                reply_to_person(session, case, actor=_actor(body),
+                                text=str(body.get("text") or ""))
+            except CaseError as error:
+                raise ApiError(400, str(error)) from None
+            return case_json(case, full=True)
+
+        return JSONResponse(await in_transaction(work), 201)
+
     async def to_page(_request: Request) -> Response:
         return RedirectResponse(f"{PAGE_ROOT}/", 307)
 
@@ -240,6 +256,7 @@ def build_app(session_factory: sessionmaker[Session], token: str | None) -> Star
         Route("/cases/{reference}", _guarded(token, show_handler)),
         Route("/cases/{reference}/status", _guarded(token, status_handler), methods=["POST"]),
         Route("/cases/{reference}/notes", _guarded(token, note_handler), methods=["POST"]),
+        Route("/cases/{reference}/replies", _guarded(token, reply_handler), methods=["POST"]),
     ]
     return Starlette(routes=routes)
 

@@ -18,7 +18,8 @@ from types import MappingProxyType
 
 from office.case_types import CASE_TYPES, STATUSES, TRANSITIONS, Label, fact_label, is_chinese
 from office.log_masking import mask_identifiers
-from office.models import Case, CaseEvent
+from office.models import Case, CaseEvent, Person
+from office.notifications import can_be_pushed
 from office.reminders import CHINA_TIME
 from office.staff_queue import (
     SEARCH_MAX_LENGTH,
@@ -98,6 +99,21 @@ TEXTS: Mapping[str, Label] = MappingProxyType({
     "status_changed": Label("Status changed. The person will be told through their channel.",
                             "状态已变更，系统将通过申请人的渠道通知本人。"),
     "note_added": Label("Note added.", "备注已添加。"),
+    "person": Label("Person", "申请人"),
+    "reached": Label("Reached by", "联系渠道"),
+    "channel_telegram": Label("Telegram", "Telegram"),
+    "channel_socketio": Label("web chat", "网页聊天"),
+    "channel_rest": Label("REST API", "REST 接口"),
+    "pushed": Label("{channel}: messages are sent to them", "{channel}：消息会发送给本人"),
+    "unreachable": Label("{channel}: cannot be reached; they will see it when they ask",
+                         "{channel}：无法主动联系；本人询问时会看到"),
+    "reply": Label("Reply to the person", "回复申请人"),
+    "reply_label": Label("Message (sent to the person; the status stays as it is)",
+                         "留言（发送给申请人，状态不变）"),
+    "reply_button": Label("Send reply", "发送回复"),
+    "reply_sent": Label("Reply recorded. It is sent through the person's channel if it can "
+                        "reach them.", "回复已记录，如渠道可达将发送给本人。"),
+    "empty_reply": Label("A reply needs some text.", "回复不能为空。"),
     "not_allowed": Label("That change is not allowed from the current status ({status}). "
                          "Choose one of the statuses offered below.",
                          "当前状态（{status}）不允许该变更，请从下方所列状态中选择。"),
@@ -201,6 +217,23 @@ def type_label(ctx: PageContext, case_type: str) -> str:
     """A case type in the page's language (the code itself when unknown)."""
     kind = CASE_TYPES.get(case_type)
     return esc(kind.label.get(ctx.lang)) if kind else esc(case_type)
+
+
+def channel_name(ctx: PageContext, channel: str) -> str:
+    """A channel's name in the page's language, plain text (the code itself when unknown)."""
+    label = TEXTS.get(f"channel_{channel}")
+    return label.get(ctx.lang) if label else channel
+
+
+def person_text(ctx: PageContext, person: Person) -> str:
+    """Who opened a case: their number in the store (what search takes), channel and id."""
+    return f"#{person.id} · {esc(channel_name(ctx, person.channel))} {esc(person.channel_user_id)}"
+
+
+def reach_text(ctx: PageContext, person: Person) -> str:
+    """Whether the office's messages reach the person, and through which channel."""
+    key = "pushed" if can_be_pushed(person) else "unreachable"
+    return text(ctx, key, channel=channel_name(ctx, person.channel))
 
 
 def hidden_csrf(token: str) -> str:
@@ -327,7 +360,7 @@ def _page_links(ctx: PageContext, view: QueueView, pages: int) -> str:
 
 def _queue_table(ctx: PageContext, cases: Sequence[Case]) -> str:
     """The queue as a table (stacked into cards on a phone)."""
-    columns = ("reference", "type", "status", "institution", "updated")
+    columns = ("reference", "type", "status", "person", "institution", "updated")
     head = "".join(f'<th scope="col">{text(ctx, c)}</th>' for c in columns)
     rows = []
     for case in cases:
@@ -335,6 +368,7 @@ def _queue_table(ctx: PageContext, cases: Sequence[Case]) -> str:
             f'<a href="{PAGE_ROOT}/cases/{esc(case.reference)}">{esc(case.reference)}</a>',
             type_label(ctx, case.type),
             f'<span class="status">{status_label(ctx, case.status)}</span>',
+            person_text(ctx, case.person),
             esc(case.institution),
             china_time(case.updated_at),
         )
@@ -355,6 +389,8 @@ def case_page(ctx: PageContext, case: Case, *, message: str | None = None,
         f'<section><dl><dt>{text(ctx, "status")}</dt><dd><span class="status">'
         f'{status_label(ctx, case.status)}</span></dd>'
         f'<dt>{text(ctx, "type")}</dt><dd>{type_label(ctx, case.type)}</dd>'
+        f'<dt>{text(ctx, "person")}</dt><dd>{person_text(ctx, case.person)}</dd>'
+        f'<dt>{text(ctx, "reached")}</dt><dd>{reach_text(ctx, case.person)}</dd>'
         f'<dt>{text(ctx, "institution")}</dt><dd>{esc(case.institution)}</dd>'
         f'<dt>{text(ctx, "opened")}</dt><dd>{china_time(case.created_at)}</dd>'
         f'<dt>{text(ctx, "updated")}</dt><dd>{china_time(case.updated_at)}</dd></dl></section>'
@@ -362,7 +398,8 @@ def case_page(ctx: PageContext, case: Case, *, message: str | None = None,
     body = (
         f'<p><a href="{PAGE_ROOT}/">{text(ctx, "back")}</a></p><h1>{esc(title)}</h1>'
         f"{notice(message)}{notice(error, error=True)}{summary}{_facts(ctx, case)}"
-        f"{_checklist(ctx, case)}{_status_form(ctx, case)}{_note_form(ctx, case)}"
+        f"{_checklist(ctx, case)}{_status_form(ctx, case)}{_reply_form(ctx, case)}"
+        f"{_note_form(ctx, case)}"
         f"{_history(ctx, case.events)}"
     )
     return layout(ctx, title, body)
@@ -413,6 +450,20 @@ def _status_form(ctx: PageContext, case: Case) -> str:
     )
 
 
+def _reply_form(ctx: PageContext, case: Case) -> str:
+    """The form sending the person a message without changing the status."""
+    return (
+        f'<section aria-labelledby="reply"><h2 id="reply">{text(ctx, "reply")}</h2>'
+        f'<p>{reach_text(ctx, case.person)}</p>'
+        f'<form method="post" action="{PAGE_ROOT}/cases/{esc(case.reference)}/reply">'
+        f"{hidden_csrf(ctx.csrf or '')}"
+        f'<label for="reply-text">{text(ctx, "reply_label")}</label>'
+        f'<textarea id="reply-text" name="text" required maxlength="{NOTE_MAX_LENGTH}">'
+        f'</textarea><button type="submit">{text(ctx, "reply_button")}</button></form>'
+        "</section>"
+    )
+
+
 def _note_form(ctx: PageContext, case: Case) -> str:
     """The form adding an internal note."""
     return (
@@ -434,7 +485,8 @@ def _history(ctx: PageContext, events: Sequence[CaseEvent]) -> str:
         if event.field == "status":
             what = f"{status_label(ctx, event.old)} → {status_label(ctx, event.new)}"
         else:
-            what = text(ctx, "note") if event.field == "note" else esc(event.field)
+            what = text(ctx, event.field) if event.field in ("note", "reply") \
+                else esc(event.field)
         cells = (china_time(event.at), esc(event.actor), what,
                  esc(mask_identifiers(event.note or "")))
         rows.append("<tr>" + "".join(

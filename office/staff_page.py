@@ -8,6 +8,7 @@
     GET  /staff/cases/{reference}          one case: facts, checklist, history, forms
     POST /staff/cases/{reference}/status   status + note: the person is told (outbox)
     POST /staff/cases/{reference}/notes    an internal note
+    POST /staff/cases/{reference}/reply    a message to the person, status unchanged (outbox)
 
 The staff token is STAFF_API_TOKEN (compared in constant time); without it the page only says
 that sign-in is off. The signed-in state is a signed cookie (``office.staff_session``):
@@ -35,7 +36,15 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from office.case_types import STATUSES, is_chinese
-from office.cases import CaseError, add_note, change_status, count_cases, find_case, list_cases
+from office.cases import (
+    CaseError,
+    add_note,
+    change_status,
+    count_cases,
+    find_case,
+    list_cases,
+    reply_to_person,
+)
 from office.export import csv_text
 from office.models import Case
 from office.staff_html import (
@@ -140,6 +149,7 @@ class StaffPage:
             Route("/cases/{reference}/status", self.posted(self.change_case_status),
                   methods=["POST"]),
             Route("/cases/{reference}/notes", self.posted(self.add_case_note), methods=["POST"]),
+            Route("/cases/{reference}/reply", self.posted(self.reply), methods=["POST"]),
         ]
 
     # --- plumbing ---------------------------------------------------------------------------
@@ -314,7 +324,8 @@ class StaffPage:
         ctx = self.context(request, staff)
         done = request.query_params.get("done")
         message = {"status": text(ctx, "status_changed"),
-                   "note": text(ctx, "note_added")}.get(done or "")
+                   "note": text(ctx, "note_added"),
+                   "reply": text(ctx, "reply_sent")}.get(done or "")
         return await self.render_case(request, ctx, message=message)
 
     async def render_case(self, request: Request, ctx: PageContext, *, status: int = 200,
@@ -359,6 +370,19 @@ class StaffPage:
             return await self.render_case(request, ctx, status=400,
                                           error=text(ctx, "empty_note"))
         return await self.after_change(request, staff, outcome, "note")
+
+    async def reply(self, request: Request, staff: StaffSession,
+                    form: dict[str, str]) -> Response:
+        """POST a message to the person; the status stays (``reply_to_person``)."""
+        message = form.get("text", "")[:NOTE_MAX_LENGTH]
+
+        outcome = await self.apply_change(request, lambda session, case: reply_to_person(
+            session, case, actor=f"staff:{staff.name}", text=message))
+        if outcome.refused_at is not None:
+            ctx = self.context(request, staff)
+            return await self.render_case(request, ctx, status=400,
+                                          error=text(ctx, "empty_reply"))
+        return await self.after_change(request, staff, outcome, "reply")
 
     async def apply_change(self, request: Request,
                            change: Callable[[Session, Case], object]) -> Outcome:

@@ -360,3 +360,28 @@ def test_the_csv_link_exports_every_page_of_the_current_filter(
     assert [row["reference"] for row in rows] == [f"CPU-2026-{n:06d}" for n in range(31, 1, -1)]
     signed_out = httpx.get(f"{staff_app}{link.group(1)}", timeout=30)
     assert signed_out.status_code == 303
+
+
+def test_a_reply_goes_to_the_person_and_the_page_says_who_cannot_be_reached(
+    staff_app: str, factory: sessionmaker[Session],
+) -> None:
+    client = _signed_in_client(staff_app)
+    queue = client.get("/staff/").text
+    assert "#1 · Telegram s1" in queue and "#2 · web s2" in queue  # "web": no such channel
+    web_case = client.get(f"/staff/cases/{TRANSFER}").text
+    assert "web: cannot be reached; they will see it when they ask" in web_case
+    lost = client.get(f"/staff/cases/{LOST}").text
+    assert "Telegram: messages are sent to them" in lost
+
+    sent = client.post(f"/staff/cases/{LOST}/reply",
+                       data={"text": "Come to room 101", "csrf": _csrf(client)})
+    assert sent.status_code == 303
+    assert sent.headers["location"] == f"/staff/cases/{LOST}?done=reply"
+    shown = client.get(sent.headers["location"]).text
+    assert "Reply recorded." in shown and "Reply to the person" in shown
+    empty = client.post(f"/staff/cases/{LOST}/reply", data={"text": "", "csrf": _csrf(client)})
+    assert empty.status_code == 400 and "A reply needs some text." in empty.text
+    assert _status_of(factory, LOST) == ("submitted", 2)
+    with factory.begin() as session:
+        [message] = pending_notifications(session, "telegram")
+        assert message.kind == "reply" and message.text.endswith("Come to room 101")
