@@ -50,8 +50,11 @@ from office.db import make_engine, make_session_factory, migrate
 from office.export import EXPORT_COLUMNS, export_rows
 from office.log_masking import install_log_masking
 from office.models import Case
+from office.reminders import china_clock
 from office.settings import load_settings
 
+CHINA = "(China time)"
+"""Said after every time the CLI prints: the store keeps UTC, the office reads China time."""
 PROGRESS_FROM_ROWS = 500
 """Exports with at least this many cases show a progress bar (on stderr)."""
 
@@ -74,7 +77,7 @@ def cmd_list(session: Session, args: argparse.Namespace, out: TextIO) -> int:
     out.write(f"{'REFERENCE':<18} {'STATUS':<18} {'TYPE':<34} UPDATED\n")
     for case in cases:
         out.write(f"{case.reference:<18} {case.status:<18} {case.type:<34} "
-                  f"{case.updated_at:%Y-%m-%d %H:%M}\n")
+                  f"{china_clock(case.updated_at)} {CHINA}\n")
     out.write(f"{len(cases)} case(s)\n")
     return 0
 
@@ -86,7 +89,7 @@ def cmd_show(session: Session, args: argparse.Namespace, out: TextIO) -> int:
         return _not_found(args.reference)
     label = CASE_TYPES[case.type].label.en if case.type in CASE_TYPES else case.type
     out.write(f"{case.reference}  {label}\nstatus: {case.status}  "
-              f"opened: {case.created_at:%Y-%m-%d %H:%M}  institution: {case.institution}\n")
+              f"opened: {china_clock(case.created_at)} {CHINA}  institution: {case.institution}\n")
     out.write("facts:\n")
     for name, value in case.facts.items():
         out.write(f"  {fact_label(case.type, name).en}: {value}\n")
@@ -96,7 +99,7 @@ def cmd_show(session: Session, args: argparse.Namespace, out: TextIO) -> int:
     out.write("history:\n")
     for event in case.events:
         change = f"{event.old} -> {event.new}" if event.field == "status" else event.field
-        out.write(f"  {event.at:%Y-%m-%d %H:%M} {event.actor}: {change}"
+        out.write(f"  {china_clock(event.at)} {CHINA} {event.actor}: {change}"
                   f"{' - ' + event.note if event.note else ''}\n")
     return 0
 

@@ -13,14 +13,14 @@ import hashlib
 import html
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from types import MappingProxyType
 
 from office.case_types import CASE_TYPES, STATUSES, TRANSITIONS, Label, fact_label, is_chinese
 from office.log_masking import mask_identifiers
 from office.models import Case, CaseEvent, Person
 from office.notifications import can_be_pushed
-from office.reminders import CHINA_TIME
+from office.reminders import china_clock
 from office.staff_queue import (
     SEARCH_MAX_LENGTH,
     STATES,
@@ -54,8 +54,9 @@ TEXTS: Mapping[str, Label] = MappingProxyType({
     "show": Label("Show", "筛选"),
     "reference": Label("Reference", "编号"),
     "institution": Label("Institution", "学校"),
-    "updated": Label("Last update (China time)", "最近更新（北京时间）"),
-    "opened": Label("Opened (China time)", "提交时间（北京时间）"),
+    "updated": Label("Last update", "最近更新"),
+    "opened": Label("Opened", "提交时间"),
+    "china_time": Label("{clock} (China time)", "{clock}（北京时间）"),
     "count": Label("{count} request(s), page {page} of {pages}.",
                    "共 {count} 条申请，第 {page} 页，共 {pages} 页。"),
     "search": Label("Search: reference or the person's id", "搜索：编号或申请人编号"),
@@ -92,7 +93,7 @@ TEXTS: Mapping[str, Label] = MappingProxyType({
                         "备注（记入处理记录，不通知申请人）"),
     "note_button": Label("Add note", "添加备注"),
     "history": Label("History", "处理记录"),
-    "when": Label("When (China time)", "时间（北京时间）"),
+    "when": Label("When", "时间"),
     "who": Label("Who", "操作人"),
     "what": Label("What", "内容"),
     "note": Label("Note", "备注"),
@@ -201,9 +202,10 @@ def text(ctx: PageContext, key: str, **values: object) -> str:
     return esc(TEXTS[key].get(ctx.lang)).format(**{k: esc(v) for k, v in values.items()})
 
 
-def china_time(moment: datetime) -> str:
-    """A stored (naive UTC) timestamp as China time, to the minute."""
-    return f"{moment.replace(tzinfo=UTC).astimezone(CHINA_TIME):%Y-%m-%d %H:%M}"
+def china_time(ctx: PageContext, moment: datetime) -> str:
+    """A stored (naive UTC) timestamp as China time, saying so: "2026-12-07 14:05 (China
+    time)"."""
+    return text(ctx, "china_time", clock=china_clock(moment))
 
 
 def status_label(ctx: PageContext, status: str | None) -> str:
@@ -370,7 +372,7 @@ def _queue_table(ctx: PageContext, cases: Sequence[Case]) -> str:
             f'<span class="status">{status_label(ctx, case.status)}</span>',
             person_text(ctx, case.person),
             esc(case.institution),
-            china_time(case.updated_at),
+            china_time(ctx, case.updated_at),
         )
         rows.append("<tr>" + "".join(
             f'<td data-label="{text(ctx, c)}">{cell}</td>' for c, cell in zip(columns, cells,
@@ -392,8 +394,8 @@ def case_page(ctx: PageContext, case: Case, *, message: str | None = None,
         f'<dt>{text(ctx, "person")}</dt><dd>{person_text(ctx, case.person)}</dd>'
         f'<dt>{text(ctx, "reached")}</dt><dd>{reach_text(ctx, case.person)}</dd>'
         f'<dt>{text(ctx, "institution")}</dt><dd>{esc(case.institution)}</dd>'
-        f'<dt>{text(ctx, "opened")}</dt><dd>{china_time(case.created_at)}</dd>'
-        f'<dt>{text(ctx, "updated")}</dt><dd>{china_time(case.updated_at)}</dd></dl></section>'
+        f'<dt>{text(ctx, "opened")}</dt><dd>{china_time(ctx, case.created_at)}</dd>'
+        f'<dt>{text(ctx, "updated")}</dt><dd>{china_time(ctx, case.updated_at)}</dd></dl></section>'
     )
     body = (
         f'<p><a href="{PAGE_ROOT}/">{text(ctx, "back")}</a></p><h1>{esc(title)}</h1>'
@@ -487,7 +489,7 @@ def _history(ctx: PageContext, events: Sequence[CaseEvent]) -> str:
         else:
             what = text(ctx, event.field) if event.field in ("note", "reply") \
                 else esc(event.field)
-        cells = (china_time(event.at), esc(event.actor), what,
+        cells = (china_time(ctx, event.at), esc(event.actor), what,
                  esc(mask_identifiers(event.note or "")))
         rows.append("<tr>" + "".join(
             f'<td data-label="{text(ctx, c)}">{cell}</td>'

@@ -8,7 +8,7 @@ import io
 import json
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -199,3 +199,17 @@ def test_on_a_terminal_the_token_is_asked_for_at_a_hidden_prompt() -> None:
     assert credential_problem(TOKEN, args, _Terminal(), prompt) is None
     assert asked == ["Staff token: "]
     assert credential_problem(TOKEN, args, _Terminal(), lambda _: "guess") is not None
+
+
+def test_show_and_list_print_china_time_and_say_so(
+    factory: sessionmaker[Session], subprocess_env: dict[str, str],
+) -> None:
+    _seed(factory)
+    with factory.begin() as session:
+        case = find_case(session, "CPU-2026-000002")
+        assert case is not None
+        case.created_at = case.updated_at = datetime(2026, 12, 7, 6, 5)  # UTC
+    shown = _staff(subprocess_env, "show", "CPU-2026-000002")
+    assert "opened: 2026-12-07 14:05 (China time)" in shown.stdout
+    listed = _staff(subprocess_env, "list", "--search", "CPU-2026-000002")
+    assert "2026-12-07 14:05 (China time)" in listed.stdout

@@ -372,6 +372,7 @@ def test_a_reply_goes_to_the_person_and_the_page_says_who_cannot_be_reached(
     assert "web: cannot be reached; they will see it when they ask" in web_case
     lost = client.get(f"/staff/cases/{LOST}").text
     assert "Telegram: messages are sent to them" in lost
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d \(China time\)", lost)
 
     sent = client.post(f"/staff/cases/{LOST}/reply",
                        data={"text": "Come to room 101", "csrf": _csrf(client)})
