@@ -47,6 +47,7 @@ __all__ = [
     "QueueFilter",
     "TransitionNotAllowed",
     "add_note",
+    "assign_case",
     "cancel_case",
     "case_by_reference",
     "cases_of",
@@ -346,7 +347,8 @@ class QueueFilter:
     """Which cases the staff queue shows, and in which order.
 
     ``state`` is "open" (work left for the office) or "finished" (``FINISHED_STATUSES``);
-    ``search`` is a reference (whole or part) or the person's id: their number in the store
+    ``assigned_to`` keeps the cases assigned to that staff name. ``search`` is a reference
+    (whole or part) or the person's id: their number in the store
     (``#42``, as the page shows it), their channel user id, or both (``telegram:5123``).
     The store keeps no names or phone numbers, so it cannot be searched for those.
     """
@@ -356,6 +358,7 @@ class QueueFilter:
     institution: str | None = None
     state: str | None = None
     search: str | None = None
+    assigned_to: str | None = None
     newest_first: bool = False
 
 
@@ -387,6 +390,8 @@ def _queue_query(where: QueueFilter) -> Select[Case]:
         query = query.where(Case.status.not_in(FINISHED_STATUSES))
     elif where.state == "finished":
         query = query.where(Case.status.in_(FINISHED_STATUSES))
+    if where.assigned_to is not None:
+        query = query.where(Case.assigned_to == where.assigned_to)
     if where.search and where.search.strip():
         query = query.join(Person, Person.id == Case.person_id).where(
             _search_condition(where.search.strip()))
@@ -494,6 +499,15 @@ def reply_message(case: Case, text: str, language: str | None) -> str:
     if is_chinese(language):
         return f"关于您的申请 {case.reference}，办公室留言：{text}"
     return f"About your request {case.reference}, the office writes: {text}"
+
+
+def assign_case(session: Session, case: Case, *, assignee: str | None, actor: str) -> CaseEvent:
+    """Give ``case`` to the staff member named ``assignee`` (None: to nobody), in the history."""
+    name = (assignee or "").strip()[:100] or None
+    event = _record(session, case, actor=actor, field="assigned_to", old=case.assigned_to,
+                    new=name)
+    case.assigned_to = name
+    return event
 
 
 def add_note(session: Session, case: Case, *, actor: str, text: str) -> CaseEvent:

@@ -115,6 +115,12 @@ TEXTS: Mapping[str, Label] = MappingProxyType({
     "reply_sent": Label("Reply recorded. It is sent through the person's channel if it can "
                         "reach them.", "回复已记录，如渠道可达将发送给本人。"),
     "empty_reply": Label("A reply needs some text.", "回复不能为空。"),
+    "assigned_to": Label("Assigned to", "负责人"),
+    "nobody": Label("nobody", "无"),
+    "mine": Label("Only requests assigned to me", "只看分配给我的申请"),
+    "take": Label("Assign to me", "分配给我"),
+    "give_back": Label("Unassign", "取消分配"),
+    "assigned": Label("Assignment changed.", "分配已变更。"),
     "not_allowed": Label("That change is not allowed from the current status ({status}). "
                          "Choose one of the statuses offered below.",
                          "当前状态（{status}）不允许该变更，请从下方所列状态中选择。"),
@@ -135,7 +141,7 @@ a{color:#0b5cad}
 .skip{position:absolute;left:-999px}.skip:focus{left:.5rem;top:.5rem;background:#fff;padding:.5rem}
 header{background:#123a63;color:#fff;padding:.75rem 1rem;display:flex;flex-wrap:wrap;
 gap:.5rem 1rem;align-items:center;justify-content:space-between}
-header a{color:#fff}header form{display:inline}
+header a{color:#fff}header form,form.inline{display:inline}
 .brand{font-weight:600;text-decoration:none}
 nav{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center}
 main{max-width:60rem;margin:0 auto;padding:1rem}
@@ -341,6 +347,8 @@ def _queue_filters(ctx: PageContext, view: QueueView) -> str:
         f'maxlength="{SEARCH_MAX_LENGTH}"></div>'
         f'{choice("state", "state", states)}{choice("status", "status", statuses)}'
         f'{choice("type", "type", types)}{choice("sort", "sort", orders)}'
+        f'<div><label><input type="checkbox" name="mine" value="1"'
+        f'{" checked" if where.assigned_to is not None else ""}> {text(ctx, "mine")}</label></div>'
         f'<div><button type="submit">{text(ctx, "show")}</button></div></form>'
     )
 
@@ -362,7 +370,7 @@ def _page_links(ctx: PageContext, view: QueueView, pages: int) -> str:
 
 def _queue_table(ctx: PageContext, cases: Sequence[Case]) -> str:
     """The queue as a table (stacked into cards on a phone)."""
-    columns = ("reference", "type", "status", "person", "institution", "updated")
+    columns = ("reference", "type", "status", "person", "assigned_to", "institution", "updated")
     head = "".join(f'<th scope="col">{text(ctx, c)}</th>' for c in columns)
     rows = []
     for case in cases:
@@ -371,6 +379,7 @@ def _queue_table(ctx: PageContext, cases: Sequence[Case]) -> str:
             type_label(ctx, case.type),
             f'<span class="status">{status_label(ctx, case.status)}</span>',
             person_text(ctx, case.person),
+            esc(case.assigned_to) if case.assigned_to else text(ctx, "nobody"),
             esc(case.institution),
             china_time(ctx, case.updated_at),
         )
@@ -393,6 +402,7 @@ def case_page(ctx: PageContext, case: Case, *, message: str | None = None,
         f'<dt>{text(ctx, "type")}</dt><dd>{type_label(ctx, case.type)}</dd>'
         f'<dt>{text(ctx, "person")}</dt><dd>{person_text(ctx, case.person)}</dd>'
         f'<dt>{text(ctx, "reached")}</dt><dd>{reach_text(ctx, case.person)}</dd>'
+        f'<dt>{text(ctx, "assigned_to")}</dt><dd>{_assignment(ctx, case)}</dd>'
         f'<dt>{text(ctx, "institution")}</dt><dd>{esc(case.institution)}</dd>'
         f'<dt>{text(ctx, "opened")}</dt><dd>{china_time(ctx, case.created_at)}</dd>'
         f'<dt>{text(ctx, "updated")}</dt><dd>{china_time(ctx, case.updated_at)}</dd></dl></section>'
@@ -452,6 +462,17 @@ def _status_form(ctx: PageContext, case: Case) -> str:
     )
 
 
+def _assignment(ctx: PageContext, case: Case) -> str:
+    """Who has the case, with a button to take it (or to give it back when it is yours)."""
+    mine = case.assigned_to is not None and case.assigned_to == ctx.staff_name
+    to, label = ("nobody", "give_back") if mine else ("me", "take")
+    who = esc(case.assigned_to) if case.assigned_to else text(ctx, "nobody")
+    return (f'{who} <form class="inline" method="post" '
+            f'action="{PAGE_ROOT}/cases/{esc(case.reference)}/assign">'
+            f"{hidden_csrf(ctx.csrf or '')}<input type=\"hidden\" name=\"to\" value=\"{to}\">"
+            f'<button type="submit">{text(ctx, label)}</button></form>')
+
+
 def _reply_form(ctx: PageContext, case: Case) -> str:
     """The form sending the person a message without changing the status."""
     return (
@@ -486,6 +507,8 @@ def _history(ctx: PageContext, events: Sequence[CaseEvent]) -> str:
     for event in events:
         if event.field == "status":
             what = f"{status_label(ctx, event.old)} → {status_label(ctx, event.new)}"
+        elif event.field == "assigned_to":
+            what = f"{text(ctx, 'assigned_to')}: {esc(event.new or '—')}"
         else:
             what = text(ctx, event.field) if event.field in ("note", "reply") \
                 else esc(event.field)

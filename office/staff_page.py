@@ -3,12 +3,13 @@
     GET  /staff/sign-in                    the sign-in form (name and staff token)
     POST /staff/sign-in                    token right: signed session cookie, back to the page
     POST /staff/sign-out
-    GET  /staff/?q=&status=&type=&state=&sort=&page=   the queue, 25 a page
+    GET  /staff/?q=&status=&type=&state=&mine=&sort=&page=   the queue, 25 a page
     GET  /staff/export.csv?<the queue's query>  every case it selects, as CSV
     GET  /staff/cases/{reference}          one case: facts, checklist, history, forms
     POST /staff/cases/{reference}/status   status + note: the person is told (outbox)
     POST /staff/cases/{reference}/notes    an internal note
     POST /staff/cases/{reference}/reply    a message to the person, status unchanged (outbox)
+    POST /staff/cases/{reference}/assign   to=me: assign to the signed-in name; to=nobody
 
 The staff token is STAFF_API_TOKEN (compared in constant time); without it the page only says
 that sign-in is off. The signed-in state is a signed cookie (``office.staff_session``):
@@ -39,6 +40,7 @@ from office.case_types import STATUSES, is_chinese
 from office.cases import (
     CaseError,
     add_note,
+    assign_case,
     change_status,
     count_cases,
     find_case,
@@ -150,6 +152,7 @@ class StaffPage:
                   methods=["POST"]),
             Route("/cases/{reference}/notes", self.posted(self.add_case_note), methods=["POST"]),
             Route("/cases/{reference}/reply", self.posted(self.reply), methods=["POST"]),
+            Route("/cases/{reference}/assign", self.posted(self.assign), methods=["POST"]),
         ]
 
     # --- plumbing ---------------------------------------------------------------------------
@@ -298,7 +301,7 @@ class StaffPage:
 
     async def queue(self, request: Request, staff: StaffSession) -> Response:
         """GET one page of the queue as the query string asks (``office.staff_queue``)."""
-        view = read_view(request.query_params)
+        view = read_view(request.query_params, staff.name)
         ctx = self.context(request, staff)
 
         def render(session: Session) -> str:
@@ -309,9 +312,9 @@ class StaffPage:
 
         return self.page(request, await self.in_transaction(render))
 
-    async def export(self, request: Request, _staff: StaffSession) -> Response:
+    async def export(self, request: Request, staff: StaffSession) -> Response:
         """GET every case the queue's current search and filters select, as a CSV file."""
-        where = read_view(request.query_params).where
+        where = read_view(request.query_params, staff.name).where
         content = await self.in_transaction(lambda session: csv_text(list_cases(session, where)))
         return Response(content, media_type="text/csv; charset=utf-8", headers={
             "Content-Disposition": 'attachment; filename="requests.csv"',
@@ -325,7 +328,8 @@ class StaffPage:
         done = request.query_params.get("done")
         message = {"status": text(ctx, "status_changed"),
                    "note": text(ctx, "note_added"),
-                   "reply": text(ctx, "reply_sent")}.get(done or "")
+                   "reply": text(ctx, "reply_sent"),
+                   "assign": text(ctx, "assigned")}.get(done or "")
         return await self.render_case(request, ctx, message=message)
 
     async def render_case(self, request: Request, ctx: PageContext, *, status: int = 200,
@@ -383,6 +387,14 @@ class StaffPage:
             return await self.render_case(request, ctx, status=400,
                                           error=text(ctx, "empty_reply"))
         return await self.after_change(request, staff, outcome, "reply")
+
+    async def assign(self, request: Request, staff: StaffSession,
+                     form: dict[str, str]) -> Response:
+        """POST ``to=me`` (take the case) or ``to=nobody`` (give it back)."""
+        assignee = staff.name if form.get("to") == "me" else None
+        outcome = await self.apply_change(request, lambda session, case: assign_case(
+            session, case, assignee=assignee, actor=f"staff:{staff.name}"))
+        return await self.after_change(request, staff, outcome, "assign")
 
     async def apply_change(self, request: Request,
                            change: Callable[[Session, Case], object]) -> Outcome:

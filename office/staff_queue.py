@@ -41,8 +41,11 @@ def page_count(total: int) -> int:
     return max(1, -(-total // PAGE_SIZE))
 
 
-def read_view(params: Mapping[str, str]) -> QueueView:
-    """The view a query string asks for; unknown values mean "any" (never an error)."""
+def read_view(params: Mapping[str, str], staff_name: str) -> QueueView:
+    """The view a query string asks for; unknown values mean "any" (never an error).
+
+    ``mine=1`` keeps the cases assigned to ``staff_name``, the signed-in staff member.
+    """
     status, case_type = params.get("status"), params.get("type")
     state, order = params.get("state"), params.get("sort")
     search = (params.get("q") or "").strip()[:SEARCH_MAX_LENGTH]
@@ -51,6 +54,7 @@ def read_view(params: Mapping[str, str]) -> QueueView:
         case_type=case_type if case_type in CASE_TYPES else None,
         state=state if state in STATES else None,
         search=search or None,
+        assigned_to=staff_name if params.get("mine") == "1" else None,
         newest_first=order == "newest",
     )
     return QueueView(where=where, page=_page_number(params.get("page")))
@@ -64,6 +68,7 @@ def view_query(view: QueueView, *, page: int | None = None) -> str:
         "status": where.status,
         "type": where.case_type,
         "state": where.state,
+        "mine": "1" if where.assigned_to is not None else None,
         "sort": "newest" if where.newest_first else None,
         "page": str(page or view.page) if (page or view.page) > 1 else None,
     }

@@ -386,3 +386,24 @@ def test_a_reply_goes_to_the_person_and_the_page_says_who_cannot_be_reached(
     with factory.begin() as session:
         [message] = pending_notifications(session, "telegram")
         assert message.kind == "reply" and message.text.endswith("Come to room 101")
+
+
+def test_a_request_assigned_to_me_is_shown_and_found_with_mine(
+    staff_app: str, factory: sessionmaker[Session],
+) -> None:
+    bo, ann = _signed_in_client(staff_app, "Bo"), _signed_in_client(staff_app, "Ann")
+    taken = bo.post(f"/staff/cases/{LOST}/assign", data={"to": "me", "csrf": _csrf(bo)})
+    assert taken.headers["location"] == f"/staff/cases/{LOST}?done=assign"
+    mine = bo.get("/staff/", params={"mine": "1"}).text
+    assert CASE_LINK.findall(mine) == [LOST] and "1 request(s)" in mine
+    assert CASE_LINK.findall(ann.get("/staff/", params={"mine": "1"}).text) == []
+    everyone = ann.get("/staff/").text
+    assert "<td data-label=\"Assigned to\">Bo</td>" in everyone
+    assert "Unassign" in bo.get(f"/staff/cases/{LOST}").text
+    given_back = bo.post(f"/staff/cases/{LOST}/assign", data={"to": "nobody", "csrf": _csrf(bo)})
+    assert given_back.status_code == 303
+    with factory.begin() as session:
+        case = find_case(session, LOST)
+        assert case is not None and case.assigned_to is None
+        assert [(e.field, e.old, e.new, e.actor) for e in case.events[1:]] == [
+            ("assigned_to", None, "Bo", "staff:Bo"), ("assigned_to", "Bo", None, "staff:Bo")]
