@@ -13,7 +13,7 @@ from typing import Any
 
 from actions.parsing import parse_choice
 from knowledge import format_date
-from office.case_types import CASE_TYPES, Label
+from office.case_types import CASE_TYPES, FACT_LABEL_OVERRIDES, FACT_LABELS, Label
 
 WHAT_HAPPENED = {
     "stolen": ("stole", "stolen", "robbed", "theft", "偷", "盗", "抢"),
@@ -48,10 +48,9 @@ class Field:
         return {option.value: option.keywords for option in self.options}
 
 
-def _f(name_en: str, name_zh: str, question_en: str, question_zh: str,
-       *options: Option) -> Field:
-    """Shorthand for a field."""
-    return Field(Label(name_en, name_zh), Label(question_en, question_zh), options)
+def _f(name: Label, question_en: str, question_zh: str, *options: Option) -> Field:
+    """Shorthand for a field (its name is the label staff see too: ``FACT_LABELS``)."""
+    return Field(name, Label(question_en, question_zh), options)
 
 
 def _o(value: str, en: str, zh: str, *keywords: str) -> Option:
@@ -64,103 +63,125 @@ DATE_EXAMPLE = Label(" For example: 3 May 2026 or 2026-05-03.", "例如：2026�
 
 FIELDS: Mapping[str, Field] = MappingProxyType({
     "document": _f(
-        "Document", "证件", "Which document is it?", "是哪种证件？",
+        FACT_LABELS["document"], "Which document is it?", "是哪种证件？",
         _o("passport", "Passport", "护照"),
         _o("residence_permit", "Residence permit", "居留许可", "permit", "居留证"),
         _o("visa", "Visa", "签证"),
     ),
     "what_happened": _f(
-        "What happened", "情况", "Was it lost, stolen or damaged?", "是遗失、被盗还是损毁？",
+        FACT_LABELS["what_happened"], "Was it lost, stolen or damaged?", "是遗失、被盗还是损毁？",
         _o("lost", "Lost", "遗失", "lose", "missing", "can't find", "丢", "找不到"),
         _o("stolen", "Stolen", "被盗", *WHAT_HAPPENED["stolen"]),
         _o("damaged", "Damaged", "损毁", *WHAT_HAPPENED["damaged"]),
     ),
-    "noticed_on": _f("Noticed on", "发现日期", "On which date did you notice?",
-                     "您是哪天发现的？"),
-    "permit_expires_on": _f("Permit expires on", "居留许可到期日",
-                            "When does your current residence permit expire?",
-                            "您现在的居留许可哪天到期？"),
+    "noticed_on": _f(
+        FACT_LABELS["noticed_on"], "On which date did you notice?",
+        "您是哪天发现的？"),
+    "permit_expires_on": _f(
+        FACT_LABELS["permit_expires_on"], "When does your current residence permit expire?",
+        "您现在的居留许可哪天到期？"),
     "student_status": _f(
-        "Student status", "学生类别",
+        FACT_LABELS["student_status"],
         "Are you a new student, a returning student, or a student whose graduation was delayed?",
         "您是新生、老生，还是延期毕业生？",
         _o("new", "New student", "新生", "first year", "刚入学"),
         _o("returning", "Returning student", "老生", "continuing", "在读"),
         _o("delayed_graduation", "Delayed graduation", "延期毕业生", "delay", "延期", "延毕"),
     ),
-    "relationship": _f("Family member", "家属关系",
-                       "Who is the family member: your spouse, child or parent?",
-                       "家属与您是什么关系：配偶、子女还是父母？"),
+    "relationship": _f(
+        FACT_LABELS["relationship"], "Who is the family member: your spouse, child or parent?",
+        "家属与您是什么关系：配偶、子女还是父母？"),
     "degree_programme": _f(
-        "Programme", "学习层次", "Which programme are you in?", "您是哪个层次的学生？",
+        FACT_LABELS["degree_programme"], "Which programme are you in?", "您是哪个层次的学生？",
         _o("bachelor", "Bachelor's", "本科", "bachelor", "undergraduate"),
         _o("master", "Master's", "硕士", "master"),
         _o("phd", "PhD", "博士", "doctor"),
         _o("language", "Language or preparatory", "语言生或预科", "language", "preparatory",
-           "语言", "预科", "进修"),
+        "语言", "预科", "进修"),
     ),
-    "previous_university": _f("Previous university", "原就读学校",
-                              "Which university are you transferring from?",
-                              "您从哪所学校转来？"),
-    "arrived_on": _f("Arrived on", "到校日期", "On which date did you arrive at this university?",
-                     "您是哪天到校的？"),
+    "previous_university": _f(
+        FACT_LABELS["previous_university"], "Which university are you transferring from?",
+        "您从哪所学校转来？"),
+    "arrived_on": _f(
+        FACT_LABELS["arrived_on"], "On which date did you arrive at this university?",
+        "您是哪天到校的？"),
     "kind": _f(
-        "Kind", "类型", "Is it work-study or an internship?", "是勤工助学还是实习？",
+        FACT_LABELS["kind"], "Is it work-study or an internship?", "是勤工助学还是实习？",
         _o("work_study", "Work-study", "勤工助学", "work study", "part-time", "兼职"),
         _o("internship", "Internship", "实习", "intern"),
     ),
-    "employer": _f("Organisation", "单位", "Which organisation will you work or intern at?",
-                   "您在哪个单位勤工助学或实习？"),
-    "starts_on": _f("Starts on", "开始日期", "On which date does it start?", "哪天开始？"),
-    "ends_on": _f("Ends on", "结束日期", "On which date does it end?", "哪天结束？"),
-    "destination": _f("Destination", "目的地", "Which country or region is the trip to?",
-                      "去哪个国家或地区？"),
-    "leaving_on": _f("Leaving on", "离境日期", "On which date do you leave China?",
-                     "您哪天离境？"),
-    "reason": _f("Reason", "原因", "What is the reason?", "原因是什么？"),
-    "question": _f("Question", "问题",
-                   "What would you like to ask the office? I will pass it on to a member of "
-                   "staff.", "您想向国际处咨询什么？我会转给工作人员。"),
-    "visitor_country": _f("Visitor's country", "来访者国籍", "Which country is the visitor from?",
-                          "来访者来自哪个国家？"),
-    "purpose": _f("Purpose", "目的", "What is the purpose?", "目的是什么？"),
-    "arrives_on": _f("Arrives on", "抵达日期", "On which date do they arrive?", "哪天抵达？"),
-    "leaves_on": _f("Leaves on", "离开日期", "On which date do they leave?", "哪天离开？"),
+    "employer": _f(
+        FACT_LABELS["employer"], "Which organisation will you work or intern at?",
+        "您在哪个单位勤工助学或实习？"),
+    "starts_on": _f(
+        FACT_LABELS["starts_on"], "On which date does it start?", "哪天开始？"),
+    "ends_on": _f(
+        FACT_LABELS["ends_on"], "On which date does it end?", "哪天结束？"),
+    "destination": _f(
+        FACT_LABELS["destination"], "Which country or region is the trip to?",
+        "去哪个国家或地区？"),
+    "leaving_on": _f(
+        FACT_LABELS["leaving_on"], "On which date do you leave China?",
+        "您哪天离境？"),
+    "reason": _f(
+        FACT_LABELS["reason"], "What is the reason?", "原因是什么？"),
+    "question": _f(
+        FACT_LABELS["question"],
+        "What would you like to ask the office? I will pass it on to a member of "
+        "staff.", "您想向国际处咨询什么？我会转给工作人员。"),
+    "visitor_country": _f(
+        FACT_LABELS["visitor_country"], "Which country is the visitor from?",
+        "来访者来自哪个国家？"),
+    "purpose": _f(
+        FACT_LABELS["purpose"], "What is the purpose?", "目的是什么？"),
+    "arrives_on": _f(
+        FACT_LABELS["arrives_on"], "On which date do they arrive?", "哪天抵达？"),
+    "leaves_on": _f(
+        FACT_LABELS["leaves_on"], "On which date do they leave?", "哪天离开？"),
     "category": _f(
-        "Category", "类别", "Category A (professors) or Category B (scholars)?",
+        FACT_LABELS["category"], "Category A (professors) or Category B (scholars)?",
         "A类（教授）还是B类（学者）？",
         _o("A", "Category A (professor)", "A类（教授）", "category a", "a类", "professor",
-           "教授"),
+        "教授"),
         _o("B", "Category B (scholar)", "B类（学者）", "category b", "b类", "scholar", "学者"),
     ),
-    "expert_type": _f("Kind of expert", "专家类别",
-                      "What kind of foreign expert (for example teacher, researcher, postdoc)?",
-                      "哪类外国专家（如教师、科研人员、博士后）？"),
-    "departs_on": _f("Departs on", "出发日期", "On which date is the departure?", "哪天出发？"),
-    "returns_on": _f("Returns on", "返回日期", "On which date is the return?", "哪天返回？"),
-    "student": _f("Student", "学生", "Which student is travelling (name)?",
-                  "出行的学生是谁（姓名）？"),
-    "title": _f("Title", "会议名称", "What is the conference called?", "会议名称是什么？"),
-    "announcement_on": _f("Announced on", "公开发布日期",
-                          "On which date will the conference be announced publicly?",
-                          "会议计划哪天公开发布？"),
-    "held_on": _f("Held on", "举办日期", "On which date does the conference start?",
-                  "会议哪天开始？"),
-    "partner": _f("Partner", "合作方", "Which institution is the partner?",
-                  "合作方是哪个机构？"),
+    "expert_type": _f(
+        FACT_LABELS["expert_type"],
+        "What kind of foreign expert (for example teacher, researcher, postdoc)?",
+        "哪类外国专家（如教师、科研人员、博士后）？"),
+    "departs_on": _f(
+        FACT_LABELS["departs_on"], "On which date is the departure?", "哪天出发？"),
+    "returns_on": _f(
+        FACT_LABELS["returns_on"], "On which date is the return?", "哪天返回？"),
+    "student": _f(
+        FACT_LABELS["student"], "Which student is travelling (name)?",
+        "出行的学生是谁（姓名）？"),
+    "title": _f(
+        FACT_LABELS["title"], "What is the conference called?", "会议名称是什么？"),
+    "announcement_on": _f(
+        FACT_LABELS["announcement_on"], "On which date will the conference be announced publicly?",
+        "会议计划哪天公开发布？"),
+    "held_on": _f(
+        FACT_LABELS["held_on"], "On which date does the conference start?",
+        "会议哪天开始？"),
+    "partner": _f(
+        FACT_LABELS["partner"], "Which institution is the partner?",
+        "合作方是哪个机构？"),
 })
 
 
 # A field name that means something else for one type.
 FIELD_OVERRIDES: Mapping[tuple[str, str], Field] = MappingProxyType({
     ("partnership_enquiry", "kind"): _f(
-        "Kind of partnership", "合作类型",
+        FACT_LABEL_OVERRIDES["partnership_enquiry", "kind"],
         "What kind of partnership (for example student exchange, joint research)?",
         "哪种合作（如学生交流、联合研究）？"),
-    ("overseas_business_trip", "purpose"): _f("Purpose", "目的", "What is the trip for?",
-                                              "出访目的是什么？"),
+    ("overseas_business_trip", "purpose"): _f(
+        FACT_LABEL_OVERRIDES["overseas_business_trip", "purpose"], "What is the trip for?",
+        "出访目的是什么？"),
     ("foreign_expert_work_permit", "starts_on"): _f(
-        "Starts work on", "入职日期", "On which date should the expert start work?",
+        FACT_LABEL_OVERRIDES["foreign_expert_work_permit", "starts_on"],
+        "On which date should the expert start work?",
         "专家计划哪天入职？"),
 })
 

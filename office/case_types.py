@@ -309,6 +309,63 @@ _STAFF_TYPES: tuple[CaseType, ...] = (
     ),
 )
 
+FACT_LABELS: Mapping[str, Label] = MappingProxyType({
+    "announcement_on": Label("Announced on", "公开发布日期"),
+    "arrived_on": Label("Arrived on", "到校日期"),
+    "arrives_on": Label("Arrives on", "抵达日期"),
+    "attendance_percent": Label("Attendance (%)", "出勤率（%）"),
+    "category": Label("Category", "类别"),
+    "degree_programme": Label("Programme", "学习层次"),
+    "departs_on": Label("Departs on", "出发日期"),
+    "destination": Label("Destination", "目的地"),
+    "details": Label("Details", "补充说明"),
+    "document": Label("Document", "证件"),
+    "employer": Label("Organisation", "单位"),
+    "ends_on": Label("Ends on", "结束日期"),
+    "expected_participants": Label("Expected participants", "预计参会人数"),
+    "expert_type": Label("Kind of expert", "专家类别"),
+    "family_members": Label("Family members", "随行家属"),
+    "flight": Label("Flight", "航班"),
+    "held_on": Label("Held on", "举办日期"),
+    "host_department": Label("Host department", "接待部门"),
+    "kind": Label("Kind", "类型"),
+    "leaves_on": Label("Leaves on", "离开日期"),
+    "leaving_on": Label("Leaving on", "离境日期"),
+    "noticed_on": Label("Noticed on", "发现日期"),
+    "paid": Label("Fees paid", "是否已缴费"),
+    "partner": Label("Partner", "合作方"),
+    "permit_expires_on": Label("Permit expires on", "居留许可到期日"),
+    "planned_arrival": Label("Planned arrival", "计划抵达时间"),
+    "police_report": Label("Police report", "报警回执"),
+    "previous_university": Label("Previous university", "原就读学校"),
+    "purpose": Label("Purpose", "目的"),
+    "question": Label("Question", "问题"),
+    "reason": Label("Reason", "原因"),
+    "relationship": Label("Family member", "家属关系"),
+    "returning_on": Label("Returning on", "返回日期"),
+    "returns_on": Label("Returns on", "返回日期"),
+    "starts_on": Label("Starts on", "开始日期"),
+    "student": Label("Student", "学生"),
+    "student_status": Label("Student status", "学生类别"),
+    "title": Label("Title", "会议名称"),
+    "visitor_country": Label("Visitor's country", "来访者国籍"),
+    "what_happened": Label("What happened", "情况"),
+})
+"""What each fact is called, for the person (the request form's summary) and for staff."""
+
+FACT_LABEL_OVERRIDES: Mapping[tuple[str, str], Label] = MappingProxyType({
+    ("partnership_enquiry", "kind"): Label("Kind of partnership", "合作类型"),
+    ("overseas_business_trip", "purpose"): Label("Purpose", "目的"),
+    ("foreign_expert_work_permit", "starts_on"): Label("Starts work on", "入职日期"),
+})
+"""A fact name that means something else in one case type."""
+
+
+def fact_label(case_type: str, name: str) -> Label:
+    """The label of fact ``name`` in a case of ``case_type`` (the name itself when unknown)."""
+    return FACT_LABEL_OVERRIDES.get((case_type, name)) or FACT_LABELS.get(name) or Label(name, name)
+
+
 CASE_TYPES: Mapping[str, CaseType] = MappingProxyType(
     {t.id: t for t in _STUDENT_TYPES + _SHARED_TYPES + _STAFF_TYPES}
 )
@@ -335,6 +392,12 @@ TRANSITIONS: Mapping[str, frozenset[str]] = MappingProxyType({
 
 OPEN_STATUSES: frozenset[str] = frozenset({"submitted", "in_review", "needs_information"})
 """Statuses in which the person may still cancel the request."""
+
+FINISHED_STATUSES: frozenset[str] = frozenset(
+    status for status, onward in TRANSITIONS.items() if onward <= {"closed"}
+)
+"""Statuses with no work left for the office (only closing remains): the queue's "finished"
+filter; every other status is "open"."""
 
 
 def checklist_for(case_type: str, institution: str) -> Checklist:

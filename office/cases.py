@@ -12,16 +12,18 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from office.case_types import (
     CASE_TYPES,
+    FINISHED_STATUSES,
     OPEN_STATUSES,
     STATUSES,
     TRANSITIONS,
@@ -42,8 +44,10 @@ __all__ = [
     "CaseError",
     "IdempotencyConflict",
     "MissingFacts",
+    "QueueFilter",
     "TransitionNotAllowed",
     "add_note",
+    "assign_case",
     "cancel_case",
     "case_by_reference",
     "cases_of",
@@ -56,6 +60,7 @@ __all__ = [
     "list_cases",
     "missing_facts",
     "open_case",
+    "reply_to_person",
     "status_message",
 ]
 
@@ -63,6 +68,8 @@ log = logging.getLogger(__name__)
 
 REFERENCE_PATTERN = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2,12})-(\d{4})-(\d{6,})(?!\d)")
 ROLES = frozenset({"student", "staff"})
+MAX_ID_DIGITS = 9
+"""Longer numbers are not a person's number in the store (and overflow an INTEGER)."""
 
 
 class CaseError(ValueError):
@@ -335,42 +342,78 @@ def find_case(session: Session, reference: str) -> Case | None:
     return session.scalars(select(Case).where(Case.reference == normalised)).one_or_none()
 
 
+@dataclass(frozen=True)
+class QueueFilter:
+    """Which cases the staff queue shows, and in which order.
+
+    ``state`` is "open" (work left for the office) or "finished" (``FINISHED_STATUSES``);
+    ``assigned_to`` keeps the cases assigned to that staff name. ``search`` is a reference
+    (whole or part) or the person's id: their number in the store
+    (``#42``, as the page shows it), their channel user id, or both (``telegram:5123``).
+    The store keeps no names or phone numbers, so it cannot be searched for those.
+    """
+
+    status: str | None = None
+    case_type: str | None = None
+    institution: str | None = None
+    state: str | None = None
+    search: str | None = None
+    assigned_to: str | None = None
+    newest_first: bool = False
+
+
 def list_cases(
-    session: Session,
-    *,
-    status: str | None = None,
-    case_type: str | None = None,
-    institution: str | None = None,
-    limit: int | None = None,
+    session: Session, where: QueueFilter | None = None, *, limit: int | None = None,
+    offset: int = 0,
 ) -> list[Case]:
-    """The staff queue: cases filtered by status, type and institution, oldest first."""
-    return list(session.scalars(_queue_query(status, case_type, institution).limit(limit)))
+    """The staff queue: the cases ``where`` selects, oldest first unless it says otherwise."""
+    query = _queue_query(where or QueueFilter()).options(selectinload(Case.person))
+    return list(session.scalars(query.limit(limit).offset(offset)))
 
 
-def count_cases(
-    session: Session,
-    *,
-    status: str | None = None,
-    case_type: str | None = None,
-    institution: str | None = None,
-) -> int:
+def count_cases(session: Session, where: QueueFilter | None = None) -> int:
     """How many cases ``list_cases`` would return without a limit."""
-    query = _queue_query(status, case_type, institution).subquery()
+    query = _queue_query(where or QueueFilter()).order_by(None).subquery()
     return int(session.scalar(select(func.count()).select_from(query)) or 0)
 
 
-def _queue_query(
-    status: str | None, case_type: str | None, institution: str | None
-) -> Select[Case]:
-    """The filtered queue query behind ``list_cases`` and ``count_cases``."""
-    query = select(Case).order_by(Case.id)
-    if status is not None:
-        query = query.where(Case.status == status)
-    if case_type is not None:
-        query = query.where(Case.type == case_type)
-    if institution is not None:
-        query = query.where(Case.institution == institution.upper())
+def _queue_query(where: QueueFilter) -> Select[Case]:
+    """The filtered, ordered queue query behind ``list_cases`` and ``count_cases``."""
+    query = select(Case).order_by(Case.id.desc() if where.newest_first else Case.id)
+    if where.status is not None:
+        query = query.where(Case.status == where.status)
+    if where.case_type is not None:
+        query = query.where(Case.type == where.case_type)
+    if where.institution is not None:
+        query = query.where(Case.institution == where.institution.upper())
+    if where.state == "open":
+        query = query.where(Case.status.not_in(FINISHED_STATUSES))
+    elif where.state == "finished":
+        query = query.where(Case.status.in_(FINISHED_STATUSES))
+    if where.assigned_to is not None:
+        query = query.where(Case.assigned_to == where.assigned_to)
+    if where.search and where.search.strip():
+        query = query.join(Person, Person.id == Case.person_id).where(
+            _search_condition(where.search.strip()))
     return query
+
+
+def _search_condition(text: str) -> ColumnElement[bool]:
+    """Cases whose reference contains ``text`` or whose person ``text`` names (see
+    ``QueueFilter``)."""
+    reference = find_reference(text)
+    if reference is not None:
+        return Case.reference == reference
+    conditions = [Case.reference.contains(text.upper(), autoescape=True),
+                  Person.channel_user_id == text]
+    channel, colon, user_id = text.partition(":")
+    if colon:
+        conditions.append(and_(Person.channel == channel.strip().lower(),
+                               Person.channel_user_id == user_id.strip()))
+    number = text.removeprefix("#")
+    if text.startswith("#") and number.isdigit() and len(number) <= MAX_ID_DIGITS:
+        conditions.append(Case.person_id == int(number))
+    return or_(*conditions)
 
 
 def change_status(
@@ -432,6 +475,39 @@ def cancel_case(session: Session, case: Case, *, actor: str, reason: str | None 
     note = "cancelled by the requester" + (f": {mask_identifiers(reason)}" if reason else "")
     change_status(session, case, "closed", actor, note, notify=False)
     return case
+
+
+def reply_to_person(session: Session, case: Case, *, actor: str, text: str) -> CaseEvent:
+    """Send the case's person a message from the office, leaving the status as it is.
+
+    The reply goes into the history (field ``reply``) and the outbox, like a status note;
+    identifiers in it are masked first.
+    """
+    cleaned = mask_identifiers(text.strip())
+    if not cleaned:
+        raise CaseError("a reply needs some text")
+    event = _record(session, case, actor=actor, field="reply", old=None, new=None, note=cleaned)
+    person = session.get(Person, case.person_id)
+    if person is not None:
+        enqueue(session, person, reply_message(case, cleaned, person.language), kind="reply",
+                case_id=case.id)
+    return event
+
+
+def reply_message(case: Case, text: str, language: str | None) -> str:
+    """The text carrying a reply from the office about ``case``."""
+    if is_chinese(language):
+        return f"关于您的申请 {case.reference}，办公室留言：{text}"
+    return f"About your request {case.reference}, the office writes: {text}"
+
+
+def assign_case(session: Session, case: Case, *, assignee: str | None, actor: str) -> CaseEvent:
+    """Give ``case`` to the staff member named ``assignee`` (None: to nobody), in the history."""
+    name = (assignee or "").strip()[:100] or None
+    event = _record(session, case, actor=actor, field="assigned_to", old=case.assigned_to,
+                    new=name)
+    case.assigned_to = name
+    return event
 
 
 def add_note(session: Session, case: Case, *, actor: str, text: str) -> CaseEvent:

@@ -88,6 +88,7 @@ class Case(Base):
     checklist: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    assigned_to: Mapped[str | None] = mapped_column(String(100), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 

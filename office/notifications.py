@@ -17,6 +17,15 @@ from office.models import Notification, Person, utcnow
 
 log = logging.getLogger(__name__)
 
+PUSHED_CHANNELS = frozenset({"telegram"})
+"""Channels whose bridge delivers the outbox (``bot/telegram/outbox.py``). The web chat and
+the REST channel have none: their people only learn what the office did when they ask."""
+
+
+def can_be_pushed(person: Person) -> bool:
+    """Whether a message put in the outbox for ``person`` is delivered to them."""
+    return person.channel in PUSHED_CHANNELS
+
 
 def recipient_of(person: Person) -> str:
     """Where the channel delivers to: ``reach["chat_id"]`` if known, else the channel user id."""

@@ -92,6 +92,11 @@ class DocumentError(ValueError):
     """A document that cannot be registered (unknown kind, already expired)."""
 
 
+def china_clock(moment: datetime) -> str:
+    """A stored (naive UTC) timestamp as China time to the minute, "2026-12-07 14:05"."""
+    return f"{moment.replace(tzinfo=UTC).astimezone(CHINA_TIME):%Y-%m-%d %H:%M}"
+
+
 def extension_deadline(kind: str, institution: str | None, expires_on: date) -> date | None:
     """Last day to apply for an extension of this document, or None where no rule sets one."""
     rule = EXTENSION_RULES.get((institution or "").upper())

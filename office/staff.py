@@ -4,6 +4,7 @@
     python -m office.staff show CPU-2026-000123
     python -m office.staff set-status CPU-2026-000123 needs_information --note "Bring the lease"
     python -m office.staff note CPU-2026-000123 "Called the student"
+    python -m office.staff reply CPU-2026-000123 "Your letter is ready at room 101"
     python -m office.staff export cases.csv --status approved
 
 The staff credential is the staff API's token: STAFF_API_TOKEN must be set in the
@@ -25,9 +26,8 @@ import argparse
 import csv
 import getpass
 import hmac
-import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -35,32 +35,40 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from tqdm import tqdm
 
-from office.case_types import CASE_TYPES, STATUSES, TRANSITIONS
+from office.case_types import CASE_TYPES, STATUSES, TRANSITIONS, fact_label
 from office.cases import (
     CaseError,
+    QueueFilter,
     add_note,
     change_status,
     count_cases,
     find_case,
     list_cases,
+    reply_to_person,
 )
 from office.db import make_engine, make_session_factory, migrate
+from office.export import EXPORT_COLUMNS, export_rows
 from office.log_masking import install_log_masking
 from office.models import Case
+from office.reminders import china_clock
 from office.settings import load_settings
 
-EXPORT_COLUMNS = (
-    "reference", "institution", "year", "type", "status", "created_at", "updated_at", "facts",
-    "checklist_done", "checklist_total",
-)
+CHINA = "(China time)"
+"""Said after every time the CLI prints: the store keeps UTC, the office reads China time."""
 PROGRESS_FROM_ROWS = 500
 """Exports with at least this many cases show a progress bar (on stderr)."""
 
 
+def _filter(args: argparse.Namespace) -> QueueFilter:
+    """The queue filter the --search/--status/--state/--type/--institution/--newest options
+    name."""
+    return QueueFilter(status=args.status, case_type=args.type, institution=args.institution,
+                       state=args.state, search=args.search, newest_first=args.newest)
+
+
 def _queue(session: Session, args: argparse.Namespace, limit: int | None = None) -> list[Case]:
-    """The cases matching the --status/--type/--institution filters, oldest first."""
-    return list_cases(session, status=args.status, case_type=args.type,
-                      institution=args.institution, limit=limit)
+    """The cases matching the filter options, oldest first unless --newest."""
+    return list_cases(session, _filter(args), limit=limit)
 
 
 def cmd_list(session: Session, args: argparse.Namespace, out: TextIO) -> int:
@@ -69,7 +77,7 @@ def cmd_list(session: Session, args: argparse.Namespace, out: TextIO) -> int:
     out.write(f"{'REFERENCE':<18} {'STATUS':<18} {'TYPE':<34} UPDATED\n")
     for case in cases:
         out.write(f"{case.reference:<18} {case.status:<18} {case.type:<34} "
-                  f"{case.updated_at:%Y-%m-%d %H:%M}\n")
+                  f"{china_clock(case.updated_at)} {CHINA}\n")
     out.write(f"{len(cases)} case(s)\n")
     return 0
 
@@ -81,17 +89,17 @@ def cmd_show(session: Session, args: argparse.Namespace, out: TextIO) -> int:
         return _not_found(args.reference)
     label = CASE_TYPES[case.type].label.en if case.type in CASE_TYPES else case.type
     out.write(f"{case.reference}  {label}\nstatus: {case.status}  "
-              f"opened: {case.created_at:%Y-%m-%d %H:%M}  institution: {case.institution}\n")
+              f"opened: {china_clock(case.created_at)} {CHINA}  institution: {case.institution}\n")
     out.write("facts:\n")
     for name, value in case.facts.items():
-        out.write(f"  {name}: {value}\n")
+        out.write(f"  {fact_label(case.type, name).en}: {value}\n")
     out.write("checklist:\n")
     for item in case.checklist:
         out.write(f"  [{'x' if item.get('done') else ' '}] {item['en']} ({item['source']})\n")
     out.write("history:\n")
     for event in case.events:
         change = f"{event.old} -> {event.new}" if event.field == "status" else event.field
-        out.write(f"  {event.at:%Y-%m-%d %H:%M} {event.actor}: {change}"
+        out.write(f"  {china_clock(event.at)} {CHINA} {event.actor}: {change}"
                   f"{' - ' + event.note if event.note else ''}\n")
     return 0
 
@@ -107,6 +115,16 @@ def cmd_set_status(session: Session, args: argparse.Namespace, out: TextIO) -> i
     return 0
 
 
+def cmd_reply(session: Session, args: argparse.Namespace, out: TextIO) -> int:
+    """Send the person a message about their case; the status stays."""
+    case = find_case(session, args.reference)
+    if case is None:
+        return _not_found(args.reference)
+    reply_to_person(session, case, actor=f"staff:{args.actor}", text=args.text)
+    out.write(f"{case.reference}: reply queued for the person\n")
+    return 0
+
+
 def cmd_note(session: Session, args: argparse.Namespace, out: TextIO) -> int:
     """Add a staff note to a case."""
     case = find_case(session, args.reference)
@@ -117,27 +135,9 @@ def cmd_note(session: Session, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def export_rows(cases: Iterator[Case]) -> Iterator[dict[str, object]]:
-    """CSV rows for cases (facts as JSON, checklist as done/total counts)."""
-    for case in cases:
-        yield {
-            "reference": case.reference,
-            "institution": case.institution,
-            "year": case.year,
-            "type": case.type,
-            "status": case.status,
-            "created_at": case.created_at.isoformat(timespec="seconds"),
-            "updated_at": case.updated_at.isoformat(timespec="seconds"),
-            "facts": json.dumps(case.facts, ensure_ascii=False, sort_keys=True),
-            "checklist_done": sum(1 for item in case.checklist if item.get("done")),
-            "checklist_total": len(case.checklist),
-        }
-
-
 def cmd_export(session: Session, args: argparse.Namespace, out: TextIO) -> int:
     """Write the filtered cases to a CSV file, with a progress bar on long exports."""
-    total = count_cases(session, status=args.status, case_type=args.type,
-                        institution=args.institution)
+    total = count_cases(session, _filter(args))
     show_bar = args.progress if args.progress is not None else total >= PROGRESS_FROM_ROWS
     cases = _queue(session, args)
     with Path(args.file).open("w", newline="", encoding="utf-8") as handle:
@@ -205,7 +205,12 @@ Command = Callable[[Session, argparse.Namespace, TextIO], int]
 
 
 def _add_filters(parser: argparse.ArgumentParser) -> None:
-    """The --status/--type/--institution options shared by list and export."""
+    """The filter options shared by list and export."""
+    parser.add_argument("--search", help="a reference (or part of one) or the person's id "
+                                         "(42, telegram:5123)")
+    parser.add_argument("--state", choices=("open", "finished"),
+                        help="open: work left; finished: rejected, done or closed")
+    parser.add_argument("--newest", action="store_true", help="newest first")
     parser.add_argument("--status", choices=sorted(STATUSES))
     parser.add_argument("--type", choices=sorted(CASE_TYPES))
     parser.add_argument("--institution", help="institution code, e.g. CPU")
@@ -233,7 +238,11 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("status", choices=sorted(STATUSES))
     status.add_argument("--note", help="told to the person with the new status")
     status.set_defaults(run=cmd_set_status)
-    note = commands.add_parser("note", help="add a note to a case")
+    reply = commands.add_parser("reply", help="send the person a message (status unchanged)")
+    reply.add_argument("reference")
+    reply.add_argument("text")
+    reply.set_defaults(run=cmd_reply)
+    note = commands.add_parser("note", help="add an internal note to a case")
     note.add_argument("reference")
     note.add_argument("text")
     note.set_defaults(run=cmd_note)

@@ -4,10 +4,13 @@ Every ``/cases`` request needs ``Authorization: Bearer <STAFF_API_TOKEN>``. With
 setting the API refuses everything (503); a wrong or missing token gets 401.
 
     GET  /health                          liveness, no credential
-    GET  /cases?status=&type=&institution=&limit=
+    GET  /cases?q=&status=&type=&institution=&state=&sort=&limit=&offset=
+                                          q: reference or person id; state: open|finished;
+                                          sort: oldest (default) or newest; "total" counts all
     GET  /cases/{reference}               with facts, checklist and history
     POST /cases/{reference}/status        {"status": "...", "note": "...", "actor": "..."}
-    POST /cases/{reference}/notes         {"text": "...", "actor": "..."}
+    POST /cases/{reference}/notes         {"text": "...", "actor": "..."}   internal
+    POST /cases/{reference}/replies       {"text": "...", "actor": "..."}   to the person
     GET  /meta                            statuses, transitions, case types
 
 The same app serves the staff web page at ``/staff/`` (``office.staff_page``): sign in with
@@ -32,7 +35,16 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 
 from office.case_types import CASE_TYPES, STATUSES, TRANSITIONS
-from office.cases import CaseError, add_note, change_status, find_case, list_cases
+from office.cases import (
+    CaseError,
+    QueueFilter,
+    add_note,
+    change_status,
+    count_cases,
+    find_case,
+    list_cases,
+    reply_to_person,
+)
 from office.db import make_engine, make_session_factory, migrate
 from office.log_masking import install_log_masking
 from office.models import Case
@@ -136,6 +148,15 @@ def _limit(text: str | None) -> int:
     return max(1, min(value, MAX_LIMIT))
 
 
+def _offset(text: str | None) -> int:
+    """The ``offset`` query parameter (default 0)."""
+    if not text:
+        return 0
+    if not text.isdigit():
+        raise ApiError(400, "offset must be a whole number")
+    return int(text)
+
+
 def build_app(session_factory: sessionmaker[Session], token: str | None) -> Starlette:
     """The staff API and page over ``session_factory``, guarded by the staff ``token``."""
 
@@ -160,11 +181,20 @@ def build_app(session_factory: sessionmaker[Session], token: str | None) -> Star
         params = request.query_params
         if params.get("status") and params["status"] not in STATUSES:
             raise ApiError(400, f"unknown status; use one of {sorted(STATUSES)}")
-        limit = _limit(params.get("limit"))
-        cases = await in_transaction(lambda s: [case_json(c) for c in list_cases(
-            s, status=params.get("status") or None, case_type=params.get("type") or None,
-            institution=params.get("institution") or None, limit=limit)])
-        return JSONResponse({"cases": cases, "count": len(cases)})
+        if params.get("state") and params["state"] not in ("open", "finished"):
+            raise ApiError(400, "state must be open or finished")
+        where = QueueFilter(
+            status=params.get("status") or None, case_type=params.get("type") or None,
+            institution=params.get("institution") or None, state=params.get("state") or None,
+            search=params.get("q") or None, newest_first=params.get("sort") == "newest")
+        limit, offset = _limit(params.get("limit")), _offset(params.get("offset"))
+
+        def work(session: Session) -> dict[str, Any]:
+            cases = list_cases(session, where, limit=limit, offset=offset)
+            return {"cases": [case_json(c) for c in cases], "count": len(cases),
+                    "total": count_cases(session, where)}
+
+        return JSONResponse(await in_transaction(work))
 
     async def show_handler(request: Request) -> Response:
         reference = request.path_params["reference"]
@@ -200,6 +230,20 @@ def build_app(session_factory: sessionmaker[Session], token: str | None) -> Star
 
         return JSONResponse(await in_transaction(work), 201)
 
+    async def reply_handler(request: Request) -> Response:
+        reference, body = request.path_params["reference"], await _json_body(request)
+
+        def work(session: Session) -> dict[str, Any]:
+            case = _case(session, reference)
+            try:
+                reply_to_person(session, case, actor=_actor(body),
+                                text=str(body.get("text") or ""))
+            except CaseError as error:
+                raise ApiError(400, str(error)) from None
+            return case_json(case, full=True)
+
+        return JSONResponse(await in_transaction(work), 201)
+
     async def to_page(_request: Request) -> Response:
         return RedirectResponse(f"{PAGE_ROOT}/", 307)
 
@@ -212,6 +256,7 @@ def build_app(session_factory: sessionmaker[Session], token: str | None) -> Star
         Route("/cases/{reference}", _guarded(token, show_handler)),
         Route("/cases/{reference}/status", _guarded(token, status_handler), methods=["POST"]),
         Route("/cases/{reference}/notes", _guarded(token, note_handler), methods=["POST"]),
+        Route("/cases/{reference}/replies", _guarded(token, reply_handler), methods=["POST"]),
     ]
     return Starlette(routes=routes)
 

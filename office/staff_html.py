@@ -13,13 +13,21 @@ import hashlib
 import html
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from types import MappingProxyType
 
-from office.case_types import CASE_TYPES, STATUSES, TRANSITIONS, Label, is_chinese
+from office.case_types import CASE_TYPES, STATUSES, TRANSITIONS, Label, fact_label, is_chinese
 from office.log_masking import mask_identifiers
-from office.models import Case, CaseEvent
-from office.reminders import CHINA_TIME
+from office.models import Case, CaseEvent, Person
+from office.notifications import can_be_pushed
+from office.reminders import china_clock
+from office.staff_queue import (
+    SEARCH_MAX_LENGTH,
+    STATES,
+    QueueView,
+    page_count,
+    view_query,
+)
 
 PAGE_ROOT = "/staff"
 NOTE_MAX_LENGTH = 2000
@@ -46,11 +54,24 @@ TEXTS: Mapping[str, Label] = MappingProxyType({
     "show": Label("Show", "筛选"),
     "reference": Label("Reference", "编号"),
     "institution": Label("Institution", "学校"),
-    "updated": Label("Last update (China time)", "最近更新（北京时间）"),
-    "opened": Label("Opened (China time)", "提交时间（北京时间）"),
-    "count": Label("{count} request(s).", "共 {count} 条申请。"),
-    "count_limited": Label("{count} requests; the oldest {shown} are shown.",
-                           "共 {count} 条申请，显示最早的 {shown} 条。"),
+    "updated": Label("Last update", "最近更新"),
+    "opened": Label("Opened", "提交时间"),
+    "china_time": Label("{clock} (China time)", "{clock}（北京时间）"),
+    "count": Label("{count} request(s), page {page} of {pages}.",
+                   "共 {count} 条申请，第 {page} 页，共 {pages} 页。"),
+    "search": Label("Search: reference or the person's id", "搜索：编号或申请人编号"),
+    "state": Label("Open or finished", "办理中/已结束"),
+    "state_open": Label("Open (work left)", "办理中"),
+    "state_finished": Label("Finished (rejected, done or closed)",
+                            "已结束（未获批准、已办结或已关闭）"),
+    "sort": Label("Order", "排序"),
+    "sort_oldest": Label("Oldest first", "最早的在前"),
+    "sort_newest": Label("Newest first", "最新的在前"),
+    "pages": Label("Pages", "分页"),
+    "page_of": Label("page {page} of {pages}", "第 {page} 页，共 {pages} 页"),
+    "previous": Label("← Previous page", "← 上一页"),
+    "next": Label("Next page →", "下一页 →"),
+    "export": Label("Export these requests as CSV", "将这些申请导出为 CSV"),
     "empty": Label("No request matches.", "没有符合条件的申请。"),
     "back": Label("← All requests", "← 返回申请列表"),
     "facts": Label("Facts", "申请信息"),
@@ -72,13 +93,34 @@ TEXTS: Mapping[str, Label] = MappingProxyType({
                         "备注（记入处理记录，不通知申请人）"),
     "note_button": Label("Add note", "添加备注"),
     "history": Label("History", "处理记录"),
-    "when": Label("When (China time)", "时间（北京时间）"),
+    "when": Label("When", "时间"),
     "who": Label("Who", "操作人"),
     "what": Label("What", "内容"),
     "note": Label("Note", "备注"),
     "status_changed": Label("Status changed. The person will be told through their channel.",
                             "状态已变更，系统将通过申请人的渠道通知本人。"),
     "note_added": Label("Note added.", "备注已添加。"),
+    "person": Label("Person", "申请人"),
+    "reached": Label("Reached by", "联系渠道"),
+    "channel_telegram": Label("Telegram", "Telegram"),
+    "channel_socketio": Label("web chat", "网页聊天"),
+    "channel_rest": Label("REST API", "REST 接口"),
+    "pushed": Label("{channel}: messages are sent to them", "{channel}：消息会发送给本人"),
+    "unreachable": Label("{channel}: cannot be reached; they will see it when they ask",
+                         "{channel}：无法主动联系；本人询问时会看到"),
+    "reply": Label("Reply to the person", "回复申请人"),
+    "reply_label": Label("Message (sent to the person; the status stays as it is)",
+                         "留言（发送给申请人，状态不变）"),
+    "reply_button": Label("Send reply", "发送回复"),
+    "reply_sent": Label("Reply recorded. It is sent through the person's channel if it can "
+                        "reach them.", "回复已记录，如渠道可达将发送给本人。"),
+    "empty_reply": Label("A reply needs some text.", "回复不能为空。"),
+    "assigned_to": Label("Assigned to", "负责人"),
+    "nobody": Label("nobody", "无"),
+    "mine": Label("Only requests assigned to me", "只看分配给我的申请"),
+    "take": Label("Assign to me", "分配给我"),
+    "give_back": Label("Unassign", "取消分配"),
+    "assigned": Label("Assignment changed.", "分配已变更。"),
     "not_allowed": Label("That change is not allowed from the current status ({status}). "
                          "Choose one of the statuses offered below.",
                          "当前状态（{status}）不允许该变更，请从下方所列状态中选择。"),
@@ -99,7 +141,7 @@ a{color:#0b5cad}
 .skip{position:absolute;left:-999px}.skip:focus{left:.5rem;top:.5rem;background:#fff;padding:.5rem}
 header{background:#123a63;color:#fff;padding:.75rem 1rem;display:flex;flex-wrap:wrap;
 gap:.5rem 1rem;align-items:center;justify-content:space-between}
-header a{color:#fff}header form{display:inline}
+header a{color:#fff}header form,form.inline{display:inline}
 .brand{font-weight:600;text-decoration:none}
 nav{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center}
 main{max-width:60rem;margin:0 auto;padding:1rem}
@@ -117,6 +159,7 @@ background:#0b5cad;color:#fff;cursor:pointer}
 header button{margin:0;min-height:2.25rem;background:#fff;color:#123a63}
 .filters{display:flex;flex-wrap:wrap;gap:0 1rem;align-items:flex-end}
 .filters>div{flex:1 1 12rem}
+.pages{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;margin:0 0 1rem}
 table{width:100%;border-collapse:collapse;background:#fff}
 th,td{text-align:left;padding:.5rem;border-bottom:1px solid #d5d9e0;vertical-align:top;
 overflow-wrap:anywhere}
@@ -165,9 +208,10 @@ def text(ctx: PageContext, key: str, **values: object) -> str:
     return esc(TEXTS[key].get(ctx.lang)).format(**{k: esc(v) for k, v in values.items()})
 
 
-def china_time(moment: datetime) -> str:
-    """A stored (naive UTC) timestamp as China time, to the minute."""
-    return f"{moment.replace(tzinfo=UTC).astimezone(CHINA_TIME):%Y-%m-%d %H:%M}"
+def china_time(ctx: PageContext, moment: datetime) -> str:
+    """A stored (naive UTC) timestamp as China time, saying so: "2026-12-07 14:05 (China
+    time)"."""
+    return text(ctx, "china_time", clock=china_clock(moment))
 
 
 def status_label(ctx: PageContext, status: str | None) -> str:
@@ -181,6 +225,23 @@ def type_label(ctx: PageContext, case_type: str) -> str:
     """A case type in the page's language (the code itself when unknown)."""
     kind = CASE_TYPES.get(case_type)
     return esc(kind.label.get(ctx.lang)) if kind else esc(case_type)
+
+
+def channel_name(ctx: PageContext, channel: str) -> str:
+    """A channel's name in the page's language, plain text (the code itself when unknown)."""
+    label = TEXTS.get(f"channel_{channel}")
+    return label.get(ctx.lang) if label else channel
+
+
+def person_text(ctx: PageContext, person: Person) -> str:
+    """Who opened a case: their number in the store (what search takes), channel and id."""
+    return f"#{person.id} · {esc(channel_name(ctx, person.channel))} {esc(person.channel_user_id)}"
+
+
+def reach_text(ctx: PageContext, person: Person) -> str:
+    """Whether the office's messages reach the person, and through which channel."""
+    key = "pushed" if can_be_pushed(person) else "unreachable"
+    return text(ctx, key, channel=channel_name(ctx, person.channel))
 
 
 def hidden_csrf(token: str) -> str:
@@ -250,36 +311,66 @@ def _options(ctx: PageContext, choices: Iterable[tuple[str, str]], chosen: str |
     return "".join(options)
 
 
-def queue_page(
-    ctx: PageContext, cases: Sequence[Case], total: int, *, status: str | None,
-    case_type: str | None,
-) -> str:
-    """The queue: filters, then one row per case, oldest first."""
-    statuses = _options(ctx, ((s, status_label(ctx, s)) for s in STATUSES), status,
+def queue_page(ctx: PageContext, cases: Sequence[Case], total: int, view: QueueView) -> str:
+    """The queue: search and filters, one page of cases, links to the other pages."""
+    title = TEXTS["queue_title"].get(ctx.lang)
+    pages = page_count(total)
+    count = text(ctx, "count", count=total, page=view.page, pages=pages)
+    export = (f'<p><a href="{PAGE_ROOT}/export.csv?{esc(view_query(view, page=1))}" download>'
+              f'{text(ctx, "export")}</a></p>')
+    body = (f'<h1>{esc(title)}</h1>{_queue_filters(ctx, view)}<p role="status">{count}</p>'
+            f"{_page_links(ctx, view, pages)}")
+    body += _queue_table(ctx, cases) if cases else f"<p>{text(ctx, 'empty')}</p>"
+    return layout(ctx, title, body + _page_links(ctx, view, pages) + export)
+
+
+def _queue_filters(ctx: PageContext, view: QueueView) -> str:
+    """The search box and the filters, a plain GET form (works without JavaScript)."""
+    where = view.where
+    statuses = _options(ctx, ((s, status_label(ctx, s)) for s in STATUSES), where.status,
                         text(ctx, "any"))
-    types = _options(ctx, ((t, type_label(ctx, t)) for t in CASE_TYPES), case_type,
+    types = _options(ctx, ((t, type_label(ctx, t)) for t in CASE_TYPES), where.case_type,
                      text(ctx, "any"))
-    filters = (
+    states = _options(ctx, ((s, text(ctx, f"state_{s}")) for s in STATES), where.state,
+                      text(ctx, "any"))
+    orders = _options(ctx, [("newest", text(ctx, "sort_newest"))],
+                      "newest" if where.newest_first else None, text(ctx, "sort_oldest"))
+
+    def choice(name: str, key: str, options: str) -> str:
+        return (f'<div><label for="{name}">{text(ctx, key)}</label>'
+                f'<select id="{name}" name="{name}">{options}</select></div>')
+
+    return (
         f'<form class="card filters" method="get" action="{PAGE_ROOT}/">'
-        f'<div><label for="status">{text(ctx, "status")}</label>'
-        f'<select id="status" name="status">{statuses}</select></div>'
-        f'<div><label for="type">{text(ctx, "type")}</label>'
-        f'<select id="type" name="type">{types}</select></div>'
+        f'<div><label for="q">{text(ctx, "search")}</label>'
+        f'<input type="text" id="q" name="q" value="{esc(where.search or "")}" '
+        f'maxlength="{SEARCH_MAX_LENGTH}"></div>'
+        f'{choice("state", "state", states)}{choice("status", "status", statuses)}'
+        f'{choice("type", "type", types)}{choice("sort", "sort", orders)}'
+        f'<div><label><input type="checkbox" name="mine" value="1"'
+        f'{" checked" if where.assigned_to is not None else ""}> {text(ctx, "mine")}</label></div>'
         f'<div><button type="submit">{text(ctx, "show")}</button></div></form>'
     )
-    if total > len(cases):
-        count = text(ctx, "count_limited", count=total, shown=len(cases))
-    else:
-        count = text(ctx, "count", count=total)
-    title = TEXTS["queue_title"].get(ctx.lang)
-    body = f'<h1>{esc(title)}</h1>{filters}<p role="status">{count}</p>'
-    body += _queue_table(ctx, cases) if cases else f"<p>{text(ctx, 'empty')}</p>"
-    return layout(ctx, title, body)
+
+
+def _page_links(ctx: PageContext, view: QueueView, pages: int) -> str:
+    """"Previous" and "next" links around "page 2 of 9" (nothing when one page holds all)."""
+    if pages == 1:
+        return ""
+    links = []
+    if view.page > 1:
+        links.append(f'<a href="{PAGE_ROOT}/?{esc(view_query(view, page=view.page - 1))}" '
+                     f'rel="prev">{text(ctx, "previous")}</a>')
+    links.append(f"<span>{text(ctx, 'page_of', page=view.page, pages=pages)}</span>")
+    if view.page < pages:
+        links.append(f'<a href="{PAGE_ROOT}/?{esc(view_query(view, page=view.page + 1))}" '
+                     f'rel="next">{text(ctx, "next")}</a>')
+    return f'<nav class="pages" aria-label="{text(ctx, "pages")}">{"".join(links)}</nav>'
 
 
 def _queue_table(ctx: PageContext, cases: Sequence[Case]) -> str:
     """The queue as a table (stacked into cards on a phone)."""
-    columns = ("reference", "type", "status", "institution", "updated")
+    columns = ("reference", "type", "status", "person", "assigned_to", "institution", "updated")
     head = "".join(f'<th scope="col">{text(ctx, c)}</th>' for c in columns)
     rows = []
     for case in cases:
@@ -287,8 +378,10 @@ def _queue_table(ctx: PageContext, cases: Sequence[Case]) -> str:
             f'<a href="{PAGE_ROOT}/cases/{esc(case.reference)}">{esc(case.reference)}</a>',
             type_label(ctx, case.type),
             f'<span class="status">{status_label(ctx, case.status)}</span>',
+            person_text(ctx, case.person),
+            esc(case.assigned_to) if case.assigned_to else text(ctx, "nobody"),
             esc(case.institution),
-            china_time(case.updated_at),
+            china_time(ctx, case.updated_at),
         )
         rows.append("<tr>" + "".join(
             f'<td data-label="{text(ctx, c)}">{cell}</td>' for c, cell in zip(columns, cells,
@@ -307,14 +400,18 @@ def case_page(ctx: PageContext, case: Case, *, message: str | None = None,
         f'<section><dl><dt>{text(ctx, "status")}</dt><dd><span class="status">'
         f'{status_label(ctx, case.status)}</span></dd>'
         f'<dt>{text(ctx, "type")}</dt><dd>{type_label(ctx, case.type)}</dd>'
+        f'<dt>{text(ctx, "person")}</dt><dd>{person_text(ctx, case.person)}</dd>'
+        f'<dt>{text(ctx, "reached")}</dt><dd>{reach_text(ctx, case.person)}</dd>'
+        f'<dt>{text(ctx, "assigned_to")}</dt><dd>{_assignment(ctx, case)}</dd>'
         f'<dt>{text(ctx, "institution")}</dt><dd>{esc(case.institution)}</dd>'
-        f'<dt>{text(ctx, "opened")}</dt><dd>{china_time(case.created_at)}</dd>'
-        f'<dt>{text(ctx, "updated")}</dt><dd>{china_time(case.updated_at)}</dd></dl></section>'
+        f'<dt>{text(ctx, "opened")}</dt><dd>{china_time(ctx, case.created_at)}</dd>'
+        f'<dt>{text(ctx, "updated")}</dt><dd>{china_time(ctx, case.updated_at)}</dd></dl></section>'
     )
     body = (
         f'<p><a href="{PAGE_ROOT}/">{text(ctx, "back")}</a></p><h1>{esc(title)}</h1>'
         f"{notice(message)}{notice(error, error=True)}{summary}{_facts(ctx, case)}"
-        f"{_checklist(ctx, case)}{_status_form(ctx, case)}{_note_form(ctx, case)}"
+        f"{_checklist(ctx, case)}{_status_form(ctx, case)}{_reply_form(ctx, case)}"
+        f"{_note_form(ctx, case)}"
         f"{_history(ctx, case.events)}"
     )
     return layout(ctx, title, body)
@@ -324,7 +421,8 @@ def _facts(ctx: PageContext, case: Case) -> str:
     """The facts the person gave, masked."""
     if not case.facts:
         return f'<section><h2>{text(ctx, "facts")}</h2><p>{text(ctx, "no_facts")}</p></section>'
-    rows = "".join(f"<dt>{esc(name)}</dt><dd>{esc(mask_identifiers(str(value)))}</dd>"
+    rows = "".join(f"<dt>{esc(fact_label(case.type, name).get(ctx.lang))}</dt>"
+                   f"<dd>{esc(mask_identifiers(str(value)))}</dd>"
                    for name, value in case.facts.items())
     return f'<section><h2>{text(ctx, "facts")}</h2><dl>{rows}</dl></section>'
 
@@ -364,6 +462,31 @@ def _status_form(ctx: PageContext, case: Case) -> str:
     )
 
 
+def _assignment(ctx: PageContext, case: Case) -> str:
+    """Who has the case, with a button to take it (or to give it back when it is yours)."""
+    mine = case.assigned_to is not None and case.assigned_to == ctx.staff_name
+    to, label = ("nobody", "give_back") if mine else ("me", "take")
+    who = esc(case.assigned_to) if case.assigned_to else text(ctx, "nobody")
+    return (f'{who} <form class="inline" method="post" '
+            f'action="{PAGE_ROOT}/cases/{esc(case.reference)}/assign">'
+            f"{hidden_csrf(ctx.csrf or '')}<input type=\"hidden\" name=\"to\" value=\"{to}\">"
+            f'<button type="submit">{text(ctx, label)}</button></form>')
+
+
+def _reply_form(ctx: PageContext, case: Case) -> str:
+    """The form sending the person a message without changing the status."""
+    return (
+        f'<section aria-labelledby="reply"><h2 id="reply">{text(ctx, "reply")}</h2>'
+        f'<p>{reach_text(ctx, case.person)}</p>'
+        f'<form method="post" action="{PAGE_ROOT}/cases/{esc(case.reference)}/reply">'
+        f"{hidden_csrf(ctx.csrf or '')}"
+        f'<label for="reply-text">{text(ctx, "reply_label")}</label>'
+        f'<textarea id="reply-text" name="text" required maxlength="{NOTE_MAX_LENGTH}">'
+        f'</textarea><button type="submit">{text(ctx, "reply_button")}</button></form>'
+        "</section>"
+    )
+
+
 def _note_form(ctx: PageContext, case: Case) -> str:
     """The form adding an internal note."""
     return (
@@ -384,9 +507,12 @@ def _history(ctx: PageContext, events: Sequence[CaseEvent]) -> str:
     for event in events:
         if event.field == "status":
             what = f"{status_label(ctx, event.old)} → {status_label(ctx, event.new)}"
+        elif event.field == "assigned_to":
+            what = f"{text(ctx, 'assigned_to')}: {esc(event.new or '—')}"
         else:
-            what = text(ctx, "note") if event.field == "note" else esc(event.field)
-        cells = (china_time(event.at), esc(event.actor), what,
+            what = text(ctx, event.field) if event.field in ("note", "reply") \
+                else esc(event.field)
+        cells = (china_time(ctx, event.at), esc(event.actor), what,
                  esc(mask_identifiers(event.note or "")))
         rows.append("<tr>" + "".join(
             f'<td data-label="{text(ctx, c)}">{cell}</td>'

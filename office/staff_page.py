@@ -3,10 +3,13 @@
     GET  /staff/sign-in                    the sign-in form (name and staff token)
     POST /staff/sign-in                    token right: signed session cookie, back to the page
     POST /staff/sign-out
-    GET  /staff/?status=&type=             the queue
+    GET  /staff/?q=&status=&type=&state=&mine=&sort=&page=   the queue, 25 a page
+    GET  /staff/export.csv?<the queue's query>  every case it selects, as CSV
     GET  /staff/cases/{reference}          one case: facts, checklist, history, forms
     POST /staff/cases/{reference}/status   status + note: the person is told (outbox)
     POST /staff/cases/{reference}/notes    an internal note
+    POST /staff/cases/{reference}/reply    a message to the person, status unchanged (outbox)
+    POST /staff/cases/{reference}/assign   to=me: assign to the signed-in name; to=nobody
 
 The staff token is STAFF_API_TOKEN (compared in constant time); without it the page only says
 that sign-in is off. The signed-in state is a signed cookie (``office.staff_session``):
@@ -23,7 +26,7 @@ import asyncio
 import secrets
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 from urllib.parse import parse_qsl, quote
 
@@ -33,8 +36,18 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from office.case_types import CASE_TYPES, STATUSES, is_chinese
-from office.cases import CaseError, add_note, change_status, count_cases, find_case, list_cases
+from office.case_types import STATUSES, is_chinese
+from office.cases import (
+    CaseError,
+    add_note,
+    assign_case,
+    change_status,
+    count_cases,
+    find_case,
+    list_cases,
+    reply_to_person,
+)
+from office.export import csv_text
 from office.models import Case
 from office.staff_html import (
     CONTENT_SECURITY_POLICY,
@@ -47,12 +60,12 @@ from office.staff_html import (
     sign_in_page,
     text,
 )
+from office.staff_queue import PAGE_SIZE, page_count, read_view
 from office.staff_session import SessionSigner, StaffSession, same_secret
 
 SESSION_COOKIE = "staff_session"
 SIGN_IN_COOKIE = "staff_sign_in"
 LANGUAGE_COOKIE = "staff_lang"
-QUEUE_LIMIT = 500
 MAX_FORM_BYTES = 64 * 1024
 FAILED_SIGN_IN_DELAY = 1.0
 """Seconds a wrong token waits for its answer, to slow down guessing."""
@@ -133,10 +146,13 @@ class StaffPage:
             Route("/sign-in", self.show_sign_in, methods=["GET"]),
             Route("/sign-in", self.sign_in, methods=["POST"]),
             Route("/sign-out", self.posted(self.sign_out), methods=["POST"]),
+            Route("/export.csv", self.signed_in(self.export), methods=["GET"]),
             Route("/cases/{reference}", self.signed_in(self.show_case), methods=["GET"]),
             Route("/cases/{reference}/status", self.posted(self.change_case_status),
                   methods=["POST"]),
             Route("/cases/{reference}/notes", self.posted(self.add_case_note), methods=["POST"]),
+            Route("/cases/{reference}/reply", self.posted(self.reply), methods=["POST"]),
+            Route("/cases/{reference}/assign", self.posted(self.assign), methods=["POST"]),
         ]
 
     # --- plumbing ---------------------------------------------------------------------------
@@ -284,26 +300,36 @@ class StaffPage:
     # --- the queue and one case -------------------------------------------------------------
 
     async def queue(self, request: Request, staff: StaffSession) -> Response:
-        """GET the queue, filtered by status and type (unknown values mean "any")."""
-        status = request.query_params.get("status")
-        case_type = request.query_params.get("type")
-        status = status if status in STATUSES else None
-        case_type = case_type if case_type in CASE_TYPES else None
+        """GET one page of the queue as the query string asks (``office.staff_queue``)."""
+        view = read_view(request.query_params, staff.name)
         ctx = self.context(request, staff)
 
         def render(session: Session) -> str:
-            cases = list_cases(session, status=status, case_type=case_type, limit=QUEUE_LIMIT)
-            total = count_cases(session, status=status, case_type=case_type)
-            return queue_page(ctx, cases, total, status=status, case_type=case_type)
+            total = count_cases(session, view.where)
+            shown = replace(view, page=min(view.page, page_count(total)))
+            cases = list_cases(session, shown.where, limit=PAGE_SIZE, offset=shown.offset)
+            return queue_page(ctx, cases, total, shown)
 
         return self.page(request, await self.in_transaction(render))
+
+    async def export(self, request: Request, staff: StaffSession) -> Response:
+        """GET every case the queue's current search and filters select, as a CSV file."""
+        where = read_view(request.query_params, staff.name).where
+        content = await self.in_transaction(lambda session: csv_text(list_cases(session, where)))
+        return Response(content, media_type="text/csv; charset=utf-8", headers={
+            "Content-Disposition": 'attachment; filename="requests.csv"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        })
 
     async def show_case(self, request: Request, staff: StaffSession) -> Response:
         """GET one case; ``?done=status|note`` (after a change) says that it worked."""
         ctx = self.context(request, staff)
         done = request.query_params.get("done")
         message = {"status": text(ctx, "status_changed"),
-                   "note": text(ctx, "note_added")}.get(done or "")
+                   "note": text(ctx, "note_added"),
+                   "reply": text(ctx, "reply_sent"),
+                   "assign": text(ctx, "assigned")}.get(done or "")
         return await self.render_case(request, ctx, message=message)
 
     async def render_case(self, request: Request, ctx: PageContext, *, status: int = 200,
@@ -348,6 +374,27 @@ class StaffPage:
             return await self.render_case(request, ctx, status=400,
                                           error=text(ctx, "empty_note"))
         return await self.after_change(request, staff, outcome, "note")
+
+    async def reply(self, request: Request, staff: StaffSession,
+                    form: dict[str, str]) -> Response:
+        """POST a message to the person; the status stays (``reply_to_person``)."""
+        message = form.get("text", "")[:NOTE_MAX_LENGTH]
+
+        outcome = await self.apply_change(request, lambda session, case: reply_to_person(
+            session, case, actor=f"staff:{staff.name}", text=message))
+        if outcome.refused_at is not None:
+            ctx = self.context(request, staff)
+            return await self.render_case(request, ctx, status=400,
+                                          error=text(ctx, "empty_reply"))
+        return await self.after_change(request, staff, outcome, "reply")
+
+    async def assign(self, request: Request, staff: StaffSession,
+                     form: dict[str, str]) -> Response:
+        """POST ``to=me`` (take the case) or ``to=nobody`` (give it back)."""
+        assignee = staff.name if form.get("to") == "me" else None
+        outcome = await self.apply_change(request, lambda session, case: assign_case(
+            session, case, assignee=assignee, actor=f"staff:{staff.name}"))
+        return await self.after_change(request, staff, outcome, "assign")
 
     async def apply_change(self, request: Request,
                            change: Callable[[Session, Case], object]) -> Outcome:

@@ -23,7 +23,7 @@ from knowledge import (
     work_study_check,
     zero_entry_travel_deadline,
 )
-from office.case_types import CASE_TYPES, checklist_for, source_of
+from office.case_types import CASE_TYPES, checklist_for, fact_label, source_of
 from office.cases import (
     CaseError,
     IdempotencyConflict,
@@ -283,6 +283,17 @@ SAME_AS_KNOWLEDGE: dict[str, tuple[str, str, tuple[Said, ...]]] = {
 # Checklists knowledge has no answer for (Qujing's page names "visiting scholar programs"
 # among student mobility only).
 OFFICE_ONLY = {("visiting_scholar", "QJNU")}
+
+
+def test_every_fact_a_case_type_keeps_has_a_label_in_both_languages() -> None:
+    for kind in CASE_TYPES.values():
+        for name in kind.allowed_fields:
+            label = fact_label(kind.id, name)
+            assert label.en and label.zh and label.en != name, (kind.id, name)
+            assert label.zh != label.en, (kind.id, name)
+    assert fact_label("lost_document", "what_happened").get("zh") == "情况"
+    assert fact_label("partnership_enquiry", "kind").en == "Kind of partnership"
+    assert fact_label("work_study_annotation", "kind").en == "Kind"
 
 
 @pytest.mark.parametrize(("case_type", "code", "said"), SAME_AS_KNOWLEDGE.values(),

@@ -98,3 +98,24 @@ def test_without_a_configured_token_the_api_refuses_everything(
     finally:
         output = app.stop()
     assert "STAFF_API_TOKEN is not set" in output
+
+
+def test_the_list_is_searched_by_person_and_counted_beyond_its_limit(api: str) -> None:
+    found = httpx.get(f"{api}/cases", headers=AUTH,
+                      params={"q": "telegram:s9", "state": "open", "limit": "1"}).json()
+    assert (found["count"], found["total"]) == (1, 1)
+    assert found["cases"][0]["reference"] == "JSNU-2026-000001"
+    assert httpx.get(f"{api}/cases", headers=AUTH,
+                     params={"q": "web:s9"}).json()["total"] == 0
+    refused = httpx.get(f"{api}/cases", headers=AUTH, params={"state": "half"})
+    assert refused.status_code == 400
+
+
+def test_a_reply_through_the_api_is_queued_for_the_person(api: str) -> None:
+    sent = httpx.post(f"{api}/cases/JSNU-2026-000001/replies", headers=AUTH,
+                      json={"text": "Documents received", "actor": "li"})
+    assert sent.status_code == 201
+    assert sent.json()["status"] == "submitted"
+    assert sent.json()["history"][-1]["field"] == "reply"
+    assert httpx.post(f"{api}/cases/JSNU-2026-000001/replies", headers=AUTH,
+                      json={"text": ""}).status_code == 400

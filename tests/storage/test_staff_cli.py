@@ -8,7 +8,7 @@ import io
 import json
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -62,6 +62,9 @@ def test_listing_filters_the_queue_by_status_and_type(
     assert "CPU-2026-000001" in in_review.stdout and "CPU-2026-000002" not in in_review.stdout
     partnerships = _staff(subprocess_env, "list", "--type", "partnership_enquiry")
     assert "WESTLAKE-2026-000001" in partnerships.stdout and "1 case(s)" in partnerships.stdout
+    searched = _staff(subprocess_env, "list", "--search", "telegram:s1", "--newest")
+    assert searched.stdout.index("CPU-2026-000002") < searched.stdout.index("CPU-2026-000001")
+    assert "WESTLAKE" not in searched.stdout and "2 case(s)" in searched.stdout
 
 
 def test_show_prints_facts_checklist_with_articles_and_history(
@@ -71,7 +74,7 @@ def test_show_prints_facts_checklist_with_articles_and_history(
     shown = _staff(subprocess_env, "show", "cpu-2026-000001")
     assert shown.returncode == 0, shown.stderr
     assert "Lost or damaged passport or permit" in shown.stdout
-    assert "what_happened: lost" in shown.stdout
+    assert "What happened: lost" in shown.stdout
     assert "(CPU Art. 13)" in shown.stdout
     assert "staff:bo: submitted -> in_review" in shown.stdout
 
@@ -196,3 +199,17 @@ def test_on_a_terminal_the_token_is_asked_for_at_a_hidden_prompt() -> None:
     assert credential_problem(TOKEN, args, _Terminal(), prompt) is None
     assert asked == ["Staff token: "]
     assert credential_problem(TOKEN, args, _Terminal(), lambda _: "guess") is not None
+
+
+def test_show_and_list_print_china_time_and_say_so(
+    factory: sessionmaker[Session], subprocess_env: dict[str, str],
+) -> None:
+    _seed(factory)
+    with factory.begin() as session:
+        case = find_case(session, "CPU-2026-000002")
+        assert case is not None
+        case.created_at = case.updated_at = datetime(2026, 12, 7, 6, 5)  # UTC
+    shown = _staff(subprocess_env, "show", "CPU-2026-000002")
+    assert "opened: 2026-12-07 14:05 (China time)" in shown.stdout
+    listed = _staff(subprocess_env, "list", "--search", "CPU-2026-000002")
+    assert "2026-12-07 14:05 (China time)" in listed.stdout

@@ -8,6 +8,9 @@ would never send: forms without their anti-forgery token, forged cookies, refuse
 
 from __future__ import annotations
 
+import csv
+import html
+import io
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -96,12 +99,13 @@ def test_staff_sign_in_find_a_case_and_change_its_status_in_a_real_browser(
     page.get_by_label("Status").select_option("")
     page.get_by_label("Type").select_option("lost_document")
     page.get_by_role("button", name="Show").click()
-    expect(page.get_by_text("1 request(s).")).to_be_visible()
+    expect(page.get_by_text("1 request(s), page 1 of 1.")).to_be_visible()
 
     page.get_by_role("link", name=LOST).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(LOST)
     body = page.locator("main").inner_text()
     assert "<b>stolen</b>" in body  # shown as text, not markup
+    assert "What happened" in body and "what_happened" not in body
     assert "E12345678" not in body and "[redacted]" in body
     assert "(CPU Art. 13)" in body
     offered = page.locator("#new-status option").all_inner_texts()
@@ -148,6 +152,7 @@ def test_the_page_speaks_chinese_when_asked(browser: Browser, staff_app: str) ->
     page.get_by_role("link", name=TRANSFER).click()
     expect(page.locator("main")).to_contain_text("转学")
     expect(page.locator("main")).to_contain_text("审核中")
+    expect(page.locator("main")).to_contain_text("原就读学校")  # the fact, labelled
     page.get_by_role("link", name="English").click()
     expect(page.locator("main")).to_contain_text("Transfer from another university")
     context.close()
@@ -301,3 +306,104 @@ def test_an_oversized_form_is_refused_before_it_is_read_to_the_end(staff_app: st
     many = client.post(f"/staff/cases/{LOST}/notes",
                        data={f"field{n}": "1" for n in range(30)})
     assert many.status_code == 413
+
+
+CASE_LINK = re.compile(r'href="/staff/cases/([^"]+)"')
+NEXT_LINK = re.compile(r'href="([^"]+)" rel="next"')
+EXPORT_LINK = re.compile(r'href="(/staff/export\.csv[^"]*)"')
+
+
+def _thirty_questions(factory: sessionmaker[Session]) -> None:
+    """30 questions at CPU from one REST user (CPU-2026-000002 to CPU-2026-000031)."""
+    with factory.begin() as session:
+        person = get_or_create_person(session, channel="rest", channel_user_id="r9")
+        for _ in range(30):
+            open_case(session, person=person, case_type="talk_to_person", institution="CPU",
+                      facts={"question": "When?"}, today=date(2026, 3, 3))
+
+
+def test_the_queue_pages_keep_the_search_filters_and_order(
+    staff_app: str, factory: sessionmaker[Session],
+) -> None:
+    _thirty_questions(factory)
+    client = _signed_in_client(staff_app)
+    first = client.get("/staff/", params={"q": "r9", "state": "open", "sort": "newest"})
+    assert "30 request(s), page 1 of 2." in first.text
+    assert CASE_LINK.findall(first.text)[:2] == ["CPU-2026-000031", "CPU-2026-000030"]
+    assert len(CASE_LINK.findall(first.text)) == 25
+    assert 'rel="prev"' not in first.text
+    next_link = NEXT_LINK.search(first.text)
+    assert next_link is not None
+    second = client.get(html.unescape(next_link.group(1)))
+    assert "page 2 of 2" in second.text and 'rel="next"' not in second.text
+    assert CASE_LINK.findall(second.text) == [f"CPU-2026-{n:06d}" for n in range(6, 1, -1)]
+    assert 'value="r9"' in second.text and '<option value="newest" selected>' in second.text
+
+    beyond = client.get("/staff/", params={"page": "7"})
+    assert "32 request(s), page 2 of 2." in beyond.text
+    nothing = client.get("/staff/", params={"q": "r9", "state": "finished"})
+    assert "0 request(s), page 1 of 1." in nothing.text and "No request matches." in nothing.text
+
+
+def test_the_csv_link_exports_every_page_of_the_current_filter(
+    staff_app: str, factory: sessionmaker[Session],
+) -> None:
+    _thirty_questions(factory)
+    client = _signed_in_client(staff_app)
+    queue = client.get("/staff/", params={"q": "r9", "sort": "newest", "page": "2"})
+    link = EXPORT_LINK.search(queue.text)
+    assert link is not None and "page=" not in link.group(1)
+    exported = client.get(html.unescape(link.group(1)))
+    assert exported.status_code == 200
+    assert exported.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(exported.text)))
+    assert [row["reference"] for row in rows] == [f"CPU-2026-{n:06d}" for n in range(31, 1, -1)]
+    signed_out = httpx.get(f"{staff_app}{link.group(1)}", timeout=30)
+    assert signed_out.status_code == 303
+
+
+def test_a_reply_goes_to_the_person_and_the_page_says_who_cannot_be_reached(
+    staff_app: str, factory: sessionmaker[Session],
+) -> None:
+    client = _signed_in_client(staff_app)
+    queue = client.get("/staff/").text
+    assert "#1 · Telegram s1" in queue and "#2 · web s2" in queue  # "web": no such channel
+    web_case = client.get(f"/staff/cases/{TRANSFER}").text
+    assert "web: cannot be reached; they will see it when they ask" in web_case
+    lost = client.get(f"/staff/cases/{LOST}").text
+    assert "Telegram: messages are sent to them" in lost
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d \(China time\)", lost)
+
+    sent = client.post(f"/staff/cases/{LOST}/reply",
+                       data={"text": "Come to room 101", "csrf": _csrf(client)})
+    assert sent.status_code == 303
+    assert sent.headers["location"] == f"/staff/cases/{LOST}?done=reply"
+    shown = client.get(sent.headers["location"]).text
+    assert "Reply recorded." in shown and "Reply to the person" in shown
+    empty = client.post(f"/staff/cases/{LOST}/reply", data={"text": "", "csrf": _csrf(client)})
+    assert empty.status_code == 400 and "A reply needs some text." in empty.text
+    assert _status_of(factory, LOST) == ("submitted", 2)
+    with factory.begin() as session:
+        [message] = pending_notifications(session, "telegram")
+        assert message.kind == "reply" and message.text.endswith("Come to room 101")
+
+
+def test_a_request_assigned_to_me_is_shown_and_found_with_mine(
+    staff_app: str, factory: sessionmaker[Session],
+) -> None:
+    bo, ann = _signed_in_client(staff_app, "Bo"), _signed_in_client(staff_app, "Ann")
+    taken = bo.post(f"/staff/cases/{LOST}/assign", data={"to": "me", "csrf": _csrf(bo)})
+    assert taken.headers["location"] == f"/staff/cases/{LOST}?done=assign"
+    mine = bo.get("/staff/", params={"mine": "1"}).text
+    assert CASE_LINK.findall(mine) == [LOST] and "1 request(s)" in mine
+    assert CASE_LINK.findall(ann.get("/staff/", params={"mine": "1"}).text) == []
+    everyone = ann.get("/staff/").text
+    assert "<td data-label=\"Assigned to\">Bo</td>" in everyone
+    assert "Unassign" in bo.get(f"/staff/cases/{LOST}").text
+    given_back = bo.post(f"/staff/cases/{LOST}/assign", data={"to": "nobody", "csrf": _csrf(bo)})
+    assert given_back.status_code == 303
+    with factory.begin() as session:
+        case = find_case(session, LOST)
+        assert case is not None and case.assigned_to is None
+        assert [(e.field, e.old, e.new, e.actor) for e in case.events[1:]] == [
+            ("assigned_to", None, "Bo", "staff:Bo"), ("assigned_to", "Bo", None, "staff:Bo")]

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from office.case_types import STATUSES, TRANSITIONS, can_move
 from office.cases import (
+    QueueFilter,
     TransitionNotAllowed,
     add_note,
     cancel_case,
@@ -18,6 +19,7 @@ from office.cases import (
     get_or_create_person,
     list_cases,
     open_case,
+    reply_to_person,
 )
 from office.models import Case, CaseEvent, Notification
 from office.notifications import mark_delivered, pending_notifications
@@ -206,9 +208,28 @@ def test_the_staff_queue_filters_by_status_type_and_institution(
     with factory.begin() as session:
         change_status(session, _case(session, first), "in_review", "staff:ann")
     with factory.begin() as session:
-        assert [c.id for c in list_cases(session, status="in_review")] == [first]
-        assert [c.id for c in list_cases(session, case_type="partnership_enquiry")] == [third]
-        assert [c.reference for c in list_cases(session, institution="jsnu")] == [
+        assert [c.id for c in list_cases(session, QueueFilter(status="in_review"))] == [first]
+        assert [c.id for c in list_cases(
+            session, QueueFilter(case_type="partnership_enquiry"))] == [third]
+        assert [c.reference for c in list_cases(session, QueueFilter(institution="jsnu"))] == [
             "JSNU-2026-000001"]
         assert len(list_cases(session, limit=2)) == 2
-        assert count_cases(session, status="submitted") == 2
+        assert count_cases(session, QueueFilter(status="submitted")) == 2
+
+
+def test_a_reply_reaches_the_person_without_moving_the_status(
+    factory: sessionmaker[Session],
+) -> None:
+    case_id = _new_case(factory, language="zh")
+    with factory.begin() as session:
+        event = reply_to_person(session, _case(session, case_id), actor="staff:ann",
+                                text="Bring passport G87654321 to room 101")
+        assert (event.field, event.note) == ("reply", "Bring passport [redacted] to room 101")
+        assert _case(session, case_id).status == "submitted"
+        with pytest.raises(ValueError):
+            reply_to_person(session, _case(session, case_id), actor="staff:ann", text=" ")
+    with factory.begin() as session:
+        [message] = pending_notifications(session, "telegram")
+        assert (message.kind, message.case_id, message.recipient) == ("reply", case_id, "4242")
+        assert message.text == ("关于您的申请 CPU-2026-000001，办公室留言："
+                                "Bring passport [redacted] to room 101")
