@@ -21,8 +21,10 @@ from office.cases import (
     case_by_reference,
     cases_of,
     find_reference,
+    latest_office_message,
 )
 from office.models import Case
+from office.reminders import china_clock
 
 
 def case_line(case: Case, lang: str) -> str:
@@ -33,19 +35,26 @@ def case_line(case: Case, lang: str) -> str:
 
 
 def case_detail(case: Case, lang: str) -> str:
-    """A case with its status and checklist, for "what's the status of CPU-2026-000001?"."""
+    """A case with its status, checklist and the office's latest message to the person, for
+    "what's the status of CPU-2026-000001?"."""
     items = "\n".join(
         f"{'☑' if item.get('done') else '☐'} {item.get(lang) or item.get('en')} "
         f"({item.get('source')})"
         for item in case.checklist
     )
-    return TEXTS["case_detail"].get(lang).format(
+    detail = TEXTS["case_detail"].get(lang).format(
         reference=case.reference,
         type=CASE_TYPES[case.type].label.get(lang) if case.type in CASE_TYPES else case.type,
         status=STATUSES[case.status].get(lang) if case.status in STATUSES else case.status,
         opened=f"{case.created_at:%Y-%m-%d}",
         items=items,
     ).rstrip()
+    # People the office cannot push messages to (web, REST) read its notes and replies here.
+    told = latest_office_message(case)
+    if told is None:
+        return detail
+    return detail + "\n" + TEXTS["office_message"].get(lang).format(
+        at=china_clock(told.at), text=told.note)
 
 
 def own_case_detail(session: Session, tracker: Tracker, reference: str, lang: str) -> str | None:

@@ -82,6 +82,8 @@ TEXTS: Mapping[str, Label] = MappingProxyType({
     "confirm_unclear": Label("Please answer yes or no.", "请回答“是”或“否”。"),
     "case_detail": Label("{reference} — {type}\nStatus: {status} (opened {opened})\n{items}",
                          "{reference} — {type}\n状态：{status}（{opened}提交）\n{items}"),
+    "office_message": Label("Latest message from the office ({at}, China time): {text}",
+                            "办公室最新留言（{at}，北京时间）：{text}"),
     "no_reference": Label("Which request? Please give its reference, for example "
                           "CPU-2026-000123 (\"what is the status of my request?\" lists yours).",
                           "是哪一个申请？请告诉我申请编号，例如 CPU-2026-000123"

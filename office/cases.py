@@ -494,6 +494,15 @@ def reply_to_person(session: Session, case: Case, *, actor: str, text: str) -> C
     return event
 
 
+def latest_office_message(case: Case) -> CaseEvent | None:
+    """The office's latest message to the person about ``case``: the note of a status change
+    or a reply, by staff. Staff's notes in the history (``add_note``) are not messages."""
+    told = [event for event in case.events
+            if event.actor.startswith("staff:") and event.field in ("status", "reply")
+            and event.note]
+    return told[-1] if told else None
+
+
 def reply_message(case: Case, text: str, language: str | None) -> str:
     """The text carrying a reply from the office about ``case``."""
     if is_chinese(language):

@@ -31,5 +31,6 @@ bash scripts/chromium.sh
 export REQUIRE_BROWSER=1
 
 step "pytest"
-.venv/bin/pytest "$@"
+# The slowest tests, so that a slower suite shows where the time went.
+.venv/bin/pytest --durations=15 "$@"
 step "done"

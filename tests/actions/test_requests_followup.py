@@ -17,7 +17,14 @@ from actions.followup import (
     inline_note,
 )
 from actions.store import sessions
-from office.cases import change_status, find_case, get_or_create_person, open_case
+from office.cases import (
+    add_note,
+    change_status,
+    find_case,
+    get_or_create_person,
+    open_case,
+    reply_to_person,
+)
 from office.models import Case, CaseEvent
 from tests.actions.conftest import make_tracker
 
@@ -57,6 +64,29 @@ async def test_status_with_a_reference_shows_that_request_and_its_checklist(
     [message] = await say(ActionCaseStatus(), f"status of {reference.lower()}?", "me", domain)
     assert message["text"].startswith(f"{reference} — Transfer from another university")
     assert "Status: submitted" in message["text"]
+
+
+async def test_status_shows_the_offices_latest_message_but_not_its_internal_notes(
+    database: str, domain: dict[str, Any]
+) -> None:
+    reference = opened_case("me", "transfer")
+    [before] = await say(ActionCaseStatus(), f"status of {reference}", "me", domain)
+    assert "message from the office" not in before["text"]
+    with sessions().begin() as session:
+        case = find_case(session, reference)
+        assert case is not None
+        change_status(session, case, "needs_information", "staff:Li", "Bring your lease")
+        add_note(session, case, actor="staff:Li", text="internal: checked with police")
+    [message] = await say(ActionCaseStatus(), f"status of {reference}", "me", domain)
+    assert "Latest message from the office (" in message["text"]
+    assert message["text"].endswith(", China time): Bring your lease")
+    assert "internal" not in message["text"]
+    with sessions().begin() as session:
+        case = find_case(session, reference)
+        assert case is not None
+        reply_to_person(session, case, actor="staff:Li", text="We received the lease, thanks")
+    [zh] = await say(ActionCaseStatus(), f"{reference} 进度如何", "me", domain, language="zh")
+    assert zh["text"].endswith("，北京时间）：We received the lease, thanks")
 
 
 async def test_status_never_shows_someone_elses_request(
