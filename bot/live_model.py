@@ -41,6 +41,9 @@ from engine.serving.server import TOKEN_VARIABLE
 log = logging.getLogger("live-model")
 
 LOOK_EVERY_SECONDS = 2.0
+# How often the servers are asked which model they answer with while the files stay as they
+# are (to bring a restarted server back to the newest model); asked at once after a change.
+RECHECK_SECONDS = 30.0
 # Files must stay unchanged this long before a training starts.
 SETTLE_SECONDS = 3.0
 # The Rasa server answers the load request once the new model is loaded.
@@ -81,6 +84,8 @@ class Watcher:
         self._seen: str | None = None
         self._seen_since = 0.0
         self._refused: str | None = None  # the fingerprint whose files the check refused
+        self._confirmed: str | None = None  # every server answered with this one's model
+        self._confirmed_at = 0.0
 
     def step(self, now: float) -> None:
         """One look: start nothing until the files settle, then check, train and swap."""
@@ -90,11 +95,14 @@ class Watcher:
             return
         if now - self._seen_since < SETTLE_SECONDS or current == self._refused:
             return
+        if current == self._confirmed and now - self._confirmed_at < RECHECK_SECONDS:
+            return
         wanted = model_path(self.root)
-        behind = [url for url in self.rasa_urls
-                  if (name := served_model(url, self.token)) is not None
-                  and name != wanted.name]
+        served = {url: served_model(url, self.token) for url in self.rasa_urls}
+        behind = [url for url, name in served.items() if name is not None and name != wanted.name]
         if not behind:
+            if all(name is not None for name in served.values()):
+                self._confirmed, self._confirmed_at = current, now
             return
         if not wanted.exists():
             started = time.monotonic()

@@ -385,10 +385,14 @@ def rule_answer(launched: Launched) -> bool:
 
 
 def action_server_back(launched: Launched, victim: psutil.Process) -> Callable[[], bool]:
-    """Whether a new action server runs and a rule is answered through it."""
+    """Whether a new action server runs, a rule is answered through it, and the launcher
+    has seen it ready again (only then does it watch its health checks)."""
+    seen = launched.log.read_text().count("action-server is ready again")
+
     def back() -> bool:
         return (launched.leader("bot.action_server") not in (None, victim)
-                and answers(launched.health("ACTION_SERVER_PORT")) and rule_answer(launched))
+                and answers(launched.health("ACTION_SERVER_PORT")) and rule_answer(launched)
+                and launched.log.read_text().count("action-server is ready again") > seen)
     return back
 
 
