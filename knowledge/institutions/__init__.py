@@ -83,6 +83,12 @@ _ALIASES: Final[tuple[tuple[re.Pattern[str], int, str], ...]] = tuple(
 _ALIAS_NAMES: Final = frozenset(
     alias.casefold() for code in INSTITUTION_CODES for alias in _PROFILES[code].aliases
 )
+# Each university's own international office, as its source names it: "JSNU International
+# College" is JSNU's, where "Qujing Medical College" is another school.
+_UNIT_NAMES: Final = frozenset(
+    name.casefold() for code in INSTITUTION_CODES for name in (_PROFILES[code].office.en,
+                                                                _PROFILES[code].office.zh)
+)
 
 # ---------------------------------------------------------------- names of universities
 # A name ends in one of these; the characters before it, back to a word that cannot be part
@@ -149,9 +155,18 @@ def _university_names(text: str) -> list[tuple[int, int, str]]:
     return _chinese_names(text) + _english_names(text)
 
 
+def _names_ours(name: str) -> bool:
+    """One of the four's names, or one of them with an international office's name after it
+    ("JSNU International College", "江苏师范大学国际学院")."""
+    folded = name.casefold()
+    return folded in _ALIAS_NAMES or any(
+        folded == alias + (" " if alias.isascii() else "") + unit
+        for alias in _ALIAS_NAMES for unit in _UNIT_NAMES)
+
+
 def _ours(text: str, names: list[tuple[int, int, str]]) -> str | None:
     """The first of the four named, where the name is not part of another university's."""
-    others = [(start, end) for start, end, name in names if name.casefold() not in _ALIAS_NAMES]
+    others = [(start, end) for start, end, name in names if not _names_ours(name)]
     best: tuple[int, int, str] | None = None
     for pattern, length, code in _ALIASES:
         for match in pattern.finditer(text):

@@ -27,6 +27,7 @@ PROFILE: Final = Institution(
         "Jiangsu Normal Univ",
         "JSNU",
         "江苏师范大学",
+        "江苏师范",
         "江苏师大",
         "江师大",
     ),

@@ -65,6 +65,10 @@ OURS_AMONG_OTHERS = {
     "our full name beside another university's": ("中国药科大学和沈阳药科大学", "CPU"),
     "药科大学 on its own is CPU": ("我在药科大学读书", "CPU"),
     "our college inside our university": ("我在江苏师范大学的国际学院", "JSNU"),
+    "a unit named after one of ours is ours": (
+        "Do I pay the fee to the JSNU International College or somewhere else?", "JSNU"),
+    "its Chinese name run together with its office": ("江苏师范大学国际学院在哪", "JSNU"),
+    "江苏师范 without 大学": ("从上海转来江苏师范的", "JSNU"),
 }
 
 
