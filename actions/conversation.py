@@ -16,6 +16,7 @@ from office.settings import load_settings
 # The regulations count days in China's calendar, whatever the server's zone.
 CHINA_TIME = ZoneInfo("Asia/Shanghai")
 LANGUAGES = ("en", "zh")
+SUMMARY_MESSAGES = 5  # the person's latest messages passed on to the office
 
 
 @dataclass(frozen=True)
@@ -77,3 +78,19 @@ def institution(tracker: Tracker) -> str:
         return str(value)
     named = find_institution(value) if isinstance(value, str) else None
     return named or default_institution()
+
+
+def conversation_summary(tracker: Tracker, count: int = SUMMARY_MESSAGES) -> list[str]:
+    """The person's last ``count`` typed messages before the latest one, oldest first.
+
+    Button payloads ("/affirm") are left out: they say nothing to a member of staff. A
+    message the fallback rewound (and replayed once clarified) counts once.
+    """
+    texts: list[str] = []
+    for event in tracker.events:
+        if event.get("event") == "user":
+            texts.append(str(event.get("text") or ""))
+        elif event.get("event") == "rewind" and texts:
+            texts.pop()
+    typed = [text for text in texts if text and not text.startswith("/")]
+    return typed[:-1][-count:]

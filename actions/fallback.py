@@ -18,7 +18,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.conversation import language
 from actions.faq import topic_title
-from actions.requests import open_request
+from actions.requests import handoff_facts, open_request
 from knowledge import Text
 
 # Buttons for intents that are no knowledge topic but worth offering.
@@ -29,7 +29,6 @@ _OTHER_TITLES: Final[Mapping[str, Text]] = MappingProxyType({
     "help": Text("What can you do?", "你能做什么？"),
 })
 MAX_SUGGESTIONS: Final = 3
-SUMMARY_MESSAGES: Final = 5
 
 
 def suggestion_title(intent: str) -> Text | None:
@@ -67,22 +66,6 @@ class ActionAskAffirmation(Action):
         return []
 
 
-def conversation_summary(tracker: Tracker, count: int = SUMMARY_MESSAGES) -> list[str]:
-    """The person's last ``count`` typed messages before the latest one, oldest first.
-
-    Button payloads ("/affirm") are left out: they say nothing to a member of staff. A
-    message the fallback rewound (and replayed once clarified) counts once.
-    """
-    texts: list[str] = []
-    for event in tracker.events:
-        if event.get("event") == "user":
-            texts.append(str(event.get("text") or ""))
-        elif event.get("event") == "rewind" and texts:
-            texts.pop()
-    typed = [text for text in texts if text and not text.startswith("/")]
-    return typed[:-1][-count:]
-
-
 class ActionTalkToPerson(Action):
     """Opens a handoff request for the office with what the person said, and gives its reference.
 
@@ -95,12 +78,7 @@ class ActionTalkToPerson(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        earlier = conversation_summary(tracker)
-        latest = tracker.latest_message.get("text") or ""
-        facts = {
-            "question": earlier[-1] if earlier else latest or "(no question given)",
-            "details": "\n".join(f"- {text}" for text in [*earlier, latest] if text),
-        }
+        facts = handoff_facts(tracker)
         if await open_request(tracker, dispatcher, "talk_to_person", facts) is not None:
             dispatcher.utter_message(response="utter_handoff_next")
         if tracker.active_loop_name is None:

@@ -9,21 +9,30 @@ the case only after the person confirms. The questions for each field live in `F
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from datetime import date
 from types import MappingProxyType
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from actions.conversation import institution, language, message_key, speaker, today
+from actions.conversation import (
+    conversation_summary,
+    institution,
+    language,
+    message_key,
+    speaker,
+    today,
+)
 from actions.loops import ListeningFormValidation
-from actions.parsing import parse_choice, parse_date, parse_yes_no
+from actions.parsing import find_dates, parse_choice, parse_date, parse_yes_no
+from actions.permit_text import stated_permit_facts
 from actions.request_fields import (
     DATE_EXAMPLE,
     DATE_ORDER,
@@ -41,6 +50,7 @@ from knowledge import format_date, lost_passport
 from office.case_types import CASE_TYPES, Label, checklist_for
 from office.cases import (
     CaseError,
+    find_reference,
     get_or_create_person,
     open_case,
 )
@@ -51,6 +61,18 @@ MAX_ANSWER_LENGTH = 500
 REQUEST_SLOTS = ("case_type", "request_value", "request_facts", "request_confirmed")
 NOTE_SLOTS = ("note_reference", "note_text")
 REMINDER_SLOTS = ("reminder_document", "reminder_expires_on")
+# The button that opens a request (`actions.faq.tell`), and the answer that offers a person.
+OFFER_PAYLOAD = re.compile(r'/open_request\{"case_type":"(\w+)"\}')
+HANDOFF_OFFERS = frozenset({"utter_offer_request"})
+# Actions that open a request without a form, and the type they open.
+OPENED_AT_ONCE = MappingProxyType({"action_lost_passport": "lost_document",
+                                   "action_talk_to_person": "talk_to_person"})
+# A request's facts are read from the person's latest message and the ones just before it.
+RECENT_MESSAGES = 2
+PAST_DATE_FIELDS = frozenset({"noticed_on", "arrived_on"})
+# Facts read from a whole sentence by the permit reader, not by an option's keywords (in
+# "居留许可延期介绍信" the 延期 is the permit's, not a delayed graduation).
+STRICTLY_READ = frozenset({"student_status"})
 
 
 TEXTS: Mapping[str, Label] = MappingProxyType({
@@ -98,6 +120,10 @@ TEXTS: Mapping[str, Label] = MappingProxyType({
                              "要撤销哪一项？例如说“撤销 {reference}”。\n{cases}"),
     "nothing_to_cancel": Label("You have no open requests to cancel.",
                                "您没有可以撤销的申请。"),
+    "already_opened": Label("I have already opened request {reference} for this: the office has "
+                            "it. To add something, say \"add a note to {reference}\".",
+                            "已经为此提交了申请 {reference}，国际处已收到。如需补充，请说"
+                            "“给 {reference} 补充说明”。"),
     "note_added": Label("I added your note to request {reference}; the office will see it.",
                         "已将您的补充说明添加到申请 {reference}，国际处会看到。"),
 })
@@ -184,6 +210,90 @@ def latest_text(tracker: Tracker) -> str:
     return str((tracker.latest_message or {}).get("text") or "")
 
 
+def handoff_facts(tracker: Tracker) -> dict[str, str]:
+    """What a request for a person carries: the question (the message before the latest,
+    which asked for a person) and the person's latest messages."""
+    earlier = conversation_summary(tracker)
+    latest = latest_text(tracker)
+    return {
+        "question": earlier[-1] if earlier else latest or "(no question given)",
+        "details": "\n".join(f"- {text}" for text in [*earlier, latest] if text),
+    }
+
+
+def _last_answer(tracker: Tracker) -> list[dict[str, Any]]:
+    """The assistant's actions and messages between the person's previous message and the
+    latest one."""
+    events = list(tracker.events)
+    said = [index for index, event in enumerate(events) if event.get("event") == "user"]
+    if not said:
+        return []
+    start = said[-2] + 1 if len(said) > 1 else 0
+    return [event for event in events[start:said[-1]] if event.get("event") in ("bot", "action")]
+
+
+def just_opened(tracker: Tracker) -> tuple[str, str] | None:
+    """(type, reference) of the request the assistant's last answer opened at once (a lost
+    passport), None when it opened none."""
+    kind = reference = None
+    for event in _last_answer(tracker):
+        if event.get("event") == "action" and event.get("name") in OPENED_AT_ONCE:
+            kind = OPENED_AT_ONCE[str(event["name"])]
+        elif (event.get("metadata") or {}).get("utter_action") == "utter_case_opened":
+            reference = find_reference(str(event.get("text") or ""))
+    return (kind, reference) if kind and reference else None
+
+
+def offered_case_type(tracker: Tracker) -> str | None:
+    """The request the assistant's last answer offered: the one its button opens, or a
+    person at the office after "the regulations do not settle your case"; None when it
+    offered none (or several)."""
+    offered: set[str] = set()
+    for event in _last_answer(tracker):
+        if event.get("event") != "bot":
+            continue
+        for button in (event.get("data") or {}).get("buttons") or []:
+            match = OFFER_PAYLOAD.fullmatch(str(button.get("payload") or ""))
+            if match and known_case_type(match.group(1)):
+                offered.add(match.group(1))
+        if (event.get("metadata") or {}).get("utter_action") in HANDOFF_OFFERS:
+            offered.add("talk_to_person")
+    return offered.pop() if len(offered) == 1 else None
+
+
+def facts_from_conversation(tracker: Tracker, case_type: str) -> dict[str, str]:
+    """The request's facts that the person's latest messages state: each multiple-choice
+    field one option of which they name, and the date when the type asks for one date only
+    and a message names one. The newest message wins; the form asks for the rest, and the
+    summary shows all of them before anything is sent."""
+    if case_type == "talk_to_person":
+        return handoff_facts(tracker)
+    texts = [latest_text(tracker), *reversed(conversation_summary(tracker, RECENT_MESSAGES))]
+    facts: dict[str, str] = {}
+    fields = CASE_TYPES[case_type].required_fields
+    for name in fields:
+        options = field_for(case_type, name).keywords
+        if name in STRICTLY_READ:
+            read = [stated_permit_facts(text).get(name) for text in texts]
+        elif options:
+            read = [parse_choice(text, options) for text in texts]
+        else:
+            continue
+        chosen = next((str(value) for value in read if value is not None), None)
+        if chosen is not None:
+            facts[name] = chosen
+    dates = [name for name in fields if is_date_field(name)]
+    if len(dates) == 1:
+        for text in texts:
+            mentions = find_dates(text, today(), language(tracker),
+                                  in_past=dates[0] in PAST_DATE_FIELDS)
+            if len(mentions) == 1:
+                facts[dates[0]] = mentions[0].day.isoformat()
+            if mentions:
+                break
+    return facts
+
+
 class ActionLostPassport(Action):
     """Gives the steps for a lost, stolen or damaged passport and opens a case."""
 
@@ -206,7 +316,8 @@ class ActionLostPassport(Action):
 
 
 class ActionNewRequest(Action):
-    """Starts a request afresh: the type the message names (if any), no answers yet."""
+    """Starts a request afresh: the type the message names, else the one the assistant just
+    offered ("yes", "please open a request"), with the facts the person already gave."""
 
     def name(self) -> str:
         return "action_new_request"
@@ -215,11 +326,20 @@ class ActionNewRequest(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         entities = (tracker.latest_message or {}).get("entities") or []
-        case_type = case_type_in(latest_text(tracker), entities)
+        named = case_type_in(latest_text(tracker), entities)
+        opened = just_opened(tracker)
+        if opened is not None and named in (None, opened[0]):
+            # "Please open a request for the loss letter" right after the assistant opened it.
+            say(dispatcher, tracker, "already_opened", reference=opened[1])
+            return [*(SlotSet(slot, None) for slot in REQUEST_SLOTS),
+                    FollowupAction("action_listen")]
+        case_type = named or offered_case_type(tracker)
+        facts = facts_from_conversation(tracker, case_type) if case_type else {}
         return [
             SlotSet("case_type", case_type),
             SlotSet("request_value", None),
-            SlotSet("request_facts", None),
+            SlotSet("request_facts", {"case_type": case_type, "fields": facts} if facts
+                    else None),
             SlotSet("request_confirmed", None),
         ]
 
@@ -418,9 +538,11 @@ class ActionSubmitRequest(Action):
         if case_type is None or next_field(case_type, facts) is not None or not confirmed:
             say(dispatcher, tracker, "discarded")
         elif await open_request(tracker, dispatcher, case_type, facts) is not None:
-            dispatcher.utter_message(
-                text=checklist_message(case_type, institution(tracker), language(tracker))
-            )
+            if case_type == "talk_to_person":
+                dispatcher.utter_message(response="utter_handoff_next")
+            else:
+                dispatcher.utter_message(
+                    text=checklist_message(case_type, institution(tracker), language(tracker)))
         return [SlotSet(slot, None) for slot in REQUEST_SLOTS]
 
 

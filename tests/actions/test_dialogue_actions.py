@@ -21,7 +21,8 @@ from actions.deadlines import (
     ValidateDeadlineForm,
     find_date,
 )
-from actions.fallback import ActionAskAffirmation, ActionTalkToPerson, conversation_summary
+from actions.conversation import conversation_summary
+from actions.fallback import ActionAskAffirmation, ActionTalkToPerson
 from actions.faq import INTENT_TOPICS, TOPIC_CASE_TYPES, ActionAnswerFaq
 from actions.institution import ActionChooseInstitution, ActionSessionStart
 from actions.permit import ActionRestorePermitFacts, answered_facts

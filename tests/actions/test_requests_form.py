@@ -181,7 +181,10 @@ async def test_every_case_type_is_asked_field_by_field_and_stored_after_confirma
     [case] = stored_cases()
     assert case.reference == opened["reference"] and REFERENCE.match(case.reference)
     assert case.type == case_type and case.facts == expected
-    assert checklist["text"] == checklist_message(case_type, "CPU", "en")
+    if case_type == "talk_to_person":  # nothing to bring: a person will answer
+        assert checklist["response"] == "utter_handoff_next"
+    else:
+        assert checklist["text"] == checklist_message(case_type, "CPU", "en")
     assert all(slots[s] is None for s in ("case_type", "request_facts", "request_confirmed"))
 
 
@@ -332,3 +335,88 @@ async def test_the_date_example_follows_a_date_question(
     question = await asked(slots, domain)
     assert question["text"] == "您是哪天到校的？例如：2026年5月3日。"
     assert date.fromisoformat(sample_answer("transfer", "arrived_on", 0)[1]) > today()
+
+
+def after_answer(earlier: str, offer: dict[str, Any], text: str, intent: str) -> Tracker:
+    """The tracker after ``text``, sent once the assistant answered ``earlier`` with ``offer``
+    (a bot event: the button of a request type, or the offer of a person)."""
+    tracker = turn_tracker({}, text, intent=intent)
+    first = {"event": "user", "text": earlier, "parse_data": {"text": earlier}}
+    answer_event = {"event": "bot", "text": "The rule's answer.", "data": {}, "metadata": {}}
+    tracker.events[1:1] = [first, answer_event, {"event": "bot", **offer}]
+    return tracker
+
+
+LOST_DOCUMENT_BUTTON = {"text": "I can open the request for you now:", "metadata": {},
+                        "data": {"buttons": [{"title": "Lost or damaged passport or permit",
+                                              "payload": '/open_request{"case_type":'
+                                                         '"lost_document"}'}]}}
+PERSON_OFFER = {"text": "Say \"talk to a person\" ...", "data": {},
+                "metadata": {"utter_action": "utter_offer_request"}}
+
+
+async def new_request(tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:
+    return apply({}, await ActionNewRequest().run(CollectingDispatcher(), tracker, domain))
+
+
+async def test_yes_to_an_offered_request_opens_that_type_with_the_facts_already_given(
+    database: str, domain: dict[str, Any]
+) -> None:
+    tracker = after_answer("someone stole my passport on the metro yesterday",
+                           LOST_DOCUMENT_BUTTON, "yes please", "affirm")
+    slots = await new_request(tracker, domain)
+    assert slots["case_type"] == "lost_document"
+    assert slots["request_facts"] == {"case_type": "lost_document", "fields": {
+        "document": "passport", "what_happened": "stolen",
+        "noticed_on": (today() - timedelta(days=1)).isoformat()}}
+    form = turn_tracker(slots, "yes please")
+    required = await ValidateRequestForm().required_slots([], CollectingDispatcher(), form,
+                                                           domain)
+    assert required == ["case_type", "request_confirmed"]  # nothing left to ask: the summary
+
+
+async def test_a_request_after_the_rules_do_not_settle_a_case_goes_to_a_person_with_the_question(
+    database: str, domain: dict[str, Any]
+) -> None:
+    question = "returning student, paid one semester, attendance 91%: how long is my permit?"
+    tracker = after_answer(question, PERSON_OFFER, "ok open a request to the office pls",
+                           "open_request")
+    slots = await new_request(tracker, domain)
+    assert slots["case_type"] == "talk_to_person"
+    assert slots["request_facts"]["fields"]["question"] == question
+
+
+async def test_a_type_the_message_names_wins_over_the_offered_one(
+    database: str, domain: dict[str, Any]
+) -> None:
+    tracker = after_answer("my passport is lost", LOST_DOCUMENT_BUTTON,
+                           "actually I need to invite a visiting scholar", "open_request")
+    assert (await new_request(tracker, domain))["case_type"] == "visiting_scholar"
+
+
+async def test_without_an_offer_the_type_is_asked(database: str, domain: dict[str, Any]) -> None:
+    plain = {"text": "Hello!", "data": {}, "metadata": {"utter_action": "utter_greet"}}
+    tracker = after_answer("hello", plain, "please open a request", "open_request")
+    slots = await new_request(tracker, domain)
+    assert slots["case_type"] is None and slots["request_facts"] is None
+
+
+async def test_asking_for_the_request_just_opened_gives_its_reference_instead_of_a_second(
+    database: str, domain: dict[str, Any]
+) -> None:
+    opened = {"text": "I have opened request CPU-2026-000002 with the office.", "data": {},
+              "metadata": {"utter_action": "utter_case_opened"}}
+    tracker = after_answer("someone stole my passport", opened,
+                           "ok please open a request so they prepare the loss letter",
+                           "open_request")
+    tracker.events.insert(2, {"event": "action", "name": "action_lost_passport"})
+    dispatcher = CollectingDispatcher()
+    events = await ActionNewRequest().run(dispatcher, tracker, domain)
+    assert "CPU-2026-000002" in dispatcher.messages[0]["text"]
+    assert any(e.get("event") == "followup" and e.get("name") == "action_listen"
+               for e in events)
+    # Another type named in so many words is still opened.
+    tracker = after_answer("someone stole my passport", opened,
+                           "and I need to invite a visiting scholar", "open_request")
+    tracker.events.insert(2, {"event": "action", "name": "action_lost_passport"})
+    assert (await new_request(tracker, domain))["case_type"] == "visiting_scholar"
