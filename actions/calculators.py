@@ -278,6 +278,15 @@ def current(tracker: Tracker) -> tuple[Calculator | None, Facts]:
     return calc, decode(facts) if calc and isinstance(facts, dict) else {}
 
 
+def general_only(tracker: Tracker, calc: Calculator, facts: Facts) -> Decision | None:
+    """The general rule, when the question itself gives none of the calculation's facts
+    ("can I get a stay permit twice?"): it is answered with the rule and an invitation to
+    give one's own facts, and nothing is asked. None otherwise."""
+    if _intent(tracker) != calc.topic or facts:
+        return None
+    return general_answer(calc.topic, institution(tracker))
+
+
 def stored(calc: Calculator, facts: Facts) -> dict[str, Any]:
     """The value of `calculator_facts` for these facts."""
     return {"topic": calc.topic, "facts": encode(facts)}
@@ -312,7 +321,9 @@ class ActionNewCalculation(Action):
                                today())
         if problem:
             dispatcher.utter_message(response=problem)
-        if needed_facts(calc, code, facts, today()):
+        if facts and needed_facts(calc, code, facts, today()):
+            # Some facts given, some missing: the rule first, then the questions. (No facts
+            # at all: action_answer_calculation gives the rule alone.)
             general = general_answer(calc.topic, code)
             if general is not None:
                 dispatcher.utter_message(text=general.render(lang))
@@ -336,6 +347,8 @@ class ValidateCalculatorForm(ListeningFormValidation):
         calc, facts = current(tracker)
         if calc is None or not needed_facts(calc, institution(tracker), facts, today()):
             return []
+        if general_only(tracker, calc, facts) is not None:
+            return []  # the question gave no facts: the general rule answers it
         return [ANSWER_SLOT]
 
     def validate_calculator_answer(
@@ -387,6 +400,11 @@ class ActionAnswerCalculation(Action):
         calc, facts = current(tracker)
         code = institution(tracker)
         decision = decide(calc, code, facts, today()) if calc else None
+        general = general_only(tracker, calc, facts) if calc and decision is None else None
+        if calc is not None and general is not None:
+            tell(dispatcher, general, language(tracker), calc.topic)
+            dispatcher.utter_message(response="utter_tell_me_your_case")
+            return resume_interrupted_form(tracker, domain, FORM)
         if calc is None or decision is None:
             dispatcher.utter_message(response="utter_default")
             return []

@@ -112,6 +112,19 @@ def _is_the_question(tracker: Tracker, topic: DeadlineTopic) -> bool:
     return (tracker.latest_message.get("intent") or {}).get("name") == topic.topic
 
 
+def _general_only(tracker: Tracker, topic: DeadlineTopic) -> Decision | None:
+    """The general rule, when the question itself gives no date ("by when must I register
+    a new address?"): it is answered with the rule and an invitation to give one's own
+    date, and nothing is asked. None otherwise (also where the documents set no such
+    deadline: then there is nothing to work out)."""
+    if not _is_the_question(tracker, topic) or not _is_covered(topic, institution(tracker)):
+        return None
+    text = tracker.latest_message.get("text") or ""
+    if find_date(text, today(), language(tracker), topic.date_in_past) is not None:
+        return None
+    return general_answer(topic.topic, institution(tracker))
+
+
 def _is_covered(topic: DeadlineTopic, code: str) -> bool:
     """Whether the institution's documents set this deadline at all (tried on any date, with
     no day of the question, so a past date does not count as "not covered")."""
@@ -145,6 +158,8 @@ class ValidateDeadlineForm(ListeningFormValidation):
         topic = _topic_of(tracker)
         if topic is None or not _is_covered(topic, institution(tracker)):
             return []  # nothing to compute: action_answer_deadline says why
+        if _general_only(tracker, topic) is not None:
+            return []  # a question without a date: the general rule answers it
         return domain_slots
 
     async def extract_event_date(
@@ -174,8 +189,7 @@ class ValidateDeadlineForm(ListeningFormValidation):
 
 
 class ActionAskEventDate(Action):
-    """Asks for the date the topic counts from, in the topic's own words (after the general
-    rule, when the person has just asked)."""
+    """Asks for the date the topic counts from, in the topic's own words."""
 
     def name(self) -> str:
         return "action_ask_event_date"
@@ -185,11 +199,6 @@ class ActionAskEventDate(Action):
     ) -> list[EventType]:
         topic = _topic_of(tracker)
         name = topic.topic if topic else "residence_permit_application"
-        if topic is not None and _is_the_question(tracker, topic):
-            general = general_answer(topic.topic, institution(tracker))
-            if general is not None:
-                dispatcher.utter_message(text=general.render(language(tracker)))
-                dispatcher.utter_message(response="utter_for_your_case")
         dispatcher.utter_message(response=f"utter_ask_date_{name}")
         return []
 
@@ -216,6 +225,12 @@ class ActionAnswerDeadline(Action):
         if topic is None:
             dispatcher.utter_message(response="utter_default")
             return []
+        general = _general_only(tracker, topic)
+        if general is not None:
+            tell(dispatcher, general, lang, topic.topic)
+            dispatcher.utter_message(response="utter_tell_me_your_case")
+            return [SlotSet("event_date", None),
+                    *resume_interrupted_form(tracker, domain, "deadline_form")]
         text = tracker.latest_message.get("text") or ""
         # "actually I arrived on 5 September" after an answer corrects the date.
         day = find_date(text, today(), lang, topic.date_in_past) or _stored_date(tracker)

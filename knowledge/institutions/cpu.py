@@ -39,6 +39,8 @@ PROFILE: Final = Institution(
     aliases=(
         "China Pharmaceutical University",
         "China Pharmaceutical Univ",
+        "China Pharmaceutical Uni",
+        "China Pharmaceutical",
         "CPU",
         "中国药科大学",
         "中国药大",

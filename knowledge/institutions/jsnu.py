@@ -25,6 +25,8 @@ PROFILE: Final = Institution(
     aliases=(
         "Jiangsu Normal University",
         "Jiangsu Normal Univ",
+        "Jiangsu Normal Uni",
+        "Jiangsu Normal",
         "JSNU",
         "江苏师范大学",
         "江苏师范",

@@ -22,6 +22,8 @@ PROFILE: Final = Institution(
     aliases=(
         "Qujing Normal University",
         "Qujing Normal Univ",
+        "Qujing Normal Uni",
+        "Qujing Normal",
         "Qujing",
         "QJNU",
         "曲靖师范学院",

@@ -172,23 +172,44 @@ async def test_facts_in_the_question_answer_at_once(domain: dict[str, Any]) -> N
                       SlotSet("calculator_answer", None)]
 
 
-async def test_a_question_without_facts_gets_the_general_rule_then_the_offer(
+async def test_a_question_without_facts_gets_the_general_rule_and_asks_nothing(
+    domain: dict[str, Any],
+) -> None:
+    """"Which visa do I need?" is answered; a person who gives no facts is not questioned."""
+    tracker = tracker_for("what visa do I need to study in China?", intent="visa_types")
+    dispatcher = CollectingDispatcher()
+    events = await ActionNewCalculation().run(dispatcher, tracker, domain)
+    assert dispatcher.messages == []
+    started = tracker_for("what visa do I need to study in China?", intent="visa_types",
+                          topic="visa_types")
+    assert await ValidateCalculatorForm().required_slots(
+        [], CollectingDispatcher(), started, domain) == []
+    await ActionAnswerCalculation().run(dispatcher, started, domain)
+    general, invitation = texts(dispatcher)
+    assert "X1" in general and "180 days" in general and "Source:" in general
+    assert invitation == "utter_tell_me_your_case"
+    assert events[0] == SlotSet(FACTS_SLOT, {"topic": "visa_types", "facts": {}})
+
+
+async def test_a_question_with_some_facts_gets_the_general_rule_then_the_questions(
     domain: dict[str, Any],
 ) -> None:
     dispatcher = CollectingDispatcher()
-    tracker = tracker_for("what visa do I need to study in China?", intent="visa_types")
-    await ActionNewCalculation().run(dispatcher, tracker, domain)
+    tracker = tracker_for("can my wife come with me? I'm a master's student",
+                          intent="dependents")
+    events = await ActionNewCalculation().run(dispatcher, tracker, domain)
     general, offer = texts(dispatcher)
-    assert "X1" in general and "180 days" in general and "Source:" in general
-    assert offer == "utter_for_your_case"
+    assert "Source:" in general and offer == "utter_for_your_case"
+    assert events[0]["value"]["facts"]  # what the question said is kept, the rest asked
 
 
 async def test_the_general_rule_is_in_chinese_for_a_chinese_question(
     domain: dict[str, Any],
 ) -> None:
     dispatcher = CollectingDispatcher()
-    tracker = tracker_for("来中国读书要什么签证？", intent="visa_types", language="zh")
-    await ActionNewCalculation().run(dispatcher, tracker, domain)
+    tracker = tracker_for("来中国读书要什么签证？", intent="visa_types", language="zh",
+                          topic="visa_types")
+    await ActionAnswerCalculation().run(dispatcher, tracker, domain)
     assert "依据：" in texts(dispatcher)[0]
 
 

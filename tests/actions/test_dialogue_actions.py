@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions.context import ActionReadContext, chosen_language
-from actions.conversation import institution, today
+from actions.conversation import conversation_summary, institution, today
 from actions.deadlines import (
     DEADLINE_TOPICS,
     ActionAnswerDeadline,
@@ -21,7 +21,6 @@ from actions.deadlines import (
     ValidateDeadlineForm,
     find_date,
 )
-from actions.conversation import conversation_summary
 from actions.fallback import ActionAskAffirmation, ActionTalkToPerson
 from actions.faq import INTENT_TOPICS, TOPIC_CASE_TYPES, ActionAnswerFaq
 from actions.institution import ActionChooseInstitution, ActionSessionStart
@@ -254,18 +253,28 @@ async def test_a_corrected_date_after_the_answer_gives_the_new_deadline(
     assert events == [SlotSet("event_date", "2027-03-05")]
 
 
-async def test_a_deadline_question_without_a_date_gets_the_general_rule_first(
+async def test_a_deadline_question_without_a_date_gets_the_general_rule_and_asks_nothing(
     domain: dict[str, Any],
 ) -> None:
-    dispatcher = CollectingDispatcher()
     tracker = conversation("when should I apply to extend my residence permit?",
                            intent="extension_application",
                            slots={"deadline_topic": "extension_application"})
-    await ActionAskEventDate().run(dispatcher, tracker, domain)
-    general, offer, question = dispatcher.messages
+    assert await ValidateDeadlineForm().required_slots(
+        ["event_date"], CollectingDispatcher(), tracker, domain) == []
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerDeadline().run(dispatcher, tracker, domain)
+    general, *_, invitation = dispatcher.messages
     assert "China Pharmaceutical University, Article 9" in general["text"]
-    assert offer["response"] == "utter_for_your_case"
-    assert question["response"] == "utter_ask_date_extension_application"
+    assert invitation["response"] == "utter_tell_me_your_case"
+    # With a date the form takes it at once; asked inside the form, the date is asked for.
+    dated = conversation("my permit expires on 15 July 2027, when should I apply?",
+                         intent="extension_application",
+                         slots={"deadline_topic": "extension_application"})
+    assert await ValidateDeadlineForm().required_slots(
+        ["event_date"], CollectingDispatcher(), dated, domain) == ["event_date"]
+    asked = CollectingDispatcher()
+    await ActionAskEventDate().run(asked, tracker, domain)
+    assert [m["response"] for m in asked.messages] == ["utter_ask_date_extension_application"]
 
 
 async def test_a_date_in_a_deadline_question_asked_inside_another_form_is_used(

@@ -69,6 +69,8 @@ OURS_AMONG_OTHERS = {
         "Do I pay the fee to the JSNU International College or somewhere else?", "JSNU"),
     "its Chinese name run together with its office": ("江苏师范大学国际学院在哪", "JSNU"),
     "江苏师范 without 大学": ("从上海转来江苏师范的", "JSNU"),
+    "Uni for University": ("I get to Jiangsu Normal Uni on the 3rd of March", "JSNU"),
+    "the name without University": ("bachelor student at Qujing Normal, paid the year", "QJNU"),
 }
 
 
