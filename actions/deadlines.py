@@ -232,8 +232,10 @@ class ActionAnswerDeadline(Action):
             return [SlotSet("event_date", None),
                     *resume_interrupted_form(tracker, domain, "deadline_form")]
         text = tracker.latest_message.get("text") or ""
-        # "actually I arrived on 5 September" after an answer corrects the date.
-        day = find_date(text, today(), lang, topic.date_in_past) or _stored_date(tracker)
+        # "actually I arrived on 5 September" after an answer corrects the date (in the year
+        # of the date it corrects, when it names none).
+        earlier = _stored_date(tracker)
+        day = find_date(text, today(), lang, topic.date_in_past, near=earlier) or earlier
         decision = topic.compute(code, day or today(), today(), question_text(tracker, topic))
         if day is None and decision.covered:
             dispatcher.utter_message(response="utter_default")

@@ -234,7 +234,9 @@ _DATE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p, re.IGNORECASE)
     rf"{_ZH_COUNT}\s*天(?:以前|之前|前)",
 ))
 _HAS_YEAR = re.compile(r"\d{4}|明年|今年|去年|后年")
-_AGO = re.compile(r"ago|前")
+# Days named relative to today: never moved to another year.
+_RELATIVE = re.compile(r"ago|today|tomorrow|yesterday|next|this|last|前|今天|明天|后天|周|星期|"
+                       r"礼拜", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -246,12 +248,26 @@ class DateMention:
     before: str
 
 
-def find_dates(text: str, on: date, lang: str = "en", in_past: bool = False) -> list[DateMention]:
+def _nearest_year(day: date, near: date) -> date:
+    """``day`` moved to the year that puts it closest to ``near``."""
+    candidates = []
+    for year in (near.year - 1, near.year, near.year + 1):
+        try:
+            candidates.append(day.replace(year=year))
+        except ValueError:  # 29 February in a common year
+            continue
+    return min(candidates, key=lambda candidate: abs(candidate - near), default=day)
+
+
+def find_dates(text: str, on: date, lang: str = "en", in_past: bool = False,
+               near: date | None = None) -> list[DateMention]:
     """Every explicit date written in a sentence, in the order they are written.
 
     Only explicit dates and named relative days count ("1 September", "2027-03-01",
     "yesterday", "三天前"), so a question without one gives an empty list. Without a year,
-    ``in_past`` reads a date as the last such day, not the next one.
+    ``in_past`` reads a date as the last such day, not the next one; and ``near`` (the date a
+    correction replaces: "no, the 12th of September" after 2 September 2027) reads it in the
+    year that puts it closest to that date.
     """
     spans: list[tuple[int, int]] = []
     for pattern in _DATE_PATTERNS:
@@ -265,17 +281,20 @@ def find_dates(text: str, on: date, lang: str = "en", in_past: bool = False) -> 
         found = parse_date(written, on, lang)
         if found is None:
             continue
-        if in_past and found > on and not _HAS_YEAR.search(written) \
-                and not _AGO.search(written):
+        calendar_day = not _HAS_YEAR.search(written) and not _RELATIVE.search(written)
+        if near is not None and calendar_day:
+            found = _nearest_year(found, near)
+        elif in_past and found > on and calendar_day:
             found = found.replace(year=found.year - 1)
         mentions.append(DateMention(found, start, text[previous_end:start]))
         previous_end = end
     return mentions
 
 
-def find_date(text: str, on: date, lang: str = "en", in_past: bool = False) -> date | None:
+def find_date(text: str, on: date, lang: str = "en", in_past: bool = False,
+              near: date | None = None) -> date | None:
     """The first date written in a sentence ("I entered on 1 September", "我9月1日入境")."""
-    mentions = find_dates(text, on, lang, in_past)
+    mentions = find_dates(text, on, lang, in_past, near)
     return mentions[0].day if mentions else None
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from actions.parsing import (
     StayLength,
     chinese_integer,
+    find_date,
     find_dates,
     parse_choice,
     parse_date,
@@ -199,3 +200,16 @@ def test_cpu_article_4_the_24_hours_count_from_the_event_the_question_names(
     text: str, event: str
 ) -> None:
     assert registration_event(text) == event
+
+
+@pytest.mark.parametrize(("text", "near", "expected"), [
+    ("哦不对，我是9月12号才入境的", date(2027, 9, 2), date(2027, 9, 12)),
+    ("no wait, it was the 28th of December", date(2028, 1, 3), date(2027, 12, 28)),
+    ("actually 3 January", date(2027, 12, 20), date(2028, 1, 3)),
+    ("actually 3 January 2026", date(2027, 12, 20), date(2026, 1, 3)),  # a year written wins
+    ("actually it was yesterday", date(2027, 9, 2), TODAY - timedelta(days=1)),
+])
+def test_a_corrected_date_without_a_year_is_read_near_the_date_it_corrects(
+        text: str, near: date, expected: date) -> None:
+    assert find_date(text, TODAY, "zh" if "月" in text else "en", in_past=True,
+                     near=near) == expected
