@@ -27,14 +27,20 @@ def _any(*patterns: str) -> re.Pattern[str]:
 _CHOICES: Final[Mapping[str, tuple[tuple[str | bool, re.Pattern[str]], ...]]] = MappingProxyType({
     "student_status": (
         ("delayed_graduation", _any(r"\bdelay(?:ed|ing)?\s+(?:my\s+)?graduat",
-                                    r"\bgraduation\s+(?:is\s+|was\s+)?(?:delayed|postponed)",
+                                    r"\bgraduation\s+(?:is\s+|was\s+|got\s+|has\s+been\s+)?"
+                                    r"(?:delayed|postponed)",
                                     r"\bextended\s+(?:my\s+)?stud(?:y|ies)", r"延期毕业", r"延毕")),
-        ("new", _any(r"\bnew(?:ly\s+(?:arrived|admitted|enrolled))?\s+(?:\w+\s+)?student",
-                     r"\bfirst[- ]year\b", r"\bfreshm[ae]n\b", r"\bjust\s+(?:arrived|enrolled)",
-                     r"\bincoming\s+student", r"新生", r"刚入学", r"刚来", r"新入学")),
+        ("new", _any(r"\bnew(?:ly\s+(?:arrived|admitted|enrolled))?\s+(?:[\w'’]+\s+){0,2}"
+                     r"student", r"\bfirst[- ]year\b", r"\bfreshm[ae]n\b",
+                     r"\bjust\s+(?:arrived|enrolled|started|registered)",
+                     r"\b(?:arrived|enrolled|started)\s+(?:here\s+)?(?:this|last)\s+"
+                     r"(?:september|autumn|fall|month|semester|term)",
+                     r"\bincoming\s+student", r"新生", r"刚入学", r"刚来", r"新来", r"新入学",
+                     r"刚报到", r"今年(?:新)?入学")),
         ("returning", _any(r"\breturning\b", r"\bcontinuing\s+student", r"\bcurrent\s+student",
-                           r"\bold\s+student", r"\b(?:second|third|fourth|fifth)[- ]year\b",
-                           r"老生", r"在读生", r"在校生", r"二年级", r"三年级", r"四年级")),
+                           r"\bold\s+student",
+                           r"\b(?:second|third|fourth|fifth|sixth|2nd|3rd|4th|5th|6th)[- ]year\b",
+                           r"老生", r"在读生", r"在校生", r"[二三四五]年级", r"[大研博][二三四五]")),
     ),
     "programme": (
         ("language", _any(r"\blanguage\s+(?:student|course|program|programme|class)",
@@ -52,17 +58,29 @@ _CHOICES: Final[Mapping[str, tuple[tuple[str | bool, re.Pattern[str]], ...]]] = 
                       r"\bhaven'?t\s+paid", r"\bno\s+(?:fees?|tuition)\s+paid")),
         ("semester", _any(r"\bpaid\b[^.,;]{0,30}?\b(?:semester|term|half)\b",
                           r"\b(?:semester|term)(?:'s)?\s+(?:fees?|tuition)\s+(?:is\s+|are\s+)?paid",
-                          r"(?:交|缴|付)(?:了|过|清)?(?:一|1)?(?:个)?学期",
+                          r"(?:交|缴|付)(?:了|过|清)?(?:第?一|1)?(?:个)?学期",
                           r"(?:交|缴|付)(?:了|过)?半年",
                           r"(?:一|1)?(?:个)?学期的?(?:学费|费用)?(?:已经?|都)?(?:交|缴|付)")),
         ("year", _any(r"\bpaid\b(?:(?!\b(?:final|last)\s+year)[^.,;]){0,30}?"
-                      r"\b(?:whole|full|entire|academic|one|a|the|this|for\s+the)\s+year\b",
+                      r"\b(?:whole|full|entire|academic|one|a|the|this|for\s+the)\s+"
+                      r"(?:\d{4}\s*[-–/]\s*\d{2,4}\s+)?(?:academic\s+)?year\b",
                       r"\bpaid\s+(?:for\s+)?(?:the\s+)?year\b", r"\bpaid\s+annually\b",
+                      r"\bpaid\s*(?:for\s*)?(?:一整年|一年|整年|全年|一学年)",
                       r"\b(?:annual|full[- ]year|year'?s)\s+(?:fees?|tuition)\s+"
                       r"(?:is\s+|are\s+)?paid",
                       r"(?:交|缴|付)(?:了|过|清)?(?:全年|一年|一学年|整年|全学年|整个学年)",
-                      r"(?:全年|一学年|整年|整个学年)的?(?:学费|费用)?(?:已经?|都)?"
-                      r"(?:交|缴|付)")),
+                      r"(?:全年|一年|一学年|整年|整个学年|这学年|本学年|学年)的?"
+                      r"(?:学费|费用|钱)?(?:已经?|都|全部|全)*(?:交|缴|付)")),
+    ),
+    # A delayed graduate's remaining courses or lab work (CPU Art. 6(3)).
+    "needs_courses_or_lab": (
+        (False, _any(r"\b(?:no|not\s+any|don'?t\s+have\s+any)\s+(?:more\s+)?"
+                     r"(?:courses|classes|lab\s*work|experiments)\b(?:\s+(?:or|and)\s+"
+                     r"(?:lab\s*work|courses|experiments))?\s*(?:left|anymore|remaining)?",
+                     r"(?:课和实验|课程和实验|实验和课)都(?:弄|做|修|上)?完", r"没有(?:课|实验)了?")),
+        (True, _any(r"\bstill\s+(?:need|have)\s+(?:to\s+)?(?:[\w'’]+\s+){0,5}?"
+                    r"(?:courses?|classes|lab\s*work|lab|experiments?)\b",
+                    r"(?:还有|还要|还需要|还得)[^，。,.]{0,10}(?:课|实验)")),
     ),
     "final_year": (
         (False, _any(r"\b(?:not|n't)\s+(?:in\s+)?(?:my\s+|the\s+|a\s+)?"

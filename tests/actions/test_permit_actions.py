@@ -176,6 +176,27 @@ def test_a_chinese_date_is_stored_as_a_calendar_date(domain: dict[str, Any]) -> 
      {"student_status": "returning", "paid": "semester", "attendance_percent": 78.0,
       "final_year": True}),
     ("语言生，延期毕业", {"programme": "language", "student_status": "delayed_graduation"}),
+    # As people write them (issue 19): possessives, arrivals, years of study, 的钱, 这学年.
+    ("I'm a new master's student and paid the whole first academic year",
+     {"student_status": "new", "programme": "degree", "paid": "year"}),
+    ("I'm a 语言生, arrived this September. Already paid 一整年",
+     {"student_status": "new", "programme": "language", "paid": "year"}),
+    ("药大语言生 新来的 一年的钱都交了", {"student_status": "new", "programme": "language",
+                                   "paid": "year"}),
+    ("预科班的新生，目前只交了第一个学期的钱", {"student_status": "new", "programme": "language",
+                                      "paid": "semester"}),
+    ("博二，2027-2028学年的学费已经全部交了", {"student_status": "returning", "paid": "year"}),
+    ("老生 这学年的费用都交清了", {"student_status": "returning", "paid": "year"}),
+    ("in my 4th year, I paid the full 2027-2028 year", {"student_status": "returning",
+                                                        "paid": "year"}),
+    ("My graduation got delayed, I still need around four months of lab work",
+     {"student_status": "delayed_graduation", "needs_courses_or_lab": True}),
+    ("my graduation is delayed, I don't have any courses or lab work left",
+     {"student_status": "delayed_graduation", "needs_courses_or_lab": False}),
+    ("延期毕业了，还有两组实验要在学校实验室做完", {"student_status": "delayed_graduation",
+                                         "needs_courses_or_lab": True}),
+    ("延毕了 课和实验都弄完了", {"student_status": "delayed_graduation",
+                          "needs_courses_or_lab": False}),
 ])
 def test_facts_stated_in_the_question_are_read(text: str, expected: dict[str, Any]) -> None:
     assert stated_permit_facts(text) == expected
