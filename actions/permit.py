@@ -17,6 +17,7 @@ from actions.loops import ListeningFormValidation, resume_interrupted_form
 from actions.parsing import parse_choice, parse_date, parse_percentage, parse_yes_no
 from actions.permit_text import stated_permit_facts
 from knowledge import PermitFacts, missing_permit_facts, residence_permit_validity
+from knowledge.permits import academic_year_start
 
 # Slots carry the PermitFacts field names, so the form asks for exactly what
 # `missing_permit_facts` says is still needed.
@@ -30,6 +31,7 @@ PERMIT_SLOTS = (
     "approval_date",
     "lease_end",
     "insurance_end",
+    "academic_year",  # never asked: read from the question (a named academic year)
 )
 DATE_SLOTS = ("approval_date", "lease_end", "insurance_end")
 
@@ -59,6 +61,14 @@ def _as_date(value: Any) -> date | None:
         return date.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
         return None
+
+
+def _named_year(value: Any) -> int | None:
+    """The academic year the person named, when it is this one or a later one (a year gone
+    by says nothing about the permit to come)."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    return int(value) if int(value) >= academic_year_start(today()) else None
 
 
 def _known(tracker: Tracker, slot: str) -> str | None:
@@ -100,6 +110,7 @@ def permit_facts(tracker: Tracker) -> PermitFacts:
         approval_date=_as_date(tracker.get_slot("approval_date")),
         lease_end=_as_date(tracker.get_slot("lease_end")),
         insurance_end=_as_date(tracker.get_slot("insurance_end")),
+        academic_year=_named_year(tracker.get_slot("academic_year")),
     )
 
 

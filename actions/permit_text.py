@@ -107,9 +107,32 @@ def _attendance(text: str) -> float | None:
     return parse_percentage(rates[0]) if len(rates) == 1 else None
 
 
+# The academic year a sentence names, by the year its September falls in: "2027-2028", "the
+# 2027/28 year", "2027-2028学年", "registered in September 2027", "2027年9月报到", "2027年秋季".
+_ACADEMIC_YEAR = _any(
+    r"\b(20\d\d)\s*[-–—/~至到]\s*(?:20)?\d\d\b(?!\s*[年/.-]\s*\d)",
+    r"(20\d\d)\s*[-–—/~至到]\s*(?:20)?\d\d\s*学年",
+    r"\b(?:registered|enrolled|arrived|started|came)\b[^.;]{0,25}?"
+    r"\b(?:sept?(?:ember)?|autumn|fall)\b[^.;\d]{0,3}(20\d\d)\b",
+    r"(20\d\d)\s*年\s*(?:9|九)\s*月(?:\s*\d{1,2}\s*[日号])?的?(?:报到|注册|入学|来|到)",
+    r"(20\d\d)\s*年\s*秋(?:季|天)?",
+)
+
+
+def stated_academic_year(text: str) -> int | None:
+    """The start year of the academic year ``text`` names, None when it names none."""
+    match = _ACADEMIC_YEAR.search(text)
+    if match is None:
+        return None
+    return int(next(group for group in match.groups() if group))
+
+
 def stated_permit_facts(text: str) -> dict[str, Any]:
     """The permit form's slots this sentence states clearly, with their validated values."""
     facts: dict[str, Any] = {}
+    year = stated_academic_year(text)
+    if year is not None:
+        facts["academic_year"] = year
     for slot, choices in _CHOICES.items():
         for value, pattern in choices:
             if pattern.search(text):

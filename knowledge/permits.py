@@ -61,6 +61,10 @@ class PermitFacts:
     lease_end: date | None = None
     insurance_end: date | None = None
     arrival_date: date | None = None
+    # The academic year the person says they paid for or registered in, by the year its
+    # September falls in (2027 for "2027-2028学年", "registered in September 2027"); None: the
+    # academic year ``today`` falls in.
+    academic_year: int | None = None
     institution: str = cpu.CODE
 
 
@@ -144,19 +148,25 @@ def academic_year_start(today: date) -> int:
     return today.year if (today.month, today.day) >= cpu.TEACHING_YEAR_END else today.year - 1
 
 
-def next_year_date(today: date, month: int, day: int) -> date:
+def _year_paid(facts: PermitFacts, today: date) -> int:
+    """The year whose September begins the academic year paid for: the one the person
+    named, else the one ``today`` falls in."""
+    return facts.academic_year if facts.academic_year is not None else academic_year_start(today)
+
+
+def next_year_date(year_start: int, month: int, day: int) -> date:
     """CPU Art. 6 "下一年的…" (next …): that month and day in the year after the one in which
-    the academic year paid for begins, not the year after the day of the question."""
-    return date(academic_year_start(today) + 1, month, day)
+    the academic year paid for begins (``year_start``), not the year after the question."""
+    return date(year_start + 1, month, day)
 
 
-def _autumn_start(today: date) -> bool:
-    """Whether a new student starting on ``today`` starts in the autumn Art. 6(1) assumes."""
-    return academic_year_start(today) == today.year
+def _autumn_start(facts: PermitFacts, today: date) -> bool:
+    """Whether a new student starts in the autumn Art. 6(1) assumes: one who names the
+    academic year they registered for does; otherwise one starting on ``today``."""
+    return facts.academic_year is not None or academic_year_start(today) == today.year
 
 
-def _academic_year(today: date) -> Text:
-    start = academic_year_start(today)
+def _academic_year(start: int) -> Text:
     return Text(f"the {start}–{start + 1} academic year", f"{start}—{start + 1}学年")
 
 
@@ -240,23 +250,24 @@ def _new_student(facts: PermitFacts, today: date) -> Decision:
     if facts.paid == PAID_NONE:
         return _new_unpaid(facts, today)
     degree = _programme(facts) == DEGREE
-    autumn = _autumn_start(today)
+    autumn = _autumn_start(facts, today)
+    start = _year_paid(facts, today)
     if facts.paid == PAID_YEAR:
         if not autumn:
-            return _spring_start(today)
+            return _spring_start(start)
         month, day = cpu.DEGREE_YEAR_PERMIT_END if degree else cpu.LANGUAGE_YEAR_PERMIT_END
         who = (Text("degree", "学历") if degree
                else Text("Chinese-language or preparatory", "语言进修或预科"))
-        year = _academic_year(today)
+        year = _academic_year(start)
         return _until(
             Text(f"As a new {who.en} student who has registered and paid for a full academic "
                  f"year ({year.en}), you get a residence permit until {{date}}.",
                  f"您作为已注册并缴清一学年（{year.zh}）费用的{who.zh}新生，居留许可延期至{{date}}。"),
-            next_year_date(today, month, day), ("6(1)(1)",),
+            next_year_date(start, month, day), ("6(1)(1)",),
         )
     month, day = cpu.DEGREE_COMMITMENT_DATE if degree else cpu.LANGUAGE_COMMITMENT_DATE
     if autumn:
-        pay_by = date_text(next_year_date(today, month, day))
+        pay_by = date_text(next_year_date(start, month, day))
         commitment = Text(
             f"Write and sign the commitment to pay next semester's fees before {pay_by.en}.",
             f"书面承诺在{pay_by.zh}前交清下学期费用。",
@@ -277,9 +288,9 @@ def _new_student(facts: PermitFacts, today: date) -> Decision:
     )
 
 
-def _spring_start(today: date) -> Decision:
+def _spring_start(start: int) -> Decision:
     """A new student paying a year before 15 July: Art. 6(1)(1) assumes an autumn start."""
-    this_year = date_text(next_year_date(today, *cpu.DEGREE_YEAR_PERMIT_END))
+    this_year = date_text(next_year_date(start, *cpu.DEGREE_YEAR_PERMIT_END))
     return Decision(TOPIC, False, Text(
         "For a new student who paid a full year, Article 6(1)(1) gives a permit until 10 "
         "September (15 July for language and preparatory students) of the next year, counting "
@@ -343,14 +354,15 @@ def _returning_student(facts: PermitFacts, today: date) -> Decision:
         final = bool(facts.final_year)
         month, day = cpu.FINAL_YEAR_PERMIT_END if final else cpu.RETURNING_YEAR_PERMIT_END
         who = Text("final-year student", "毕业班学生") if final else Text("student", "学生")
-        year = _academic_year(today)
+        start = _year_paid(facts, today)
+        year = _academic_year(start)
         return _until(
             Text(f"As a returning {who.en} who has paid for a full year ({year.en}) with "
                  f"attendance of {attendance:g}% (over 80%), you get a residence permit until "
                  "{date}.",
                  f"您作为缴清一学年（{year.zh}）费用、出勤率为{attendance:g}%（高于80%）的{who.zh}，"
                  "居留许可延期至{date}。"),
-            next_year_date(today, month, day), ("6(2)(1)",),
+            next_year_date(start, month, day), ("6(2)(1)",),
         )
     return Decision(TOPIC, False, Text(
         f"The regulations do not cover a returning student who has paid one semester with "

@@ -296,3 +296,29 @@ def test_every_returning_case_is_decided_or_explicitly_uncovered(
     assert decision.covered is not (paid == "semester" and attendance > 80)
     if decision.valid_until is not None:
         assert decision.valid_until > today
+
+
+NAMED_YEAR = {
+    "a new degree student who registered for 2027-2028 in December 2026":
+        (PermitFacts("new", "degree", "year", academic_year=2027), date(2028, 9, 10),
+         "2027–2028 academic year"),
+    "a new language student who names 2027-2028":
+        (PermitFacts("new", "language", "year", academic_year=2027), date(2028, 7, 15),
+         "2027–2028 academic year"),
+    "a returning final-year student who paid 2027-2028":
+        (PermitFacts("returning", None, "year", 88, True, academic_year=2027),
+         date(2028, 7, 15), "2027–2028 academic year"),
+    "the year the question falls in when none is named":
+        (PermitFacts("returning", None, "year", 88, False), date(2027, 9, 10),
+         "2026–2027 academic year"),
+}
+
+
+@pytest.mark.parametrize(("facts", "until", "says"), NAMED_YEAR.values(), ids=NAMED_YEAR.keys())
+def test_cpu_article_6_counts_next_year_from_the_academic_year_the_person_names(
+    facts: PermitFacts, until: date, says: str,
+) -> None:
+    """Asked in December 2026 about the year the person has paid for, 2027-2028."""
+    decision = residence_permit_validity(facts, date(2026, 12, 7))
+    assert decision.valid_until == until
+    assert says in decision.render("en")
