@@ -40,7 +40,8 @@ _CHOICES: Final[Mapping[str, tuple[tuple[str | bool, re.Pattern[str]], ...]]] = 
         ("returning", _any(r"\breturning\b", r"\bcontinuing\s+student", r"\bcurrent\s+student",
                            r"\bold\s+student",
                            r"\b(?:second|third|fourth|fifth|sixth|2nd|3rd|4th|5th|6th)[- ]year\b",
-                           r"老生", r"在读生", r"在校生", r"[二三四五]年级", r"[大研博][二三四五]")),
+                           r"老生", r"在读生", r"在校生", r"[二三四五]年级",
+                           r"[大研博][二三四五]")),
     ),
     "programme": (
         ("language", _any(r"\blanguage\s+(?:student|course|program|programme|class)",
@@ -77,7 +78,8 @@ _CHOICES: Final[Mapping[str, tuple[tuple[str | bool, re.Pattern[str]], ...]]] = 
         (False, _any(r"\b(?:no|not\s+any|don'?t\s+have\s+any)\s+(?:more\s+)?"
                      r"(?:courses|classes|lab\s*work|experiments)\b(?:\s+(?:or|and)\s+"
                      r"(?:lab\s*work|courses|experiments))?\s*(?:left|anymore|remaining)?",
-                     r"(?:课和实验|课程和实验|实验和课)都(?:弄|做|修|上)?完", r"没有(?:课|实验)了?")),
+                     r"(?:课和实验|课程和实验|实验和课)都(?:弄|做|修|上)?完",
+                     r"没有(?:课|实验)了?")),
         (True, _any(r"\bstill\s+(?:need|have)\s+(?:to\s+)?(?:[\w'’]+\s+){0,5}?"
                     r"(?:courses?|classes|lab\s*work|lab|experiments?)\b",
                     r"(?:还有|还要|还需要|还得)[^，。,.]{0,10}(?:课|实验)")),
