@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -152,12 +153,15 @@ def own_reference(session: Session, tracker: Tracker, text: str) -> str | None:
     return cases[0].reference if len(cases) == 1 else None
 
 
+# The colon that ends "add a note to CPU-2026-000005:" or "补充一下：" (not one inside a time).
+_NOTE_COLON = re.compile(r"(?<!\d)[:：]|[:：](?!\d)")
+
+
 def inline_note(text: str) -> str | None:
-    """The note written after a colon in "add a note to CPU-2026-000005: my flight changed"."""
-    if find_reference(text) is None:
-        return None
-    _, colon, note = text.replace("：", ":").partition(":")
-    return (note.strip()[:MAX_ANSWER_LENGTH] or None) if colon else None
+    """The note written after a colon: "add a note to CPU-2026-000005: my flight changed",
+    "add a note: I can come at 9", "补充一下：我已经报案了"."""
+    colon = _NOTE_COLON.search(text)
+    return (text[colon.end():].strip()[:MAX_ANSWER_LENGTH] or None) if colon else None
 
 
 class ActionNewNote(Action):

@@ -82,6 +82,8 @@ TEXTS: Mapping[str, Label] = MappingProxyType({
                           "these.", "抱歉，没有这类申请。请从下列选项中选择。"),
     "summary": Label("Please check your request:\n{lines}\nShall I send it to the office?",
                      "请核对您的申请：\n{lines}\n确认提交给国际处吗？"),
+    "sending": Label("As you asked, I am sending this to the office:\n{lines}",
+                     "按您的要求，我将以下内容提交给国际处：\n{lines}"),
     "yes": Label("Yes, send it", "确认提交"),
     "no": Label("No", "不提交"),
     "discarded": Label("All right, I have not sent anything to the office.",
@@ -267,7 +269,9 @@ def facts_from_conversation(tracker: Tracker, case_type: str) -> dict[str, str]:
     and a message names one. The newest message wins; the form asks for the rest, and the
     summary shows all of them before anything is sent."""
     if case_type == "talk_to_person":
-        return handoff_facts(tracker)
+        # The question is what the person said before asking for the office; with nothing
+        # before, the form asks for it.
+        return handoff_facts(tracker) if conversation_summary(tracker) else {}
     texts = [latest_text(tracker), *reversed(conversation_summary(tracker, RECENT_MESSAGES))]
     facts: dict[str, str] = {}
     fields = CASE_TYPES[case_type].required_fields
@@ -335,12 +339,18 @@ class ActionNewRequest(Action):
                     FollowupAction("action_listen")]
         case_type = named or offered_case_type(tracker)
         facts = facts_from_conversation(tracker, case_type) if case_type else {}
+        complete = case_type is not None and bool(facts) and next_field(case_type, facts) is None
+        if complete:
+            # The person asked for this request and their messages already say everything
+            # it needs: it is sent at once, and they see what is sent.
+            lines = request_summary(str(case_type), facts, language(tracker))
+            say(dispatcher, tracker, "sending", lines=lines)
         return [
             SlotSet("case_type", case_type),
             SlotSet("request_value", None),
             SlotSet("request_facts", {"case_type": case_type, "fields": facts} if facts
                     else None),
-            SlotSet("request_confirmed", None),
+            SlotSet("request_confirmed", True if complete else None),
         ]
 
 

@@ -192,8 +192,11 @@ async def test_a_note_is_never_added_to_someone_elses_request(
         assert len(session.scalars(select(Case)).all()) == 1
 
 
-def test_a_note_written_after_the_reference_is_taken_as_the_note() -> None:
+def test_a_note_written_after_a_colon_is_taken_as_the_note() -> None:
     assert inline_note("add a note to CPU-2026-000005: my flight changed") == "my flight changed"
     assert inline_note("给 CPU-2026-000005 补充：航班改了") == "航班改了"
     assert inline_note("add a note to CPU-2026-000005") is None
-    assert inline_note("note: no reference here") is None
+    # Without a reference the note goes to the person's only request (own_reference).
+    assert inline_note("add a note: i can come tmrw at 9:30") == "i can come tmrw at 9:30"
+    assert inline_note("补充一下：我已经去派出所报案了") == "我已经去派出所报案了"
+    assert inline_note("add a note that I come at 9:30") is None  # a time is not a colon

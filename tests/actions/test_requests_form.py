@@ -381,9 +381,13 @@ async def test_a_request_after_the_rules_do_not_settle_a_case_goes_to_a_person_w
     question = "returning student, paid one semester, attendance 91%: how long is my permit?"
     tracker = after_answer(question, PERSON_OFFER, "ok open a request to the office pls",
                            "open_request")
-    slots = await new_request(tracker, domain)
+    dispatcher = CollectingDispatcher()
+    slots = apply({}, await ActionNewRequest().run(dispatcher, tracker, domain))
     assert slots["case_type"] == "talk_to_person"
     assert slots["request_facts"]["fields"]["question"] == question
+    # Asked for, with nothing missing: sent at once, showing what is sent.
+    assert slots["request_confirmed"] is True
+    assert question in dispatcher.messages[0]["text"]
 
 
 async def test_a_type_the_message_names_wins_over_the_offered_one(
