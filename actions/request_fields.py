@@ -90,7 +90,14 @@ FIELDS: Mapping[str, Field] = MappingProxyType({
     ),
     "relationship": _f(
         FACT_LABELS["relationship"], "Who is the family member: your spouse, child or parent?",
-        "家属与您是什么关系：配偶、子女还是父母？"),
+        "家属与您是什么关系：配偶、子女还是父母？",
+        _o("spouse", "Spouse", "配偶", "wife", "husband", "partner", "妻子", "老婆", "丈夫",
+           "老公", "爱人", "太太"),
+        _o("child", "Child", "子女", "son", "daughter", "kid", "children", "孩子", "儿子", "女儿",
+           "小孩"),
+        _o("parent", "Parent", "父母", "mother", "father", "mom", "dad", "mum", "妈妈", "母亲",
+           "爸爸", "父亲"),
+    ),
     "degree_programme": _f(
         FACT_LABELS["degree_programme"], "Which programme are you in?", "您是哪个层次的学生？",
         _o("bachelor", "Bachelor's", "本科", "bachelor", "undergraduate"),
