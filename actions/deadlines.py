@@ -170,7 +170,10 @@ class ValidateDeadlineForm(ListeningFormValidation):
         if topic is None or not _is_the_question(tracker, topic):
             return {}
         text = tracker.latest_message.get("text") or ""
-        found = find_date(text, today(), language(tracker), topic.date_in_past)
+        # Asked again with a date that names no year ("不对，是9月12号入境的"): the year of the
+        # date the earlier answer used.
+        found = find_date(text, today(), language(tracker), topic.date_in_past,
+                          near=_stored_date(tracker))
         # A date left from an earlier question must not answer this one.
         return {"event_date": found.isoformat() if found else None}
 

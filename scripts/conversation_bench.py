@@ -943,6 +943,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                         "starting one")
     parser.add_argument("--model", type=Path, help="model archive to start the assistant with "
                         "(default: the one trained from the current data)")
+    parser.add_argument("--folder", type=Path, default=CONVERSATIONS,
+                        help="the conversations to play: every .yml file of this folder "
+                             "(default tests/conversations; tests/conversations/fresh holds a "
+                             "second set, written later, never looked at while tuning)")
     parser.add_argument("--only", help="conversations whose id contains this")
     parser.add_argument("--language", choices=("en", "zh"))
     parser.add_argument("--limit", type=int, help="at most this many conversations")
@@ -952,7 +956,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-transcripts", action="store_true",
                         help="figures only, no failing transcripts")
     args = parser.parse_args(argv)
-    conversations = selected(load_conversations(), args.only, args.language, args.limit)
+    conversations = selected(load_conversations(args.folder), args.only, args.language, args.limit)
     if not conversations:
         print("No conversation matches.", file=sys.stderr)
         return 2
