@@ -9,6 +9,11 @@
   ``engine.serving.compaction`` and remembers how many of its events are already stored, so
   ``save`` appends exactly the new ones. Rasa's HTTP API (``retrieve_full_tracker``) still
   reads every event;
+* it remembers, per conversation, the compacted session it saved last with the id of the
+  last row it wrote. When that id is still the conversation's newest row (no other replica
+  wrote since), the next ``retrieve`` starts from it instead of reading and decoding every
+  event of the session again, so a turn costs the same at turn 300 as at turn 10; any other
+  writer, a new session or an erasure makes it read the rows as before;
 * saving a conversation with no events erases it. Rasa's SQL store only ever appends, so
   ``PUT /conversations/<id>/tracker/events`` with ``[]`` (how the assistant forgets a
   person who asked for their data to be deleted) left every event in place.
@@ -19,7 +24,10 @@ from __future__ import annotations
 import itertools
 import json
 import os
-from typing import Any, Iterator, Optional, Text
+from collections import OrderedDict
+from typing import Any, Dict, Iterator, List, Optional, Text, Tuple
+
+import sqlalchemy as sa
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
@@ -31,6 +39,11 @@ from engine.serving.compaction import compact_session
 URL_VARIABLE = "TRACKER_STORE_URL"
 KEEP_TURNS = 8
 STORED = "_events_already_stored"  # attribute on a compacted tracker
+REMEMBERED_CONVERSATIONS = 10_000  # the most recent conversations whose session is kept
+
+# Per conversation: (id of its newest row, its session as last saved, compacted, as event
+# dictionaries, how many events that session has in the database).
+Remembered = Tuple[int, List[Dict[str, Any]], int]
 
 
 def rasa_database_url(url: str) -> str:
@@ -57,32 +70,64 @@ class ConversationStore(SQLTrackerStore):
         if not target:
             raise ValueError(f"{URL_VARIABLE} is not set: where should conversations be kept?")
         self.keep_turns = int(keep_turns)
+        self._remembered: "OrderedDict[str, Remembered]" = OrderedDict()
         # A host holding "://" is taken by SQLTrackerStore.get_db_url as the whole URL.
         super().__init__(domain, host=rasa_database_url(target), event_broker=event_broker,
                          **kwargs)
 
+    def _newest_row(self, session: Any, sender_id: Text) -> Optional[int]:
+        newest = session.query(sa.func.max(self.SQLEvent.id)).filter(
+            self.SQLEvent.sender_id == sender_id).scalar()
+        return int(newest) if newest is not None else None
+
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         """The current session, compacted when it is long (see the module docstring)."""
         with self.session_scope() as session:
-            rows = self._event_query(session, sender_id,
-                                     fetch_events_from_all_sessions=False).all()
-            events = [json.loads(row.data) for row in rows]
+            remembered = self._remembered.get(sender_id)
+            if remembered is not None and remembered[0] == self._newest_row(session, sender_id):
+                events, in_store = remembered[1], remembered[2]
+                self._remembered.move_to_end(sender_id)
+            else:
+                rows = self._event_query(session, sender_id,
+                                         fetch_events_from_all_sessions=False).all()
+                events = [json.loads(row.data) for row in rows]
+                in_store = len(events)
         if not self.domain or not events:
             return None
         kept = compact_session(events, self.keep_turns) or events
         tracker = DialogueStateTracker.from_dict(sender_id, kept, self.domain.slots)
-        setattr(tracker, STORED, (len(kept), len(events)))
+        setattr(tracker, STORED, (len(kept), in_store))
         return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Appends the tracker's new events; a tracker without events erases the conversation."""
         if tracker.events:
             await super().save(tracker)
+            self._remember(tracker)
             return
+        self._remembered.pop(tracker.sender_id, None)
         with self.session_scope() as session:
             session.query(self.SQLEvent).filter(
                 self.SQLEvent.sender_id == tracker.sender_id).delete()
             session.commit()
+
+    def _remember(self, tracker: DialogueStateTracker) -> None:
+        """Keeps the session just saved for the next ``retrieve`` (see the module docstring):
+        only a tracker this store handed out, whose events are still one session."""
+        stored = getattr(tracker, STORED, None)
+        events = [event.as_dict() for event in tracker.events]
+        sessions = sum(1 for event in events if event.get("event") == "session_started")
+        if stored is None or sessions > 1:
+            self._remembered.pop(tracker.sender_id, None)
+            return
+        with self.session_scope() as session:
+            newest = self._newest_row(session, tracker.sender_id)
+        if newest is None:
+            return
+        self._remembered[tracker.sender_id] = (newest, events, int(stored[1]))
+        self._remembered.move_to_end(tracker.sender_id)
+        while len(self._remembered) > REMEMBERED_CONVERSATIONS:
+            self._remembered.popitem(last=False)
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
         """The tracker's events that are not stored yet."""

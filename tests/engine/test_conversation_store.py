@@ -66,3 +66,57 @@ def test_thirty_turns_are_stored_once_come_back_short_with_their_state_and_can_b
     assert result["events"][0] < 20 < result["events"][1]
     assert (result["institution"], result["loop"]) == ("JSNU", "permit_duration_form")
     assert result["after_erasure"], "an empty tracker saved erases the conversation"
+
+
+TWO_WRITERS = """
+import asyncio, json, sys
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from engine.serving.stores import ConversationStore
+
+domain = Domain.load("domain.yml")
+first = ConversationStore(domain, host=sys.argv[1], keep_turns=4)
+second = ConversationStore(domain, host=sys.argv[1], keep_turns=4)  # another replica
+
+async def turn(store, text, **slots):
+    tracker = await store.retrieve("s1")
+    tracker.update(UserUttered(text, {"name": "greet", "confidence": 1.0}))
+    for name, value in slots.items():
+        tracker.update(SlotSet(name, value))
+    tracker.update(ActionExecuted("action_listen"))
+    await store.save(tracker)
+
+async def main():
+    tracker = DialogueStateTracker("s1", domain.slots)
+    for event in (ActionExecuted("action_session_start"), SessionStarted(),
+                  ActionExecuted("action_listen")):
+        tracker.update(event)
+    await first.save(tracker)
+    for n in range(10):
+        await turn(first, f"m{n}")          # the first replica remembers its session
+    await turn(second, "from the other replica", institution="QJNU")
+    await turn(first, "m10")                # must see the other replica's turn and slot
+    seen = await first.retrieve("s1")
+    full = await first.retrieve_full_tracker("s1")
+    said = lambda t: [e.text for e in t.events if isinstance(e, UserUttered)]
+    print(json.dumps({"compact": said(seen), "full": said(full),
+                      "institution": seen.get_slot("institution")}))
+
+asyncio.run(main())
+"""
+
+
+def test_a_remembered_session_is_read_again_when_another_replica_wrote_since(
+    tmp_path: Path,
+) -> None:
+    run = subprocess.run(
+        [str(rasa_python()), "-c", TWO_WRITERS, f"sqlite:///{tmp_path / 'conversations.db'}"],
+        cwd=REPO_ROOT, env={**rasa_environment(), "PYTHONPATH": str(REPO_ROOT)},
+        capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    assert result["full"] == [*(f"m{n}" for n in range(10)), "from the other replica", "m10"]
+    assert result["compact"] == ["m8", "m9", "from the other replica", "m10"]
+    assert result["institution"] == "QJNU"
