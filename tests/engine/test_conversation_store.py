@@ -6,8 +6,18 @@ from __future__ import annotations
 import json
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from bot.processes import REPO_ROOT, rasa_environment, rasa_python
+
+OPENING = """
+async def open_session(store):
+    tracker = DialogueStateTracker("s1", domain.slots)
+    for event in (ActionExecuted("action_session_start"), SessionStarted(),
+                  ActionExecuted("action_listen")):
+        tracker.update(event)
+    await store.save(tracker)
+"""
 
 THIRTY_TURNS = """
 import asyncio, json, sys
@@ -19,13 +29,9 @@ from engine.serving.stores import ConversationStore
 
 domain = Domain.load("domain.yml")
 store = ConversationStore(domain, host=sys.argv[1], keep_turns=4)
-
+""" + OPENING + """
 async def main():
-    tracker = DialogueStateTracker("s1", domain.slots)
-    for event in (ActionExecuted("action_session_start"), SessionStarted(),
-                  ActionExecuted("action_listen")):
-        tracker.update(event)
-    await store.save(tracker)
+    await open_session(store)
     for n in range(30):
         tracker = await store.retrieve("s1")
         tracker.update(UserUttered(f"m{n}", {"name": "greet", "confidence": 1.0}))
@@ -51,16 +57,22 @@ asyncio.run(main())
 """
 
 
-def test_thirty_turns_are_stored_once_come_back_short_with_their_state_and_can_be_erased(
-    tmp_path: Path,
-) -> None:
+def in_engine(script: str, folder: Path) -> dict[str, Any]:
+    """What ``script`` prints last, run in the engine's environment on a fresh SQLite file."""
     run = subprocess.run(
-        [str(rasa_python()), "-c", THIRTY_TURNS, f"sqlite:///{tmp_path / 'conversations.db'}"],
+        [str(rasa_python()), "-c", script, f"sqlite:///{folder / 'conversations.db'}"],
         cwd=REPO_ROOT, env={**rasa_environment(), "PYTHONPATH": str(REPO_ROOT)},
         capture_output=True, text=True, timeout=300, check=False,
     )
     assert run.returncode == 0, run.stderr[-3000:]
-    result = json.loads(run.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(run.stdout.strip().splitlines()[-1])
+    return result
+
+
+def test_thirty_turns_are_stored_once_come_back_short_with_their_state_and_can_be_erased(
+    tmp_path: Path,
+) -> None:
+    result = in_engine(THIRTY_TURNS, tmp_path)
     assert result["full"] == [f"m{n}" for n in range(30)]
     assert result["compact"] == ["m26", "m27", "m28", "m29"]
     assert result["events"][0] < 20 < result["events"][1]
@@ -78,7 +90,7 @@ from engine.serving.stores import ConversationStore
 domain = Domain.load("domain.yml")
 first = ConversationStore(domain, host=sys.argv[1], keep_turns=4)
 second = ConversationStore(domain, host=sys.argv[1], keep_turns=4)  # another replica
-
+""" + OPENING + """
 async def turn(store, text, **slots):
     tracker = await store.retrieve("s1")
     tracker.update(UserUttered(text, {"name": "greet", "confidence": 1.0}))
@@ -88,11 +100,7 @@ async def turn(store, text, **slots):
     await store.save(tracker)
 
 async def main():
-    tracker = DialogueStateTracker("s1", domain.slots)
-    for event in (ActionExecuted("action_session_start"), SessionStarted(),
-                  ActionExecuted("action_listen")):
-        tracker.update(event)
-    await first.save(tracker)
+    await open_session(first)
     for n in range(10):
         await turn(first, f"m{n}")          # the first replica remembers its session
     await turn(second, "from the other replica", institution="QJNU")
@@ -110,13 +118,7 @@ asyncio.run(main())
 def test_a_remembered_session_is_read_again_when_another_replica_wrote_since(
     tmp_path: Path,
 ) -> None:
-    run = subprocess.run(
-        [str(rasa_python()), "-c", TWO_WRITERS, f"sqlite:///{tmp_path / 'conversations.db'}"],
-        cwd=REPO_ROOT, env={**rasa_environment(), "PYTHONPATH": str(REPO_ROOT)},
-        capture_output=True, text=True, timeout=300, check=False,
-    )
-    assert run.returncode == 0, run.stderr[-3000:]
-    result = json.loads(run.stdout.strip().splitlines()[-1])
+    result = in_engine(TWO_WRITERS, tmp_path)
     assert result["full"] == [*(f"m{n}" for n in range(10)), "from the other replica", "m10"]
     assert result["compact"] == ["m8", "m9", "from the other replica", "m10"]
     assert result["institution"] == "QJNU"
