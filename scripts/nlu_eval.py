@@ -2,7 +2,7 @@
 
 Run with the Rasa engine's Python (it trains Rasa models):
 
-    .venv-rasa/bin/python scripts/nlu_eval.py            # everything (about 1.5 hours on 2 cores)
+    .venv-rasa/bin/python scripts/nlu_eval.py            # everything (8 minutes on 2 quiet cores)
     .venv-rasa/bin/python scripts/nlu_eval.py --folds 0  # held-out paraphrases only
 
 It prints, for English and for Chinese:
