@@ -12,7 +12,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.conversation import institution, language
-from knowledge import FAQ_TOPICS, Decision, Text, faq_answer, topic, who_handles
+from knowledge import (
+    FAQ_TOPICS,
+    INSTITUTION_CODES,
+    Decision,
+    Text,
+    faq_answer,
+    topic,
+    who_handles,
+)
+from knowledge import institution as institution_profile
 from knowledge.faq import topic_answer
 from knowledge.institutions import westlake
 from office.case_types import CASE_TYPES
@@ -141,5 +150,28 @@ class ActionAnswerFaq(Action):
         if decision is None:
             dispatcher.utter_message(response="utter_default")
             return []
+        if university_decides(tracker, intent, question, decision):
+            ask_university(dispatcher, language(tracker))
+            return []
         tell(dispatcher, decision, language(tracker), topic_of(intent))
         return []
+
+
+def university_decides(tracker: Tracker, intent: str, question: str, decision: Decision) -> bool:
+    """Whether to ask the person's university before answering: they never named one, the
+    deployment's default university's documents do not cover the topic, and another's do."""
+    code = institution(tracker)
+    if tracker.get_slot("institution") in INSTITUTION_CODES or decision.covered \
+            or cites(decision, code):
+        return False
+    others = (answer_for(intent, question, other) for other in INSTITUTION_CODES
+              if other != code)
+    return any(other is not None and other.covered for other in others)
+
+
+def ask_university(dispatcher: CollectingDispatcher, lang: str) -> None:
+    """Which university, one button per university (the answer then follows)."""
+    buttons = [{"title": institution_profile(code).name.get(lang),
+                "payload": f'/choose_institution{{"institution":"{code}"}}'}
+               for code in INSTITUTION_CODES]
+    dispatcher.utter_message(response="utter_ask_institution_for_answer", buttons=buttons)

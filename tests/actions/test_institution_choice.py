@@ -8,6 +8,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.faq import ActionAnswerFaq
 from actions.institution import ActionChooseInstitution
 
 
@@ -38,3 +39,51 @@ async def test_one_of_the_four_is_confirmed(database: str, domain: dict[str, Any
     dispatcher = CollectingDispatcher()
     await ActionChooseInstitution().run(dispatcher, named("我在中国药科大学读书", "CPU"), domain)
     assert [m["response"] for m in dispatcher.messages] == ["utter_institution_chosen"]
+
+
+def faq_question(text: str, intent: str, events: list[dict[str, Any]] | None = None,
+                 institution_slot: str | None = None) -> Tracker:
+    """The tracker after a question answered by action_answer_faq."""
+    latest = {"text": text, "intent": {"name": intent, "confidence": 0.9},
+              "intent_ranking": [], "entities": [], "message_id": "m-2", "metadata": {}}
+    return Tracker(sender_id="rest:uni", slots={"language": "en",
+                                                "institution": institution_slot},
+                   latest_message=latest,
+                   events=[*(events or []), {"event": "user", "text": text,
+                                             "parse_data": latest, "input_channel": "rest"}],
+                   paused=False, followup_action=None, active_loop={},
+                   latest_action_name="action_listen")
+
+
+async def test_a_topic_only_another_university_covers_asks_the_university_then_answers(
+    database: str, domain: dict[str, Any]
+) -> None:
+    """Holidays are JSNU Art. 9 alone: a person who never named a university is asked which
+    one, and the answer follows the choice."""
+    dispatcher = CollectingDispatcher()
+    question = "can I renew my permit during the winter holidays?"
+    await ActionAnswerFaq().run(dispatcher, faq_question(question, "holidays"), domain)
+    [asked] = dispatcher.messages
+    assert asked["response"] == "utter_ask_institution_for_answer"
+    assert len(asked["buttons"]) == 4
+    choice = faq_question('/choose_institution{"institution":"JSNU"}', "choose_institution",
+                          events=[{"event": "user", "text": question,
+                                   "parse_data": {"intent": {"name": "holidays"}}},
+                                  {"event": "bot", "text": "Which university?", "data": {},
+                                   "metadata": {"utter_action":
+                                                "utter_ask_institution_for_answer"}}],
+                          institution_slot="JSNU")
+    answered = CollectingDispatcher()
+    await ActionChooseInstitution().run(answered, choice, domain)
+    assert answered.messages[0]["response"] == "utter_institution_chosen"
+    assert "Jiangsu Normal University, Article 9" in answered.messages[1]["text"]
+
+
+async def test_a_person_who_named_their_university_gets_its_answer_without_being_asked(
+    database: str, domain: dict[str, Any]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerFaq().run(
+        dispatcher, faq_question("can I renew my permit during the holidays?", "holidays",
+                                 institution_slot="CPU"), domain)
+    assert "do not cover" in dispatcher.messages[0]["text"]
