@@ -25,7 +25,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.conversation import institution, language, today
-from actions.faq import general_answer, tell, with_institution_answer
+from actions.faq import (
+    answer_for,
+    ask_university,
+    general_answer,
+    tell,
+    university_decides,
+    with_institution_answer,
+)
 from actions.loops import ListeningFormValidation, resume_interrupted_form
 from actions.parsing import find_date, read_date, registration_event
 from knowledge import (
@@ -123,6 +130,16 @@ def _general_only(tracker: Tracker, topic: DeadlineTopic) -> Decision | None:
     if find_date(text, today(), language(tracker), topic.date_in_past) is not None:
         return None
     return general_answer(topic.topic, institution(tracker))
+
+
+def _university_decides(tracker: Tracker, topic: DeadlineTopic) -> bool:
+    """On the question itself: the person never named a university, the default one sets no
+    such deadline, and another's documents answer the topic (then the university is asked)."""
+    if not _is_the_question(tracker, topic) or _is_covered(topic, institution(tracker)):
+        return False
+    question = tracker.latest_message.get("text") or ""
+    decision = answer_for(topic.topic, question, institution(tracker))
+    return decision is not None and university_decides(tracker, topic.topic, question, decision)
 
 
 def _is_covered(topic: DeadlineTopic, code: str) -> bool:
@@ -228,6 +245,9 @@ class ActionAnswerDeadline(Action):
         if topic is None:
             dispatcher.utter_message(response="utter_default")
             return []
+        if _university_decides(tracker, topic):
+            ask_university(dispatcher, lang)
+            return [SlotSet("event_date", None)]
         general = _general_only(tracker, topic)
         if general is not None:
             tell(dispatcher, general, lang, topic.topic)

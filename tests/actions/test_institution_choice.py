@@ -8,6 +8,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.deadlines import ActionAnswerDeadline
 from actions.faq import ActionAnswerFaq
 from actions.institution import ActionChooseInstitution
 
@@ -87,3 +88,15 @@ async def test_a_person_who_named_their_university_gets_its_answer_without_being
         dispatcher, faq_question("can I renew my permit during the holidays?", "holidays",
                                  institution_slot="CPU"), domain)
     assert "do not cover" in dispatcher.messages[0]["text"]
+
+
+async def test_a_deadline_only_another_university_sets_asks_the_university_first(
+    database: str, domain: dict[str, Any]
+) -> None:
+    """The zero-entry X visa's travel deadline is JSNU Art. 8 alone."""
+    tracker = faq_question("I have a zero-entry X visa, can I travel home and come back?",
+                           "zero_entry_travel")
+    tracker.slots["deadline_topic"] = "zero_entry_travel"
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerDeadline().run(dispatcher, tracker, domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_ask_institution_for_answer"]
