@@ -140,8 +140,12 @@ def test_conversations_are_not_readable_without_the_api_token(
 def test_the_answer_to_a_procedure_opens_its_request_with_one_button(
     assistant: RunningAssistant, sender: str
 ) -> None:
-    replies = assistant.say(sender, "how do I invite a foreign visitor for a short academic "
-                                    "visit?")
+    # The default university (CPU) has no rule for visitors: the person is asked theirs.
+    asked = assistant.text(sender, "how do I invite a foreign visitor for a short academic "
+                                   "visit?")
+    assert "Which university are you at?" in asked
+    replies = assistant.say(sender, '/choose_institution{"institution":"WESTLAKE"}')
+    assert "Westlake University" in replies[0]["text"]
     buttons = [b for r in replies for b in r.get("buttons", [])]
     assert {"title": "Short-term international visitor invitation",
             "payload": '/open_request{"case_type":"short_term_visitor_invitation"}'} in buttons
