@@ -1,9 +1,10 @@
 """Document-expiry reminders in chat: register a document, list and delete reminders.
 
 "Remind me before my passport expires on 2027-03-01" registers the document with
-`office.reminders.register_document`, which schedules the reminders (60, 30 and 7 days
-before by default, plus the last day to apply for an extension where the institution's
-regulation sets one); the answer lists those dates with the article behind the deadline.
+`office.reminders.register_document`, which schedules the reminders (the office's
+``REMINDER_DAYS_BEFORE``: 60, 30 and 7 days before by default; plus the last day to apply
+for an extension where the institution's regulation sets one); the answer lists those dates
+with the article behind the deadline.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from office.reminders import (
     extension_source,
     register_document,
 )
+from office.settings import load_settings
 
 REMINDER_SLOTS = ("reminder_document", "reminder_expires_on")
 
@@ -190,6 +192,7 @@ def register_own_document(
         return "already", []
     try:
         document = register_document(session, person, kind, expires_on, today(),
+                                     days_before=load_settings().reminder_days_before,
                                      institution=institution(tracker), idempotency_key=key)
     except DocumentError:
         return "expired", []

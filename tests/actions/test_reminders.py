@@ -215,3 +215,17 @@ async def test_deleting_without_reminders_says_there_are_none(
     await ActionDeleteReminder().run(dispatcher, make_tracker(text="delete my reminders"),
                                      domain)
     assert dispatcher.messages[0]["text"].startswith("You have no document reminders.")
+
+
+async def test_reminder_days_before_sets_when_the_reminders_come(
+    database: str, domain: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The office's REMINDER_DAYS_BEFORE, not the default 60/30/7."""
+    monkeypatch.setenv("REMINDER_DAYS_BEFORE", "90,14")
+    expires = today() + timedelta(days=200)
+    answer = await register("passport", expires, domain)
+    assert "90 days before" in answer and "14 days before" in answer
+    assert "60 days before" not in answer
+    with sessions().begin() as session:
+        due = sorted(r.due_on for r in session.scalars(select(Reminder)))
+    assert due == [expires - timedelta(days=90), expires - timedelta(days=14)]
