@@ -94,3 +94,15 @@ def conversation_summary(tracker: Tracker, count: int = SUMMARY_MESSAGES) -> lis
             texts.pop()
     typed = [text for text in texts if text and not text.startswith("/")]
     return typed[:-1][-count:]
+
+
+def previous_turn(tracker: Tracker) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """The person's message before the latest one, and the assistant's actions and messages
+    that answered it (every event between the two); (None, []) before a second message."""
+    events = list(tracker.events)
+    said = [index for index, event in enumerate(events) if event.get("event") == "user"]
+    if len(said) < 2:
+        return None, []
+    answer = [event for event in events[said[-2] + 1:said[-1]]
+              if event.get("event") in ("bot", "action")]
+    return events[said[-2]], answer

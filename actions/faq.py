@@ -100,6 +100,23 @@ def with_institution_answer(decision: Decision, topic_id: str, institution_code:
     return general if general is not None and cites(general, institution_code) else decision
 
 
+# The button that opens a request of one type: its payload, and the reader of it.
+_REQUEST_PAYLOAD: Final = ('/open_request{"case_type":"', '"}')
+
+
+def request_payload(case_type: str) -> str:
+    """The payload of the button that opens a request of ``case_type``."""
+    return case_type.join(_REQUEST_PAYLOAD)
+
+
+def offered_request(payload: str) -> str | None:
+    """The request type a button's payload opens, None for any other payload."""
+    start, end = _REQUEST_PAYLOAD
+    if payload.startswith(start) and payload.endswith(end):
+        return payload[len(start):-len(end)] or None
+    return None
+
+
 def tell(
     dispatcher: CollectingDispatcher, decision: Decision, lang: str, topic_id: str | None = None
 ) -> None:
@@ -116,7 +133,7 @@ def tell(
     dispatcher.utter_message(
         response="utter_offer_case" if decision.covered else "utter_uncovered_offer_case",
         buttons=[{"title": CASE_TYPES[case_type].label.get(lang),
-                  "payload": f'/open_request{{"case_type":"{case_type}"}}'}])
+                  "payload": request_payload(case_type)}])
 
 
 def answer_for(intent: str, question: str, institution_code: str) -> Decision | None:

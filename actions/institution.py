@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from actions.conversation import Speaker, language, speaker
+from actions.conversation import Speaker, language, previous_turn, speaker
 from actions.faq import answer_for, tell, topic_of
 from actions.store import StoreUnavailable, in_store
 from knowledge import INSTITUTION_CODES, OTHER_UNIVERSITY, recognise_university
@@ -76,15 +76,12 @@ class ActionChooseInstitution(Action):
 def question_waiting_for_university(tracker: Tracker) -> tuple[str, str] | None:
     """(intent, text) of the question the assistant answered with "which university?" just
     before this message, None when the last answer asked nothing of the kind."""
-    said = [index for index, event in enumerate(tracker.events) if event.get("event") == "user"]
-    if len(said) < 2:
-        return None
-    question = tracker.events[said[-2]]
-    asked = any(event.get("event") == "bot" and (event.get("metadata") or {}).get(
-        "utter_action") == "utter_ask_institution_for_answer"
-        for event in tracker.events[said[-2]:said[-1]])
-    intent = ((question.get("parse_data") or {}).get("intent") or {}).get("name")
-    return (str(intent), str(question.get("text") or "")) if asked and intent else None
+    question, answer = previous_turn(tracker)
+    asked = any((event.get("metadata") or {}).get("utter_action") ==
+                "utter_ask_institution_for_answer" for event in answer)
+    intent = ((question or {}).get("parse_data") or {}).get("intent") or {}
+    name = intent.get("name")
+    return (str(name), str((question or {}).get("text") or "")) if asked and name else None
 
 
 class ActionSessionStart(Action):

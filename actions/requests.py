@@ -9,7 +9,6 @@ the case only after the person confirms. The questions for each field live in `F
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Mapping
 from datetime import date
 from types import MappingProxyType
@@ -27,9 +26,11 @@ from actions.conversation import (
     institution,
     language,
     message_key,
+    previous_turn,
     speaker,
     today,
 )
+from actions.faq import offered_request
 from actions.loops import ListeningFormValidation
 from actions.parsing import find_dates, parse_choice, parse_date, parse_yes_no
 from actions.permit_text import stated_permit_facts
@@ -61,8 +62,7 @@ MAX_ANSWER_LENGTH = 500
 REQUEST_SLOTS = ("case_type", "request_value", "request_facts", "request_confirmed")
 NOTE_SLOTS = ("note_reference", "note_text")
 REMINDER_SLOTS = ("reminder_document", "reminder_expires_on")
-# The button that opens a request (`actions.faq.tell`), and the answer that offers a person.
-OFFER_PAYLOAD = re.compile(r'/open_request\{"case_type":"(\w+)"\}')
+# The answer that offers a person (`actions.faq.tell`).
 HANDOFF_OFFERS = frozenset({"utter_offer_request"})
 # Actions that open a request without a form, and the type they open.
 OPENED_AT_ONCE = MappingProxyType({"action_lost_passport": "lost_document",
@@ -226,12 +226,7 @@ def handoff_facts(tracker: Tracker) -> dict[str, str]:
 def _last_answer(tracker: Tracker) -> list[dict[str, Any]]:
     """The assistant's actions and messages between the person's previous message and the
     latest one."""
-    events = list(tracker.events)
-    said = [index for index, event in enumerate(events) if event.get("event") == "user"]
-    if not said:
-        return []
-    start = said[-2] + 1 if len(said) > 1 else 0
-    return [event for event in events[start:said[-1]] if event.get("event") in ("bot", "action")]
+    return previous_turn(tracker)[1]
 
 
 def just_opened(tracker: Tracker) -> tuple[str, str] | None:
@@ -255,9 +250,9 @@ def offered_case_type(tracker: Tracker) -> str | None:
         if event.get("event") != "bot":
             continue
         for button in (event.get("data") or {}).get("buttons") or []:
-            match = OFFER_PAYLOAD.fullmatch(str(button.get("payload") or ""))
-            if match and known_case_type(match.group(1)):
-                offered.add(match.group(1))
+            case_type = offered_request(str(button.get("payload") or ""))
+            if case_type and known_case_type(case_type):
+                offered.add(case_type)
         if (event.get("metadata") or {}).get("utter_action") in HANDOFF_OFFERS:
             offered.add("talk_to_person")
     return offered.pop() if len(offered) == 1 else None
