@@ -92,8 +92,8 @@ def conversation_summary(tracker: Tracker, count: int = SUMMARY_MESSAGES) -> lis
             texts.append(str(event.get("text") or ""))
         elif event.get("event") == "rewind" and texts:
             texts.pop()
-    typed = [text for text in texts if text and not text.startswith("/")]
-    return typed[:-1][-count:]
+    typed = [text for text in texts[:-1] if text and not text.startswith("/")]
+    return typed[-count:]
 
 
 def previous_turn(tracker: Tracker) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:

@@ -78,9 +78,7 @@ class ActionTalkToPerson(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        facts = handoff_facts(tracker)
-        if await open_request(tracker, dispatcher, "talk_to_person", facts) is not None:
-            dispatcher.utter_message(response="utter_handoff_next")
+        await open_request(tracker, dispatcher, "talk_to_person", handoff_facts(tracker))
         if tracker.active_loop_name is None:
             return []
         return [ActiveLoop(None), SlotSet("requested_slot", None)]

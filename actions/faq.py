@@ -130,8 +130,15 @@ def tell(
         if not decision.covered:
             dispatcher.utter_message(response="utter_offer_request")
         return
+    offer_case(dispatcher, case_type, lang, covered=decision.covered)
+
+
+def offer_case(
+    dispatcher: CollectingDispatcher, case_type: str, lang: str, covered: bool = True
+) -> None:
+    """Offers to open a request of ``case_type``: one button; "yes" opens it too."""
     dispatcher.utter_message(
-        response="utter_offer_case" if decision.covered else "utter_uncovered_offer_case",
+        response="utter_offer_case" if covered else "utter_uncovered_offer_case",
         buttons=[{"title": CASE_TYPES[case_type].label.get(lang),
                   "payload": request_payload(case_type)}])
 

@@ -179,7 +179,10 @@ class ActionNewNote(Action):
         except StoreUnavailable:
             say_unreachable(dispatcher, tracker)
             return [FollowupAction("action_listen")]  # no note form to fill now
-        return [SlotSet("note_reference", reference), SlotSet("note_text", inline_note(text))]
+        # A button's payload ('/add_case_note{"reference":"CPU-2026-000005"}') names the
+        # request but holds no note: the form asks for it.
+        note = None if text.startswith("/") else inline_note(text)
+        return [SlotSet("note_reference", reference), SlotSet("note_text", note)]
 
 
 class ValidateNoteForm(ListeningFormValidation):

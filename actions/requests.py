@@ -30,7 +30,7 @@ from actions.conversation import (
     speaker,
     today,
 )
-from actions.faq import offered_request
+from actions.faq import offer_case, offered_request, request_payload
 from actions.loops import ListeningFormValidation
 from actions.parsing import find_dates, parse_choice, parse_date, parse_yes_no
 from actions.permit_text import stated_permit_facts
@@ -38,7 +38,6 @@ from actions.request_fields import (
     DATE_EXAMPLE,
     DATE_ORDER,
     FIELDS,
-    WHAT_HAPPENED,
     Field,
     case_type_in,
     field_for,
@@ -46,15 +45,17 @@ from actions.request_fields import (
     known_case_type,
     request_summary,
 )
-from actions.store import StoreUnavailable, in_store, say_unreachable
+from actions.store import StoreUnavailable, in_store, say_unreachable, the_person
 from knowledge import format_date, lost_passport
-from office.case_types import CASE_TYPES, Label, checklist_for
+from office.case_types import CASE_TYPES, OPEN_STATUSES, Label, checklist_for
 from office.cases import (
     CaseError,
+    cases_of,
     find_reference,
     get_or_create_person,
     open_case,
 )
+from office.notifications import PUSHED_CHANNELS
 
 log = logging.getLogger(__name__)
 
@@ -64,9 +65,10 @@ NOTE_SLOTS = ("note_reference", "note_text")
 REMINDER_SLOTS = ("reminder_document", "reminder_expires_on")
 # The answer that offers a person (`actions.faq.tell`).
 HANDOFF_OFFERS = frozenset({"utter_offer_request"})
+# The button that adds a note to a request already open (`offer_note_or_another`).
+ADD_NOTE_PAYLOAD = "/add_case_note"
 # Actions that open a request without a form, and the type they open.
-OPENED_AT_ONCE = MappingProxyType({"action_lost_passport": "lost_document",
-                                   "action_talk_to_person": "talk_to_person"})
+OPENED_AT_ONCE = MappingProxyType({"action_talk_to_person": "talk_to_person"})
 # A request's facts are read from the person's latest message and the ones just before it.
 RECENT_MESSAGES = 2
 PAST_DATE_FIELDS = frozenset({"noticed_on", "arrived_on"})
@@ -126,6 +128,12 @@ TEXTS: Mapping[str, Label] = MappingProxyType({
                             "it. To add something, say \"add a note to {reference}\".",
                             "已经为此提交了申请 {reference}，国际处已收到。如需补充，请说"
                             "“给 {reference} 补充说明”。"),
+    "already_open": Label("You already have an open request of this kind: {reference} "
+                          "({type}). Shall I add a note to it, or open another request?",
+                          "您已有一个同类申请正在办理：{reference}（{type}）。要给该申请补充"
+                          "说明，还是另外提交一个新申请？"),
+    "add_note_button": Label("Add a note to {reference}", "补充到 {reference}"),
+    "another_button": Label("Open another request", "另提交新申请"),
     "note_added": Label("I added your note to request {reference}; the office will see it.",
                         "已将您的补充说明添加到申请 {reference}，国际处会看到。"),
 })
@@ -189,7 +197,9 @@ def store_request(
 async def open_request(
     tracker: Tracker, dispatcher: CollectingDispatcher, case_type: str, facts: Mapping[str, str]
 ) -> str | None:
-    """Stores a case for the person and tells them its reference.
+    """Stores a case for the person and tells them its reference, and how the office's
+    answer will reach them (a member of staff replies here, or: ask me, this channel cannot
+    be reached).
 
     Returns the reference, or None (after telling the person) when it could not
     be stored: a request is acknowledged only once it is in the database.
@@ -204,6 +214,10 @@ async def open_request(
         dispatcher.utter_message(response="utter_case_not_stored")
         return None
     dispatcher.utter_message(response="utter_case_opened", reference=reference)
+    if speaker(tracker).channel not in PUSHED_CHANNELS:
+        dispatcher.utter_message(response="utter_case_not_pushed")
+    elif case_type == "talk_to_person":
+        dispatcher.utter_message(response="utter_handoff_next")
     return reference
 
 
@@ -230,8 +244,8 @@ def _last_answer(tracker: Tracker) -> list[dict[str, Any]]:
 
 
 def just_opened(tracker: Tracker) -> tuple[str, str] | None:
-    """(type, reference) of the request the assistant's last answer opened at once (a lost
-    passport), None when it opened none."""
+    """(type, reference) of the request the assistant's last answer opened at once (a
+    person asked for), None when it opened none."""
     kind = reference = None
     for event in _last_answer(tracker):
         if event.get("event") == "action" and event.get("name") in OPENED_AT_ONCE:
@@ -293,8 +307,38 @@ def facts_from_conversation(tracker: Tracker, case_type: str) -> dict[str, str]:
     return facts
 
 
+def open_reference_of_type(session: Session, tracker: Tracker, case_type: str) -> str | None:
+    """The reference of the person's newest request of ``case_type`` still open, if any."""
+    person = the_person(session, tracker)
+    return next((case.reference for case in cases_of(session, person)
+                 if case.type == case_type and case.status in OPEN_STATUSES), None)
+
+
+def asked_for_another(tracker: Tracker) -> bool:
+    """Whether the assistant's last answer was "you already have one open" (so asking for the
+    request again means another one)."""
+    return any(str(button.get("payload") or "").startswith(ADD_NOTE_PAYLOAD)
+               for event in _last_answer(tracker) if event.get("event") == "bot"
+               for button in (event.get("data") or {}).get("buttons") or [])
+
+
+def offer_note_or_another(dispatcher: CollectingDispatcher, tracker: Tracker, case_type: str,
+                          reference: str) -> None:
+    """Says the request of ``case_type`` is open already; offers a note to it, or another."""
+    lang = language(tracker)
+    buttons = [
+        {"title": TEXTS["add_note_button"].get(lang).format(reference=reference),
+         "payload": f'{ADD_NOTE_PAYLOAD}{{"reference":"{reference}"}}'},
+        {"title": TEXTS["another_button"].get(lang), "payload": request_payload(case_type)},
+    ]
+    dispatcher.utter_message(
+        text=TEXTS["already_open"].get(lang).format(
+            reference=reference, type=CASE_TYPES[case_type].label.get(lang)),
+        buttons=buttons)
+
+
 class ActionLostPassport(Action):
-    """Gives the steps for a lost, stolen or damaged passport and opens a case."""
+    """Gives the steps for a lost, stolen or damaged passport and offers the request."""
 
     def name(self) -> str:
         return "action_lost_passport"
@@ -302,15 +346,11 @@ class ActionLostPassport(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        decision = lost_passport(institution(tracker))
-        dispatcher.utter_message(text=decision.render(language(tracker)))
-        what_happened = parse_choice(latest_text(tracker), WHAT_HAPPENED) or "lost"
-        facts = {
-            "document": "passport",
-            "what_happened": what_happened,
-            "noticed_on": today().isoformat(),
-        }
-        await open_request(tracker, dispatcher, "lost_document", facts)
+        lang = language(tracker)
+        dispatcher.utter_message(text=lost_passport(institution(tracker)).render(lang))
+        # "What happens if I lose my passport?" is a question, not a request: the request
+        # opens only on a yes (or the button), with what the message said.
+        offer_case(dispatcher, "lost_document", lang)
         return []
 
 
@@ -333,6 +373,17 @@ class ActionNewRequest(Action):
             return [*(SlotSet(slot, None) for slot in REQUEST_SLOTS),
                     FollowupAction("action_listen")]
         case_type = named or offered_case_type(tracker)
+        # Each question for a person is a thread of its own; any other type already open
+        # gets a note rather than a twin, unless the person asks for another.
+        if case_type not in (None, "talk_to_person") and not asked_for_another(tracker):
+            try:
+                existing = await in_store(open_reference_of_type, tracker, case_type)
+            except StoreUnavailable:
+                existing = None  # the form goes on; storing will say the store is away
+            if existing is not None:
+                offer_note_or_another(dispatcher, tracker, case_type, existing)
+                return [*(SlotSet(slot, None) for slot in REQUEST_SLOTS),
+                        FollowupAction("action_listen")]
         facts = facts_from_conversation(tracker, case_type) if case_type else {}
         complete = case_type is not None and bool(facts) and next_field(case_type, facts) is None
         if complete:
@@ -542,12 +593,10 @@ class ActionSubmitRequest(Action):
         confirmed = tracker.get_slot("request_confirmed") is True
         if case_type is None or next_field(case_type, facts) is not None or not confirmed:
             say(dispatcher, tracker, "discarded")
-        elif await open_request(tracker, dispatcher, case_type, facts) is not None:
-            if case_type == "talk_to_person":
-                dispatcher.utter_message(response="utter_handoff_next")
-            else:
-                dispatcher.utter_message(
-                    text=checklist_message(case_type, institution(tracker), language(tracker)))
+        elif (await open_request(tracker, dispatcher, case_type, facts) is not None
+              and case_type != "talk_to_person"):
+            dispatcher.utter_message(
+                text=checklist_message(case_type, institution(tracker), language(tracker)))
         return [SlotSet(slot, None) for slot in REQUEST_SLOTS]
 
 

@@ -49,8 +49,10 @@ def conversation(
     ranking: list[dict[str, Any]] | None = None,
     metadata: dict[str, Any] | None = None,
     sender_id: str = "student-1",
+    input_channel: str = "rest",
 ) -> Tracker:
-    """A tracker after the person typed ``texts``; the last one is the latest message."""
+    """A tracker after the person typed ``texts`` on ``input_channel``; the last one is the
+    latest message."""
     all_slots = {"language": "en", **(slots or {})}
     latest = {
         "text": texts[-1],
@@ -60,8 +62,10 @@ def conversation(
         "message_id": f"m-{len(texts)}",
         "metadata": metadata or {},
     }
-    events: list[dict[str, Any]] = [{"event": "user", "text": t} for t in texts[:-1]]
-    events.append({"event": "user", "text": texts[-1], "parse_data": latest})
+    events: list[dict[str, Any]] = [{"event": "user", "text": t, "input_channel": input_channel}
+                                    for t in texts[:-1]]
+    events.append({"event": "user", "text": texts[-1], "parse_data": latest,
+                   "input_channel": input_channel})
     return Tracker(sender_id=sender_id, slots=all_slots, latest_message=latest, events=events,
                    paused=False, followup_action=None, active_loop={},
                    latest_action_name="action_listen")
@@ -573,6 +577,12 @@ def test_the_summary_holds_the_last_typed_messages_before_the_handoff() -> None:
     assert conversation_summary(tracker) == [f"message {n}" for n in range(2, 7)]
 
 
+def test_a_button_pressed_last_leaves_the_typed_message_before_it_in_the_summary() -> None:
+    tracker = conversation("hello", "I lost my passport yesterday",
+                           '/open_request{"case_type":"lost_document"}', intent="open_request")
+    assert conversation_summary(tracker) == ["hello", "I lost my passport yesterday"]
+
+
 def test_a_message_replayed_after_the_fallback_counts_once() -> None:
     tracker = conversation("my landlord kept my passport", "talk to a person",
                            "talk to a person", intent="talk_to_person")
@@ -585,7 +595,7 @@ async def test_talking_to_a_person_opens_a_handoff_request_with_the_summary(
 ) -> None:
     dispatcher = CollectingDispatcher()
     tracker = conversation("my landlord kept my passport", "转人工", intent="talk_to_person",
-                           slots={"language": "zh"})
+                           slots={"language": "zh"}, input_channel="telegram")
     await ActionTalkToPerson().run(dispatcher, tracker, domain)
     opened = dispatcher.messages[0]
     assert opened["response"] == "utter_case_opened"
@@ -594,7 +604,18 @@ async def test_talking_to_a_person_opens_a_handoff_request_with_the_summary(
         assert case.type == "talk_to_person"
         assert "landlord" in str(case.facts["question"])
         assert "转人工" in str(case.facts["details"])
-    assert dispatcher.messages[1]["response"] == "utter_handoff_next"
+    assert [m["response"] for m in dispatcher.messages[1:]] == ["utter_handoff_next"]
+
+
+async def test_on_the_rest_channel_a_handoff_says_the_answer_cannot_be_pushed(
+    database: str, domain: dict[str, Any],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = conversation("my landlord kept my passport", "talk to a person",
+                           intent="talk_to_person")
+    await ActionTalkToPerson().run(dispatcher, tracker, domain)
+    assert [m["response"] for m in dispatcher.messages] == [
+        "utter_case_opened", "utter_case_not_pushed"]
 
 
 def test_the_china_date_is_used_for_relative_dates() -> None:

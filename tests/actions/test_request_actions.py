@@ -1,15 +1,18 @@
-"""Opening the lost passport case and listing one's own requests, against a real database."""
+"""The lost passport's steps and offer, and listing one's own requests, against a real
+database."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
+from actions.faq import request_payload
 from actions.followup import ActionCaseStatus
-from actions.requests import ActionLostPassport
+from actions.requests import ActionLostPassport, open_request
 from actions.store import sessions
 from office.models import Case
 from tests.actions.conftest import make_tracker
@@ -17,21 +20,27 @@ from tests.actions.conftest import make_tracker
 REFERENCE = re.compile(r"^CPU-\d{4}-\d{6}$")
 
 
-async def test_lost_passport_gives_the_steps_and_stores_a_case(
+async def open_lost_passport(tracker: Tracker) -> str:
+    """Opens a lost-passport request for the person of ``tracker``, as the request form does
+    once they said yes; returns its reference."""
+    facts = {"document": "passport", "what_happened": "lost", "noticed_on": "2026-03-01"}
+    reference = await open_request(tracker, CollectingDispatcher(), "lost_document", facts)
+    assert reference is not None
+    return reference
+
+
+async def test_lost_passport_gives_the_steps_and_offers_the_request_without_opening_it(
     database: str, domain: dict[str, Any]
 ) -> None:
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker(text="my passport was stolen", intent="lost_passport")
+    tracker = make_tracker(text="what happens if I lose my passport?", intent="lost_passport")
     await ActionLostPassport().run(dispatcher, tracker, domain)
-    steps, opened = dispatcher.messages
+    steps, offer = dispatcher.messages
     assert "Article 13" in (steps["text"] or "")
-    assert opened["response"] == "utter_case_opened"
-    reference = opened["reference"]
-    assert REFERENCE.match(reference)
+    assert offer["response"] == "utter_offer_case"
+    assert [b["payload"] for b in offer["buttons"]] == [request_payload("lost_document")]
     with sessions().begin() as session:
-        case = session.scalars(select(Case).where(Case.reference == reference)).one()
-        assert case.type == "lost_document"
-        assert case.facts["what_happened"] == "stolen"
+        assert session.scalars(select(Case)).all() == []
 
 
 async def test_the_same_message_delivered_twice_opens_one_case(
@@ -39,10 +48,8 @@ async def test_the_same_message_delivered_twice_opens_one_case(
 ) -> None:
     references = []
     for _ in range(2):
-        dispatcher = CollectingDispatcher()
-        tracker = make_tracker(text="I lost my passport", metadata={"message_id": "tg-42"})
-        await ActionLostPassport().run(dispatcher, tracker, domain)
-        references.append(dispatcher.messages[-1]["reference"])
+        tracker = make_tracker(text="yes", metadata={"message_id": "tg-42"})
+        references.append(await open_lost_passport(tracker))
     assert references[0] == references[1]
     with sessions().begin() as session:
         assert len(session.scalars(select(Case)).all()) == 1
@@ -51,11 +58,8 @@ async def test_the_same_message_delivered_twice_opens_one_case(
 async def test_status_lists_only_the_persons_own_requests(
     database: str, domain: dict[str, Any]
 ) -> None:
-    mine, theirs = CollectingDispatcher(), CollectingDispatcher()
-    await ActionLostPassport().run(mine, make_tracker(sender_id="me"), domain)
-    await ActionLostPassport().run(theirs, make_tracker(sender_id="other"), domain)
-    my_reference = mine.messages[-1]["reference"]
-    their_reference = theirs.messages[-1]["reference"]
+    my_reference = await open_lost_passport(make_tracker(sender_id="me"))
+    their_reference = await open_lost_passport(make_tracker(sender_id="other"))
 
     dispatcher = CollectingDispatcher()
     await ActionCaseStatus().run(dispatcher, make_tracker(sender_id="me"), domain)

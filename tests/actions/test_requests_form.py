@@ -18,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions.conversation import today
+from actions.faq import request_payload
 from actions.request_fields import field_for, is_date_field
 from actions.requests import (
     ActionAskCaseType,
@@ -27,6 +28,7 @@ from actions.requests import (
     ActionSubmitRequest,
     ValidateRequestForm,
     checklist_message,
+    open_request,
 )
 from actions.store import sessions
 from office.case_types import CASE_TYPES, checklist_for
@@ -176,15 +178,17 @@ async def test_every_case_type_is_asked_field_by_field_and_stored_after_confirma
 
     slots, dispatcher = await confirm(slots, domain)
 
-    opened, checklist = dispatcher.messages
+    opened, unreachable, *checklist = dispatcher.messages
     assert opened["response"] == "utter_case_opened"
+    # A REST caller has no channel the office's answer can be pushed to: they are told so.
+    assert unreachable["response"] == "utter_case_not_pushed"
     [case] = stored_cases()
     assert case.reference == opened["reference"] and REFERENCE.match(case.reference)
     assert case.type == case_type and case.facts == expected
     if case_type == "talk_to_person":  # nothing to bring: a person will answer
-        assert checklist["response"] == "utter_handoff_next"
+        assert checklist == []
     else:
-        assert checklist["text"] == checklist_message(case_type, "CPU", "en")
+        assert [m["text"] for m in checklist] == [checklist_message(case_type, "CPU", "en")]
     assert all(slots[s] is None for s in ("case_type", "request_facts", "request_confirmed"))
 
 
@@ -410,17 +414,40 @@ async def test_asking_for_the_request_just_opened_gives_its_reference_instead_of
 ) -> None:
     opened = {"text": "I have opened request CPU-2026-000002 with the office.", "data": {},
               "metadata": {"utter_action": "utter_case_opened"}}
-    tracker = after_answer("someone stole my passport", opened,
-                           "ok please open a request so they prepare the loss letter",
-                           "open_request")
-    tracker.events.insert(2, {"event": "action", "name": "action_lost_passport"})
+    tracker = after_answer("I want to talk to someone at the office", opened,
+                           "ok please open a request for me", "open_request")
+    tracker.events.insert(2, {"event": "action", "name": "action_talk_to_person"})
     dispatcher = CollectingDispatcher()
     events = await ActionNewRequest().run(dispatcher, tracker, domain)
     assert "CPU-2026-000002" in dispatcher.messages[0]["text"]
     assert any(e.get("event") == "followup" and e.get("name") == "action_listen"
                for e in events)
     # Another type named in so many words is still opened.
-    tracker = after_answer("someone stole my passport", opened,
+    tracker = after_answer("I want to talk to someone at the office", opened,
                            "and I need to invite a visiting scholar", "open_request")
-    tracker.events.insert(2, {"event": "action", "name": "action_lost_passport"})
+    tracker.events.insert(2, {"event": "action", "name": "action_talk_to_person"})
     assert (await new_request(tracker, domain))["case_type"] == "visiting_scholar"
+
+
+async def test_a_request_of_a_type_already_open_offers_a_note_to_it_or_another_request(
+    database: str, domain: dict[str, Any]
+) -> None:
+    first = after_answer("someone stole my passport yesterday", LOST_DOCUMENT_BUTTON,
+                         "yes please", "affirm")
+    reference = await open_request(first, CollectingDispatcher(), "lost_document",
+                                   {"document": "passport", "what_happened": "stolen",
+                                    "noticed_on": "2026-03-01"})
+    again = after_answer("I lost my passport", LOST_DOCUMENT_BUTTON, "yes", "affirm")
+    dispatcher = CollectingDispatcher()
+    events = await ActionNewRequest().run(dispatcher, again, domain)
+    [offer] = dispatcher.messages
+    assert reference is not None and reference in offer["text"]
+    assert [b["payload"] for b in offer["buttons"]] == [
+        f'/add_case_note{{"reference":"{reference}"}}', request_payload("lost_document")]
+    assert any(e.get("event") == "followup" and e.get("name") == "action_listen"
+               for e in events)
+    # "Open another request" right after that offer starts the second one.
+    another = after_answer("I lost my passport", {**offer, "data": {"buttons": offer["buttons"]}},
+                           request_payload("lost_document"), "open_request")
+    slots = await new_request(another, domain)
+    assert slots["case_type"] == "lost_document"

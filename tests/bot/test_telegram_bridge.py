@@ -19,7 +19,7 @@ from office.models import Case, Notification, Person
 from office.notifications import enqueue
 from office.settings import REPO_ROOT
 from tests.bot.conftest import RunningBridge
-from tests.bot.fake_telegram import Call
+from tests.bot.fake_telegram import Call, FakeTelegram
 
 pytestmark = pytest.mark.e2e
 
@@ -41,14 +41,27 @@ def person_of(database_url: str, chat_id: int) -> Person | None:
         return person
 
 
-def test_a_lost_passport_message_is_answered_with_a_case_reference(
+def with_reference(telegram: FakeTelegram, chat_id: int) -> list[Call]:
+    """The bot's messages to the chat that give a request's reference."""
+    return [m for m in telegram.messages(chat_id) if REFERENCE.search(m.params["text"])]
+
+
+def say_lost_passport(telegram: FakeTelegram, chat_id: int) -> None:
+    """The person reports a lost passport and waits for the steps and the request's offer."""
+    before = len(telegram.messages(chat_id))
+    telegram.write(chat_id, "I lost my passport yesterday")
+    telegram.wait_for(lambda: [m for m in telegram.messages(chat_id)[before:]
+                               if "reply_markup" in m.params])
+
+
+def test_a_lost_passport_message_is_answered_with_a_case_reference_after_yes(
     bridge: RunningBridge, chat_id: int
 ) -> None:
     telegram = bridge.telegram
-    telegram.write(chat_id, "I lost my passport")
-    replies = telegram.wait_for(
-        lambda: [m for m in telegram.messages(chat_id) if REFERENCE.search(m.params["text"])]
-    )
+    say_lost_passport(telegram, chat_id)
+    assert with_reference(telegram, chat_id) == []  # steps and an offer, nothing opened yet
+    telegram.write(chat_id, "yes")
+    replies = telegram.wait_for(lambda: with_reference(telegram, chat_id))
     assert "Article 13" in " ".join(m.params["text"] for m in telegram.messages(chat_id))
     assert telegram.calls("sendChatAction", chat_id)[0].params["action"] == "typing"
     reference = REFERENCE.search(replies[0].params["text"])
@@ -64,14 +77,16 @@ def test_a_lost_passport_message_is_answered_with_a_case_reference(
 
 def test_an_update_delivered_twice_opens_one_case(bridge: RunningBridge, chat_id: int) -> None:
     telegram = bridge.telegram
-    telegram.write(chat_id, "I lost my passport", times=2)
+    say_lost_passport(telegram, chat_id)
+    telegram.write(chat_id, "yes", times=2)
+    [opened] = telegram.wait_for(lambda: with_reference(telegram, chat_id))
 
-    def with_reference() -> list[Call]:
-        return [m for m in telegram.messages(chat_id) if REFERENCE.search(m.params["text"])]
+    def second_delivery_answered() -> bool:
+        """The second "yes" was answered too (it finds no offer left to say yes to)."""
+        typing = [c.at for c in telegram.calls("sendChatAction", chat_id) if c.at > opened.at]
+        return bool(typing) and telegram.messages(chat_id)[-1].at > typing[0]
 
-    replies = telegram.wait_for(lambda: with_reference() if len(with_reference()) >= 2 else None)
-    references = {REFERENCE.findall(m.params["text"])[0] for m in replies}
-    assert len(references) == 1
+    telegram.wait_for(second_delivery_answered)
     person = person_of(bridge.database_url, chat_id)
     assert person is not None
     sessions = make_session_factory(make_engine(bridge.database_url))
@@ -127,10 +142,9 @@ def test_start_offers_languages_and_universities_and_a_choice_sticks(
 
 def test_requests_command_lists_my_cases(bridge: RunningBridge, chat_id: int) -> None:
     telegram = bridge.telegram
-    telegram.write(chat_id, "I lost my passport")
-    opened = telegram.wait_for(
-        lambda: [m for m in telegram.messages(chat_id) if REFERENCE.search(m.params["text"])]
-    )
+    say_lost_passport(telegram, chat_id)
+    telegram.write(chat_id, "yes")
+    opened = telegram.wait_for(lambda: with_reference(telegram, chat_id))
     reference = REFERENCE.findall(opened[0].params["text"])[0]
     count = len(telegram.messages(chat_id))
     telegram.write(chat_id, "/requests")

@@ -54,14 +54,14 @@ SCRIPT = (
     Turn('/inform{"case_type":"talk_to_person"}', "What would you like to ask the office"),
     Turn("Can I travel to Yunnan during the winter holidays?", "Please check your request"),
     Turn("yes", rf"I have opened request {REFERENCE}"),
-    Turn("I lost my passport", "passport is lost or damaged"),
+    Turn("I lost my passport yesterday", "passport is lost or damaged"),
+    Turn("yes", rf"I have opened request {REFERENCE}"),
     Turn("What is the status of my request?", r"Your requests:(.|\n)*Talk to a person"),
-    Turn("hello", "Hello!"),
     Turn("list my reminders", "no document reminders"),
     Turn("我的居留许可能办多久？", "新生"),
     Turn("thank you", "welcome"),
 )
-CASES_PER_PERSON = 2  # the request confirmed at turn 4 and the lost passport's at turn 5
+CASES_PER_PERSON = 2  # the request confirmed at turn 4 and the lost passport's at turn 6
 PAIR = (Turn("I lost my passport", "passport is lost"), Turn("hello", "Hello!"))
 FIGURES = REPO_ROOT / "test-artifacts" / "cluster-figures.json"
 

@@ -57,19 +57,26 @@ def test_buttons_answer_the_form(assistant: RunningAssistant, sender: str) -> No
     assert "180 days" in answer and "March 5" in answer.replace("5 March", "March 5")
 
 
-def test_a_lost_passport_opens_a_case_that_the_status_question_finds(
+def test_a_lost_passport_is_opened_on_yes_and_the_status_question_finds_it(
     assistant: RunningAssistant, sender: str
 ) -> None:
-    reply = assistant.text(sender, "I lost my passport")
+    reply = assistant.text(sender, "I lost my passport yesterday")
     assert "police" in reply and "Article 13" in reply
+    assert not REFERENCE.search(reply)  # steps and an offer: nothing is opened unasked
+    reply = assistant.text(sender, "yes")
     match = REFERENCE.search(reply)
     assert match, reply
     reference = match.group()
+    # Saying it again offers to add to the open request instead of opening a twin.
+    assistant.text(sender, "I lost my passport")
+    again = assistant.text(sender, "yes")
+    assert "already have an open request" in again and REFERENCE.findall(again) == [reference]
 
     sessions = make_session_factory(make_engine(assistant.database_url))
     with sessions.begin() as session:
-        case = session.scalars(select(Case).where(Case.reference == reference)).one()
-        assert case.type == "lost_document"
+        [case] = session.scalars(select(Case).where(Case.type == "lost_document",
+                                                    Case.idempotency_key.like(f"%{sender}%")))
+        assert case.reference == reference
 
     assert reference in assistant.text(sender, "What's the status of my request?")
 
@@ -79,4 +86,4 @@ def test_a_chinese_message_gets_a_chinese_answer(
 ) -> None:
     reply = assistant.text(sender, "我的护照丢了")
     assert "派出所" in reply and "第十三条" in reply
-    assert REFERENCE.search(reply)
+    assert "提交申请" in reply and not REFERENCE.search(reply)

@@ -52,7 +52,7 @@ def test_launcher_serves_the_rest_channel_and_ctrl_c_stops_every_process(tmp_pat
             tmp_path / "launcher.log").read_text()
         assert httpx.get(f"{rasa}/status", timeout=10).status_code == 401  # API needs the token
         reply = httpx.post(f"{rasa}/webhooks/rest/webhook",
-                           json={"sender": "launcher-test", "message": "I lost my passport"},
+                           json={"sender": "launcher-test", "message": "talk to a person"},
                            timeout=60).json()
         assert any("CPU-" in r.get("text", "") for r in reply)
         children = psutil.Process(launcher.pid).children(recursive=True)
