@@ -160,8 +160,9 @@ def office_processes(settings: Settings, model: Path, layout: ClusterLayout
                      ) -> list[ProcessSpec]:
     """The processes that run once (staff app, web chat, Telegram bridge, the model watcher)
     and the reminder workers, which claim due reminders with row locks and so may run side
-    by side. The model watcher loads a new model into every Rasa replica, not through nginx
-    (which would reach one of them)."""
+    by side. The model watcher loads a new model into every Rasa replica, and the web chat
+    looks for open chat pages on every replica, not through nginx (which would reach one of
+    them)."""
     balanced = replace(settings, rasa_port=layout.rasa_port,
                        action_server_port=layout.action_port)
     specs = [spec for spec in assistant_processes(balanced, model)
@@ -174,7 +175,12 @@ def office_processes(settings: Settings, model: Path, layout: ClusterLayout
                 for word in ("--rasa-url", f"http://localhost:{port}")]
     argv = balanced_watcher.argv
     watcher = replace(balanced_watcher, argv=(*argv[:argv.index("--rasa-url")], *replicas))
-    once = [spec for spec in specs if spec not in (worker, balanced_watcher)]
+    # A chat page's socket stays on one replica: the web chat's outbox asks each of them.
+    web = _only(specs, "web")
+    pushes = [word for port in layout.rasa_replica_ports
+              for word in ("--push-to", f"http://localhost:{port}")]
+    once = [replace(spec, argv=(*spec.argv, *pushes)) if spec is web else spec
+            for spec in specs if spec not in (worker, balanced_watcher)]
     return [*once, watcher, *workers]
 
 

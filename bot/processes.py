@@ -140,6 +140,7 @@ def assistant_processes(settings: Settings, model: Path) -> list[ProcessSpec]:
         "web", (python, "-m", "bot.web", "--host", host, "--port", str(settings.web_port),
                 "--rasa-url", rasa_url),
         ready_url=f"http://localhost:{settings.web_port}/health",
+        env={"CHANNEL_TOKEN": settings.channel_token},
     ))
     if settings.telegram_bot_token:
         specs.append(ProcessSpec(

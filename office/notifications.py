@@ -8,6 +8,7 @@ message exists if and only if the change was committed. A bridge reads
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import select
@@ -17,9 +18,10 @@ from office.models import Notification, Person, utcnow
 
 log = logging.getLogger(__name__)
 
-PUSHED_CHANNELS = frozenset({"telegram"})
-"""Channels whose bridge delivers the outbox (``bot/telegram/outbox.py``). The web chat and
-the REST channel have none: their people only learn what the office did when they ask."""
+PUSHED_CHANNELS = frozenset({"telegram", "socketio"})
+"""Channels whose bridge delivers the outbox: Telegram (``bot/telegram/outbox.py``) at once,
+the web chat (``bot/web/outbox.py``) while the person's page is open, else when they open it
+again. The REST channel has none: its people only learn what the office did when they ask."""
 
 
 def can_be_pushed(person: Person) -> bool:
@@ -58,15 +60,15 @@ def enqueue(
     return notification
 
 
-def pending_notifications(session: Session, channel: str, limit: int = 100) -> list[Notification]:
-    """Undelivered messages of ``channel``, oldest first."""
-    query = (
-        select(Notification)
-        .where(Notification.channel == channel, Notification.delivered_at.is_(None))
-        .order_by(Notification.id)
-        .limit(limit)
-    )
-    return list(session.scalars(query))
+def pending_notifications(
+    session: Session, channel: str, limit: int = 100, recipients: Collection[str] | None = None
+) -> list[Notification]:
+    """Undelivered messages of ``channel``, oldest first; only for ``recipients`` if given."""
+    query = select(Notification).where(
+        Notification.channel == channel, Notification.delivered_at.is_(None))
+    if recipients is not None:
+        query = query.where(Notification.recipient.in_(sorted(recipients)))
+    return list(session.scalars(query.order_by(Notification.id).limit(limit)))
 
 
 def mark_delivered(session: Session, notification_id: int, now: datetime | None = None) -> bool:

@@ -56,6 +56,11 @@ class RunningAssistant:
     settings: Settings
     model: Path
 
+    @property
+    def staff_url(self) -> str:
+        """The staff page (sign in with ``settings.staff_api_token``)."""
+        return f"http://localhost:{self.settings.staff_api_port}/staff/"
+
     def say(self, sender: str, message: str, **metadata: Any) -> list[dict[str, Any]]:
         """Sends one message over the REST channel and returns the bot's replies."""
         response = httpx.post(
@@ -101,6 +106,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAssis
         staff_api_port=free_port(),
         web_port=free_port(),
         telegram_bot_token=None,
+        staff_api_token=f"e2e-staff-{uuid.uuid4().hex[:12]}",
     )
     migrate(settings.database_url)
     model = ensure_model()
@@ -109,6 +115,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAssis
                if not key.startswith("TELEGRAM_")}
     holidays = f"{TEST_HOLIDAYS[0]}..{TEST_HOLIDAYS[1]}"
     group = ProcessGroup(environ={**environ, "DATABASE_URL": settings.database_url,
+                                  "STAFF_API_TOKEN": str(settings.staff_api_token),
                                   "SEMESTER_HOLIDAYS": holidays}, log_dir=logs)
     try:
         group.start(assistant_processes(settings, model), timeout=600)

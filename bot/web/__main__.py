@@ -1,4 +1,5 @@
-"""``python -m bot.web``: serve the chat page (installing the widget first if needed)."""
+"""``python -m bot.web``: serve the chat page (installing the widget first if needed) and
+bring the office's messages to open chat pages (``bot/web/outbox.py``)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ import argparse
 import logging
 import subprocess
 import sys
+from functools import partial
 
 import uvicorn
 
+from bot.web.outbox import WebPush
 from bot.web.server import WebConfig, install_widget, make_app
+from office.db import make_engine, make_session_factory
 from office.settings import load_settings
 
 log = logging.getLogger("bot.web")
@@ -26,6 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--socket-url", default=None,
                         help="fixed socket.io URL for the browser (default: worked out per "
                              "request, see docs/channels.md)")
+    parser.add_argument("--push-to", action="append", default=None, metavar="URL",
+                        help="a Rasa server holding chat pages, for the office's messages "
+                             "(repeat for each replica; default: --rasa-url)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
@@ -34,7 +41,15 @@ def main(argv: list[str] | None = None) -> int:
         # Keep serving: the page explains the widget is missing; the log says why.
         log.error("the chat widget is not available: %s", error)
     config = WebConfig(rasa_url=args.rasa_url, socket_url=args.socket_url)
-    uvicorn.run(make_app(config), host=args.host, port=args.port, log_level="warning")
+    background = None
+    if settings.channel_token:
+        sessions = make_session_factory(make_engine(settings.database_url))
+        push = WebPush(args.push_to or [args.rasa_url], settings.channel_token)
+        background = partial(push.forever, sessions)
+    else:
+        log.warning("CHANNEL_TOKEN is not set: the office's messages reach no chat page")
+    uvicorn.run(make_app(config, background), host=args.host, port=args.port,
+                log_level="warning")
     return 0
 
 

@@ -12,14 +12,17 @@ Rasa; otherwise it is the host the browser used, on Rasa's port.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import html
 import json
 import logging
 import shutil
 import subprocess
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
@@ -113,8 +116,10 @@ def render_page(template: str, settings: Mapping[str, object]) -> str:
     )
 
 
-def make_app(config: WebConfig) -> Starlette:
-    """The Starlette app serving the chat page, its assets and a health check."""
+def make_app(config: WebConfig, background: Callable[[], Coroutine[Any, Any, None]] | None = None
+             ) -> Starlette:
+    """The Starlette app serving the chat page, its assets and a health check; it runs
+    ``background`` (the outbox pusher, ``bot/web/outbox.py``) while it serves."""
     template = (config.root / "static" / "index.html").read_text(encoding="utf-8")
 
     def page_settings(request: Request) -> dict[str, object]:
@@ -146,7 +151,16 @@ def make_app(config: WebConfig) -> Starlette:
     async def health(_request: Request) -> Response:
         return JSONResponse({"status": "ok", "widget": widget_bundle(config.root).is_file()})
 
-    return Starlette(routes=[
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        task = asyncio.create_task(background()) if background is not None else None
+        yield
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    return Starlette(lifespan=lifespan, routes=[
         Route("/", page),
         Route("/config.json", embed_config),
         Route("/widget/webchat.js", widget),

@@ -8,7 +8,8 @@ channel owns a namespace of sender ids and the name the actions read
 
 * ``rest`` (``PublicRestInput``): anyone on the network; sender ``rest:<given id>``.
 * ``socketio`` (``WebChatInput``): the web widget; sender ``web:<the widget's session id>``
-  (a random id only that browser holds).
+  (a random id only that browser holds). The office's messages reach an open page through
+  ``POST /webhooks/socketio/push``, with the same bearer token as the bridge's.
 * ``telegram`` (``TelegramBridgeInput``): only the bridge, which proves itself with the
   bearer token in ``CHANNEL_TOKEN`` (compared in constant time); sender = the chat id.
 
@@ -177,4 +178,62 @@ class WebChatInput(SocketIOInput):
                 message.output_channel = WebChatOutput(sent.sio, sent.bot_message_evt)
             return await inner(message)
 
-        return super().blueprint(handle)
+        blueprint = super().blueprint(handle)
+        token = os.environ.get("CHANNEL_TOKEN") or os.urandom(32).hex()
+        blueprint.add_route(self._push_handler(token), "/push", methods=["POST"],
+                            name="push")
+        blueprint.add_route(self._connected_handler(token), "/connected", methods=["GET"],
+                            name="connected")
+        return blueprint
+
+    def _connected_handler(self, token: str) -> Callable[[Request], Awaitable[HTTPResponse]]:
+        """``GET /webhooks/socketio/connected``: the sender ids (``web:<session>``) with a
+        page connected to this server, so that the outbox looks only for their messages."""
+
+        async def sessions(request: Request) -> HTTPResponse:
+            if not bearer_matches(request.headers.get("authorization"), token):
+                return response.json({"error": "this channel needs its bearer token"},
+                                     status=401)
+            rooms = self.sio.manager.rooms.get("/", {}) if self.sio is not None else {}
+            sockets = rooms.get(None, {})  # each socket is also alone in a room of its own
+            return response.json({"senders": sorted(
+                f"{WEB_PREFIX}{room}" for room in rooms
+                if isinstance(room, str) and room not in sockets and connected(self.sio, room))})
+
+        return sessions
+
+    def _push_handler(self, token: str) -> Callable[[Request], Awaitable[HTTPResponse]]:
+        """``POST /webhooks/socketio/push {"recipient": "web:<session>", "text": ...}``: the
+        office's outbox (bot/web/outbox.py) hands a message to the widget of that session.
+
+        Only with the channel's bearer token. ``{"delivered": false}`` when no page of the
+        session is connected to this server: the message stays in the outbox and is tried
+        again, so a page opened later (or one connected to another replica) still gets it.
+        """
+
+        async def push(request: Request) -> HTTPResponse:
+            if not bearer_matches(request.headers.get("authorization"), token):
+                return response.json({"error": "this channel needs its bearer token"},
+                                     status=401)
+            try:
+                body = request.json
+            except Exception:  # Sanic raises its own error on a body that is not JSON
+                body = None
+            recipient = body.get("recipient") if isinstance(body, dict) else None
+            text = body.get("text") if isinstance(body, dict) else None
+            if not isinstance(recipient, str) or not isinstance(text, str) or not text:
+                return response.json({"error": "'recipient' and 'text' must be strings"},
+                                     status=400)
+            room = recipient.removeprefix(WEB_PREFIX)
+            if self.sio is None or not connected(self.sio, room):
+                return response.json({"delivered": False})
+            await self.sio.emit(self.bot_message_evt, {"text": text}, room=room)
+            return response.json({"delivered": True})
+
+        return push
+
+
+def connected(sio: Any, room: str) -> bool:
+    """Whether a page of the widget session ``room`` is connected to this server."""
+    rooms = sio.manager.rooms.get("/", {})
+    return room in rooms and any(True for _ in sio.manager.get_participants("/", room))
