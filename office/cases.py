@@ -34,7 +34,7 @@ from office.case_types import (
     is_chinese,
 )
 from office.log_masking import mask_identifiers
-from office.models import Case, CaseEvent, Person, ReferenceCounter, utcnow
+from office.models import Case, CaseEvent, ChecklistTick, Person, ReferenceCounter, utcnow
 from office.notifications import enqueue
 
 __all__ = [
@@ -52,6 +52,8 @@ __all__ = [
     "case_by_reference",
     "cases_of",
     "change_status",
+    "checklist_key",
+    "checklist_ticks",
     "count_cases",
     "find_case",
     "find_reference",
@@ -62,10 +64,14 @@ __all__ = [
     "open_case",
     "reply_to_person",
     "status_message",
+    "tick_checklist_item",
+    "untick_checklist_item",
 ]
 
 log = logging.getLogger(__name__)
 
+NOT_A_SLUG = re.compile(r"[^a-z0-9]+")
+SLUG_LENGTH = 60
 REFERENCE_PATTERN = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2,12})-(\d{4})-(\d{6,})(?!\d)")
 ROLES = frozenset({"student", "staff"})
 MAX_ID_DIGITS = 9
@@ -525,3 +531,101 @@ def add_note(session: Session, case: Case, *, actor: str, text: str) -> CaseEven
     if not cleaned:
         raise CaseError("a note needs some text")
     return _record(session, case, actor=actor, field="note", old=None, new=None, note=cleaned)
+
+
+def checklist_key(index: int, item: Mapping[str, object]) -> str:
+    """The stable name of a case's checklist item: its place (from 1) and a slug of its
+    English text, e.g. ``2-report-the-loss-to-your-local-police-station``.
+
+    A case keeps the checklist it was opened with, so the key names the same item after any
+    restart; a tick whose key no longer matches (the item moved or was reworded) ticks
+    nothing rather than the wrong item.
+    """
+    slug = NOT_A_SLUG.sub("-", str(item.get("en") or "").lower()).strip("-")
+    slug = slug[:SLUG_LENGTH].rstrip("-")
+    return f"{index + 1}-{slug}" if slug else str(index + 1)
+
+
+def checklist_ticks(session: Session, case: Case) -> dict[str, ChecklistTick]:
+    """The case's ticked checklist items by key (``checklist_key``)."""
+    query = select(ChecklistTick).where(ChecklistTick.case_id == case.id)
+    return {tick.item_key: tick for tick in session.scalars(query)}
+
+
+def tick_checklist_item(session: Session, case: Case, item_key: str, *,
+                        staff_name: str) -> CaseEvent | None:
+    """Mark one checklist item done by ``staff_name`` (stored with the time and written to
+    the history). None when it already was ticked: nothing changes.
+
+    Raises ``CaseError`` when ``item_key`` is not on the case's checklist.
+    """
+    item = _checklist_item(case, item_key)
+    _lock_case(session, case)
+    if _tick(session, case, item_key) is not None:
+        return None
+    name = staff_name.strip()[:100]
+    event = _record(session, case, actor=f"staff:{name}", field="checklist", old=None,
+                    new=item_key, note=_item_line(item))
+    session.add(ChecklistTick(case_id=case.id, item_key=item_key, ticked_by=name,
+                              ticked_at=event.at))
+    _mark_done(session, case)
+    log.info("case %s: checklist item %s ticked by %s", case.reference, item_key, name)
+    return event
+
+
+def untick_checklist_item(session: Session, case: Case, item_key: str, *,
+                          staff_name: str) -> CaseEvent | None:
+    """Take a tick back (written to the history). None when the item was not ticked.
+
+    Raises ``CaseError`` when ``item_key`` is not on the case's checklist.
+    """
+    item = _checklist_item(case, item_key)
+    _lock_case(session, case)
+    tick = _tick(session, case, item_key)
+    if tick is None:
+        return None
+    session.delete(tick)
+    name = staff_name.strip()[:100]
+    event = _record(session, case, actor=f"staff:{name}", field="checklist", old=item_key,
+                    new=None, note=_item_line(item))
+    _mark_done(session, case)
+    log.info("case %s: checklist item %s unticked by %s", case.reference, item_key, name)
+    return event
+
+
+def _checklist_item(case: Case, item_key: str) -> Mapping[str, object]:
+    """The case's checklist item named ``item_key``, or CaseError."""
+    for index, item in enumerate(case.checklist):
+        if checklist_key(index, item) == item_key:
+            return item
+    raise CaseError(f"{case.reference} has no checklist item {item_key!r}")
+
+
+def _item_line(item: Mapping[str, object]) -> str:
+    """How the history names an item: its English text and article."""
+    return f"{item.get('en')} ({item.get('source')})"
+
+
+def _lock_case(session: Session, case: Case) -> None:
+    """Hold the case's row until commit (PostgreSQL; SQLite's writers already take turns), so
+    that ticks given at the same moment are counted one after the other."""
+    session.execute(select(Case.id).where(Case.id == case.id).with_for_update())
+
+
+def _tick(session: Session, case: Case, item_key: str) -> ChecklistTick | None:
+    """The tick of one item, if it is ticked."""
+    query = select(ChecklistTick).where(ChecklistTick.case_id == case.id,
+                                        ChecklistTick.item_key == item_key)
+    return session.scalars(query).one_or_none()
+
+
+def _mark_done(session: Session, case: Case) -> None:
+    """Set the ``done`` flag of the case's checklist items from its ticks.
+
+    The ticks table says who and when; the flag is what the CSV export, the API, the CLI
+    and the person's "status of my request" read.
+    """
+    session.flush()
+    ticked = checklist_ticks(session, case)
+    case.checklist = [{**item, "done": checklist_key(index, item) in ticked}
+                      for index, item in enumerate(case.checklist)]

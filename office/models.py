@@ -118,6 +118,21 @@ class CaseEvent(Base):
     case: Mapped[Case] = relationship(back_populates="events")
 
 
+class ChecklistTick(Base):
+    """A checklist item of a case that staff ticked: which item (``item_key``, see
+    ``office.cases.checklist_key``), who and when. Unticking deletes the row; both moves are
+    lines of the case's history too."""
+
+    __tablename__ = "checklist_ticks"
+    __table_args__ = (UniqueConstraint("case_id", "item_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    item_key: Mapped[str] = mapped_column(String(100))
+    ticked_by: Mapped[str] = mapped_column(String(100))
+    ticked_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class ReferenceCounter(Base):
     """Last sequence number handed out per institution and year (gap-free references)."""
 

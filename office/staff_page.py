@@ -10,6 +10,7 @@
     POST /staff/cases/{reference}/notes    an internal note
     POST /staff/cases/{reference}/reply    a message to the person, status unchanged (outbox)
     POST /staff/cases/{reference}/assign   to=me: assign to the signed-in name; to=nobody
+    POST /staff/cases/{reference}/checklist  item=<key>&done=1 ticks an item, done=0 unticks
 
 The staff token is STAFF_API_TOKEN (compared in constant time); without it the page only says
 that sign-in is off. The signed-in state is a signed cookie (``office.staff_session``):
@@ -42,19 +43,22 @@ from office.cases import (
     add_note,
     assign_case,
     change_status,
+    checklist_ticks,
     count_cases,
     find_case,
     list_cases,
     reply_to_person,
+    tick_checklist_item,
+    untick_checklist_item,
 )
 from office.export import csv_text
 from office.models import Case
 from office.staff_html import (
-    CONTENT_SECURITY_POLICY,
     NOTE_MAX_LENGTH,
     PAGE_ROOT,
     PageContext,
     case_page,
+    content_security_policy,
     message_page,
     queue_page,
     sign_in_page,
@@ -153,6 +157,7 @@ class StaffPage:
             Route("/cases/{reference}/notes", self.posted(self.add_case_note), methods=["POST"]),
             Route("/cases/{reference}/reply", self.posted(self.reply), methods=["POST"]),
             Route("/cases/{reference}/assign", self.posted(self.assign), methods=["POST"]),
+            Route("/cases/{reference}/checklist", self.posted(self.tick), methods=["POST"]),
         ]
 
     # --- plumbing ---------------------------------------------------------------------------
@@ -177,7 +182,7 @@ class StaffPage:
         """An HTML response with the page's security headers (and the language remembered)."""
         response = HTMLResponse(content, status)
         response.headers.update({
-            "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+            "Content-Security-Policy": content_security_policy(),
             "X-Content-Type-Options": "nosniff",
             "X-Frame-Options": "DENY",
             "Referrer-Policy": "same-origin",
@@ -323,13 +328,14 @@ class StaffPage:
         })
 
     async def show_case(self, request: Request, staff: StaffSession) -> Response:
-        """GET one case; ``?done=status|note`` (after a change) says that it worked."""
+        """GET one case; ``?done=status|note|…`` (after a change) says that it worked."""
         ctx = self.context(request, staff)
         done = request.query_params.get("done")
         message = {"status": text(ctx, "status_changed"),
                    "note": text(ctx, "note_added"),
                    "reply": text(ctx, "reply_sent"),
-                   "assign": text(ctx, "assigned")}.get(done or "")
+                   "assign": text(ctx, "assigned"),
+                   "checklist": text(ctx, "checklist_changed")}.get(done or "")
         return await self.render_case(request, ctx, message=message)
 
     async def render_case(self, request: Request, ctx: PageContext, *, status: int = 200,
@@ -339,7 +345,10 @@ class StaffPage:
 
         def render(session: Session) -> str | None:
             case = find_case(session, reference)
-            return case_page(ctx, case, message=message, error=error) if case else None
+            if case is None:
+                return None
+            return case_page(ctx, case, ticks=checklist_ticks(session, case), message=message,
+                             error=error)
 
         content = await self.in_transaction(render)
         if content is None:
@@ -396,6 +405,19 @@ class StaffPage:
             session, case, assignee=assignee, actor=f"staff:{staff.name}"))
         return await self.after_change(request, staff, outcome, "assign")
 
+    async def tick(self, request: Request, staff: StaffSession,
+                   form: dict[str, str]) -> Response:
+        """POST ``item=<key>`` with ``done=1`` (tick it) or ``done=0`` (untick it)."""
+        item, mark = form.get("item", ""), form.get("done") != "0"
+        change = tick_checklist_item if mark else untick_checklist_item
+        outcome = await self.apply_change(request, lambda session, case: change(
+            session, case, item, staff_name=staff.name))
+        if outcome.refused_at is not None:
+            ctx = self.context(request, staff)
+            return await self.render_case(request, ctx, status=400,
+                                          error=text(ctx, "not_on_checklist"))
+        return await self.after_change(request, staff, outcome, "checklist", anchor="checklist")
+
     async def apply_change(self, request: Request,
                            change: Callable[[Session, Case], object]) -> Outcome:
         """Run one store change on the case the URL names, in one transaction."""
@@ -413,11 +435,14 @@ class StaffPage:
         return await self.in_transaction(work)
 
     async def after_change(self, request: Request, staff: StaffSession, outcome: Outcome,
-                           what: str) -> Response:
-        """Back to the case page saying what was done (POST, redirect, GET), or 404."""
+                           what: str, anchor: str | None = None) -> Response:
+        """Back to the case page saying what was done (POST, redirect, GET), or 404;
+        ``anchor`` names the part of the page to show (where the change was made)."""
         if outcome.reference is None:
             return await self.render_case(request, self.context(request, staff))
-        return RedirectResponse(f"{PAGE_ROOT}/cases/{quote(outcome.reference)}?done={what}", 303)
+        fragment = f"#{anchor}" if anchor else ""
+        return RedirectResponse(
+            f"{PAGE_ROOT}/cases/{quote(outcome.reference)}?done={what}{fragment}", 303)
 
 
 def page_routes(session_factory: sessionmaker[Session], token: str | None) -> list[BaseRoute]:

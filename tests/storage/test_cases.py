@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import pytest
@@ -30,12 +31,19 @@ from office.cases import (
     MissingFacts,
     case_by_reference,
     cases_of,
+    checklist_key,
+    checklist_ticks,
+    find_case,
     find_reference,
     get_or_create_person,
     missing_facts,
     open_case,
+    tick_checklist_item,
+    untick_checklist_item,
 )
-from office.models import Case, CaseEvent, Person
+from office.export import export_rows
+from office.models import Case, CaseEvent, ChecklistTick, Person
+from office.privacy import delete_person_data
 
 LOST = {"document": "passport", "what_happened": "lost", "noticed_on": date(2026, 3, 1)}
 TODAY = date(2026, 3, 2)
@@ -347,3 +355,132 @@ def test_missing_facts_are_listed_in_asking_order() -> None:
 )
 def test_a_reference_is_found_in_what_people_type(text: str, reference: str | None) -> None:
     assert find_reference(text) == reference
+
+
+POLICE = "2-report-the-loss-to-your-local-police-station"
+"""The key of CPU's second lost-passport item, "Report the loss to your local police station."."""
+
+
+def test_a_checklist_item_is_named_by_its_place_and_its_english_words() -> None:
+    assert checklist_key(1, {"en": "Report the loss to your local police station."}) == POLICE
+    assert checklist_key(0, {"en": "Contact your country's embassy"}) == \
+        "1-contact-your-country-s-embassy"
+    assert checklist_key(4, {"en": "！", "zh": "护照"}) == "5"
+    assert len(checklist_key(8, {"en": "word " * 50})) <= 100
+
+
+def test_every_checklist_item_has_a_key_of_its_own() -> None:
+    for kind in CASE_TYPES.values():
+        for code in kind.checklists:
+            items = [{"en": item.text.en} for item in checklist_for(kind.id, code).items]
+            keys = [checklist_key(index, item) for index, item in enumerate(items)]
+            assert len(set(keys)) == len(keys), (kind.id, code)
+            assert all(len(key) <= 100 for key in keys), (kind.id, code)
+
+
+def test_a_ticked_item_is_stored_with_who_and_when_and_goes_into_the_history(
+    factory: sessionmaker[Session],
+) -> None:
+    with factory.begin() as session:
+        case = _open(session, _person(session))
+        assert checklist_key(1, case.checklist[1]) == POLICE
+        event = tick_checklist_item(session, case, POLICE, staff_name=" Ann ")
+        assert event is not None
+        assert (event.actor, event.field, event.old, event.new) == (
+            "staff:Ann", "checklist", None, POLICE)
+        assert event.note == "Report the loss to your local police station. (CPU Art. 13)"
+        assert tick_checklist_item(session, case, POLICE, staff_name="Bo") is None
+    with factory.begin() as session:  # another session, as after a restart
+        case = find_case(session, "CPU-2026-000001")
+        assert case is not None
+        ticks = checklist_ticks(session, case)
+        assert list(ticks) == [POLICE]
+        assert (ticks[POLICE].ticked_by, ticks[POLICE].ticked_at) == ("Ann", case.events[-1].at)
+        assert case.updated_at == case.events[-1].at
+        assert [event.field for event in case.events] == ["status", "checklist"]
+        assert [item["done"] for item in case.checklist] == [
+            index == 1 for index in range(len(case.checklist))]
+        [row] = export_rows([case])
+        assert (row["checklist_done"], row["checklist_total"]) == (1, len(case.checklist))
+
+
+def test_an_unticked_item_is_to_do_again_and_the_untick_is_in_the_history(
+    factory: sessionmaker[Session],
+) -> None:
+    with factory.begin() as session:
+        case = _open(session, _person(session))
+        assert untick_checklist_item(session, case, POLICE, staff_name="Ann") is None
+        tick_checklist_item(session, case, POLICE, staff_name="Ann")
+        event = untick_checklist_item(session, case, POLICE, staff_name="Bo")
+        assert event is not None
+        assert (event.actor, event.field, event.old, event.new) == (
+            "staff:Bo", "checklist", POLICE, None)
+    with factory.begin() as session:
+        case = find_case(session, "CPU-2026-000001")
+        assert case is not None
+        assert checklist_ticks(session, case) == {}
+        assert not any(item["done"] for item in case.checklist)
+        assert [(e.actor, e.old, e.new) for e in case.events[1:]] == [
+            ("staff:Ann", None, POLICE), ("staff:Bo", POLICE, None)]
+        assert untick_checklist_item(session, case, POLICE, staff_name="Bo") is None
+        assert len(case.events) == 3
+
+
+def test_an_item_that_is_not_on_the_checklist_cannot_be_ticked(
+    factory: sessionmaker[Session],
+) -> None:
+    with factory.begin() as session:
+        case = _open(session, _person(session))
+        for key in ("99-report-the-loss-to-your-local-police-station",
+                    "1-report-the-loss-to-your-local-police-station", ""):
+            with pytest.raises(CaseError):
+                tick_checklist_item(session, case, key, staff_name="Ann")
+            with pytest.raises(CaseError):
+                untick_checklist_item(session, case, key, staff_name="Ann")
+        assert checklist_ticks(session, case) == {} and len(case.events) == 1
+
+
+def test_two_people_ticking_the_same_item_at_once_store_one_tick(
+    factory: sessionmaker[Session],
+) -> None:
+    with factory.begin() as session:
+        _open(session, _person(session))
+        # Both read the case before either ticks. SQLite's writers take turns from BEGIN
+        # IMMEDIATE on, so there the second cannot even read before the first commits.
+        both_read = session.get_bind().dialect.name != "sqlite"
+    start, errors = threading.Barrier(2), []
+
+    def tick(name: str) -> None:
+        try:
+            with factory.begin() as session:
+                case = find_case(session, "CPU-2026-000001")
+                assert case is not None
+                if both_read:
+                    start.wait(timeout=30)
+                tick_checklist_item(session, case, POLICE, staff_name=name)
+        except Exception as error:  # collected for the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=tick, args=(name,)) for name in ("Ann", "Bo")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with factory.begin() as session:
+        case = find_case(session, "CPU-2026-000001")
+        assert case is not None
+        assert list(checklist_ticks(session, case)) == [POLICE]
+        assert [event.field for event in case.events] == ["status", "checklist"]
+
+
+def test_a_persons_erased_cases_take_their_ticks_with_them(
+    factory: sessionmaker[Session],
+) -> None:
+    with factory.begin() as session:
+        person = _person(session)
+        tick_checklist_item(session, _open(session, person), POLICE, staff_name="Ann")
+    with factory.begin() as session:
+        delete_person_data(session, _person(session))
+    with factory.begin() as session:
+        assert session.scalar(select(func.count()).select_from(ChecklistTick)) == 0

@@ -6,17 +6,19 @@ import subprocess
 import sys
 import threading
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from office.db import alembic_config, make_engine, migrate
 from office.models import Base
 
 TABLES = {
     "people", "cases", "case_events", "reference_counters", "tracked_documents", "reminders",
-    "notifications", "alembic_version",
+    "notifications", "checklist_ticks", "alembic_version",
 }
 
 
@@ -134,5 +136,44 @@ def test_upgrading_a_0001_database_keeps_its_documents_and_reminders(
         assert "idempotency_key" not in columns
         with engine.connect() as connection:
             assert connection.execute(text("SELECT count(*) FROM reminders")).scalar() == 1
+    finally:
+        engine.dispose()
+
+
+def test_upgrading_a_0003_database_adds_checklist_ticks_and_keeps_its_cases(
+    blank_database_url: str,
+) -> None:
+    migrate(blank_database_url, "0003")
+    engine = make_engine(blank_database_url)
+    try:
+        assert "checklist_ticks" not in inspect(engine).get_table_names()
+        with engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO people (id, channel, channel_user_id, role, reach, created_at) "
+                "VALUES (1, 'telegram', '5', 'student', '{}', '2026-01-01')"))
+            connection.execute(text(
+                "INSERT INTO cases (id, reference, institution, year, sequence, type, status, "
+                "facts, checklist, person_id, created_at, updated_at) VALUES (1, "
+                "'CPU-2026-000001', 'CPU', 2026, 1, 'lost_document', 'submitted', '{}', "
+                "'[{\"en\": \"Report the loss\", \"done\": false}]', 1, '2026-01-01', "
+                "'2026-01-01')"))
+        migrate(blank_database_url)
+        with engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO checklist_ticks (case_id, item_key, ticked_by, ticked_at) "
+                "VALUES (1, '1-report-the-loss', 'Ann', '2026-01-02')"))
+        with engine.begin() as connection, pytest.raises(IntegrityError):
+            connection.execute(text(  # one tick per item
+                "INSERT INTO checklist_ticks (case_id, item_key, ticked_by, ticked_at) "
+                "VALUES (1, '1-report-the-loss', 'Bo', '2026-01-03')"))
+        with engine.connect() as connection:
+            config = alembic_config(blank_database_url)
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0003")
+            connection.commit()
+        assert "checklist_ticks" not in inspect(engine).get_table_names()
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT reference FROM cases")).all() == [
+                ("CPU-2026-000001",)]
     finally:
         engine.dispose()

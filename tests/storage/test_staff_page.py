@@ -8,7 +8,9 @@ would never send: forms without their anti-forgery token, forged cookies, refuse
 
 from __future__ import annotations
 
+import base64
 import csv
+import hashlib
 import html
 import io
 import re
@@ -21,7 +23,13 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy.orm import Session, sessionmaker
 
-from office.cases import change_status, find_case, get_or_create_person, open_case
+from office.cases import (
+    change_status,
+    checklist_ticks,
+    find_case,
+    get_or_create_person,
+    open_case,
+)
 from office.notifications import pending_notifications
 from tests.storage.servers import start_staff_app
 
@@ -29,6 +37,8 @@ TOKEN = "page-staff-token-2b7e"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CSRF_FIELD = re.compile(r'name="csrf" value="([^"]+)"')
 LOST = "CPU-2026-000001"
+POLICE = "2-report-the-loss-to-your-local-police-station"
+"""The key of the lost passport's second checklist item (``office.cases.checklist_key``)."""
 TRANSFER = "JSNU-2026-000001"
 
 
@@ -112,6 +122,20 @@ def test_staff_sign_in_find_a_case_and_change_its_status_in_a_real_browser(
     assert offered == ["Choose…", "in review", "needs information", "rejected", "closed"]
     _fits_the_screen(page)
 
+    checklist = page.locator("section", has=page.get_by_role("heading", name="Checklist"))
+    police = checklist.get_by_role("listitem").filter(has_text="Report the loss to your local")
+    expect(police).to_contain_text("to do")
+    police.get_by_role("button", name="Tick").click()
+    expect(page.get_by_role("status")).to_contain_text("Checklist updated.")
+    page.reload()
+    expect(police).to_contain_text("✓ Ann, ")
+    expect(police).to_contain_text("(China time)")
+    expect(police.get_by_role("button", name="Untick")).to_be_visible()
+    expect(checklist.get_by_role("button", name="Untick")).to_have_count(1)
+    trail = page.locator("section", has=page.get_by_role("heading", name="History"))
+    expect(trail).to_contain_text("Ticked: Report the loss to your local police station.")
+    _fits_the_screen(page)
+
     page.get_by_label("New status", exact=True).select_option("needs_information")
     page.get_by_label("Note for the person").fill("Please bring the police record")
     page.get_by_role("button", name="Change status").click()
@@ -137,6 +161,8 @@ def test_staff_sign_in_find_a_case_and_change_its_status_in_a_real_browser(
         [message] = pending_notifications(session, "telegram")
         assert message.kind == "status_change" and message.case_id == case.id
         assert "needs information" in message.text and "police record" in message.text
+        assert [(k, t.ticked_by) for k, t in checklist_ticks(session, case).items()] == [
+            (POLICE, "Ann")]
 
 
 @pytest.mark.browser
@@ -153,6 +179,7 @@ def test_the_page_speaks_chinese_when_asked(browser: Browser, staff_app: str) ->
     expect(page.locator("main")).to_contain_text("转学")
     expect(page.locator("main")).to_contain_text("审核中")
     expect(page.locator("main")).to_contain_text("原就读学校")  # the fact, labelled
+    expect(page.get_by_role("button", name="勾选")).to_have_count(1)
     page.get_by_role("link", name="English").click()
     expect(page.locator("main")).to_contain_text("Transfer from another university")
     context.close()
@@ -407,3 +434,83 @@ def test_a_request_assigned_to_me_is_shown_and_found_with_mine(
         assert case is not None and case.assigned_to is None
         assert [(e.field, e.old, e.new, e.actor) for e in case.events[1:]] == [
             ("assigned_to", None, "Bo", "staff:Bo"), ("assigned_to", "Bo", None, "staff:Bo")]
+
+
+ITEM_FIELD = re.compile(r'name="item" value="([^"]+)"')
+
+
+def _ticks(factory: sessionmaker[Session], reference: str = LOST) -> dict[str, str]:
+    with factory.begin() as session:
+        case = find_case(session, reference)
+        assert case is not None
+        return {key: tick.ticked_by for key, tick in checklist_ticks(session, case).items()}
+
+
+def test_a_checklist_tick_needs_the_forms_token_and_an_item_of_the_checklist(
+    staff_app: str, factory: sessionmaker[Session], subprocess_env: dict[str, str],
+) -> None:
+    ann, bo = _signed_in_client(staff_app, "Ann"), _signed_in_client(staff_app, "Bo")
+    page = ann.get(f"/staff/cases/{LOST}").text
+    assert ITEM_FIELD.findall(page)[1] == POLICE
+    path = f"/staff/cases/{LOST}/checklist"
+    for data in [
+        {"item": POLICE, "done": "1"},
+        {"item": POLICE, "done": "1", "csrf": ""},
+        {"item": POLICE, "done": "1", "csrf": "forged"},
+        {"item": POLICE, "done": "1", "csrf": _csrf(bo)},  # another session's token
+    ]:
+        refused = ann.post(path, data=data)
+        assert refused.status_code == 403 and "This form has expired" in refused.text
+    signed_out = httpx.post(f"{staff_app}{path}", data={"item": POLICE, "done": "1"}, timeout=30)
+    assert signed_out.status_code == 303
+    assert signed_out.headers["location"].startswith("/staff/sign-in")
+    unknown = ann.post(path, data={"item": "99-made-up", "done": "1", "csrf": _csrf(ann)})
+    assert unknown.status_code == 400
+    assert "That item is not on this request&#39;s checklist." in unknown.text
+    assert _ticks(factory) == {} and _status_of(factory, LOST) == ("submitted", 1)
+
+    ticked = ann.post(path, data={"item": POLICE, "done": "1", "csrf": _csrf(ann)})
+    assert ticked.status_code == 303
+    assert ticked.headers["location"] == f"/staff/cases/{LOST}?done=checklist#checklist"
+    assert _ticks(factory) == {POLICE: "Ann"}
+    again = bo.post(path, data={"item": POLICE, "done": "1", "csrf": _csrf(bo)})
+    assert again.status_code == 303 and _ticks(factory) == {POLICE: "Ann"}  # still Ann's
+
+    restarted = start_staff_app({**subprocess_env, "STAFF_API_TOKEN": TOKEN})
+    try:
+        shown = _signed_in_client(restarted.url, "Cy").get(f"/staff/cases/{LOST}").text
+    finally:
+        restarted.stop()
+    police = shown[shown.index("Report the loss to your local police station."):]
+    police = police[:police.index("</li>")]
+    assert "✓ Ann, " in police and "(China time)" in police and ">Untick</button>" in police
+
+    unticked = bo.post(path, data={"item": POLICE, "done": "0", "csrf": _csrf(bo)})
+    assert unticked.status_code == 303 and _ticks(factory) == {}
+    with factory.begin() as session:
+        case = find_case(session, LOST)
+        assert case is not None and case.status == "submitted"
+        assert [(e.field, e.actor, e.old, e.new) for e in case.events[1:]] == [
+            ("checklist", "staff:Ann", None, POLICE), ("checklist", "staff:Bo", POLICE, None)]
+        assert pending_notifications(session, "telegram") == []  # the person is not told
+    history = bo.get(f"/staff/cases/{LOST}").text
+    assert "Unticked: Report the loss to your local police station." in history
+
+
+STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
+
+
+def test_every_page_has_one_style_sheet_the_policy_allows_and_no_script(
+    staff_app: str,
+) -> None:
+    client = _signed_in_client(staff_app)
+    pages = [httpx.get(f"{staff_app}/staff/sign-in", timeout=30)] + [
+        client.get(path) for path in ("/staff/", f"/staff/cases/{LOST}",
+                                      "/staff/cases/CPU-2026-000404")]
+    for response in pages:
+        path = response.url.path
+        [style] = STYLE.findall(response.text)
+        digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+        policy = response.headers["content-security-policy"]
+        assert f"style-src 'sha256-{digest}';" in policy, path
+        assert "<script" not in response.text and " style=" not in response.text, path
