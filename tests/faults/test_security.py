@@ -132,6 +132,26 @@ def test_the_bridge_with_its_token_reaches_its_own_user(assistant: RunningAssist
     assert reference in reply.text
 
 
+@pytest.mark.parametrize("authorization", [None, "Bearer wrong", "Basic b2ZmaWNlOm9mZmljZQ=="])
+def test_only_the_channel_token_may_push_to_web_chat_pages_or_list_them(
+    assistant: RunningAssistant, authorization: str | None
+) -> None:
+    headers = {"Authorization": authorization} if authorization is not None else {}
+    push = httpx.post(f"{assistant.rasa_url}/webhooks/socketio/push", headers=headers,
+                      json={"recipient": "web:someone", "text": "forged"}, timeout=30)
+    listing = httpx.get(f"{assistant.rasa_url}/webhooks/socketio/connected", headers=headers,
+                        timeout=30)
+    assert (push.status_code, listing.status_code) == (401, 401)
+    # With the token: nobody's page is open for this session, so nothing is delivered.
+    token = {"Authorization": f"Bearer {assistant.settings.channel_token}"}
+    push = httpx.post(f"{assistant.rasa_url}/webhooks/socketio/push", headers=token,
+                      json={"recipient": "web:someone", "text": "hello"}, timeout=30)
+    assert push.json() == {"delivered": False}
+    bad = httpx.post(f"{assistant.rasa_url}/webhooks/socketio/push", headers=token,
+                     content=b"not json", timeout=30)
+    assert bad.status_code == 400
+
+
 @pytest.mark.parametrize("body", [
     [{"sender": "x", "message": "hi"}],
     {"message": "hi"},
