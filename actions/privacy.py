@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from actions.conversation import language, speaker
 from actions.store import StoreUnavailable, in_store, say_unreachable, the_person
 from office.case_types import STATUSES, Label
+from office.cases import PERSON_DETAILS
 from office.privacy import delete_person_data, export_person_data
 from office.reminders import DOCUMENT_KINDS
 
@@ -43,6 +44,7 @@ TEXTS: Mapping[str, Label] = MappingProxyType({
         "This is what the office's assistant stores about you:\n"
         "• Profile: channel {channel}, language {language}, institution {institution}, "
         "role {role}, first contact {created}\n"
+        "• Who you are, for the office: {who}\n"
         "• Requests: {cases}\n"
         "• Documents with expiry reminders: {documents}\n"
         "• Messages sent to you: {messages}\n"
@@ -50,6 +52,7 @@ TEXTS: Mapping[str, Label] = MappingProxyType({
         "国际处助手保存的您的信息如下：\n"
         "• 基本信息：渠道 {channel}，语言 {language}，学校 {institution}，身份 {role}，"
         "首次联系 {created}\n"
+        "• 您的身份信息（供国际处使用）：{who}\n"
         "• 申请：{cases}\n"
         "• 设置了到期提醒的证件：{documents}\n"
         "• 发给您的消息：{messages}\n"
@@ -88,6 +91,8 @@ def data_summary(export: Mapping[str, Any], lang: str) -> str:
         institution=person["institution"] or "—",
         role=person["role"],
         created=str(person["created_at"] or "—")[:10],
+        who=", ".join(str(person[k]) for k in PERSON_DETAILS if person.get(k))
+        or TEXTS["none"].get(lang),
         cases=_listing(cases, lang),
         documents=_listing(documents, lang),
         messages=len(export["messages"]),

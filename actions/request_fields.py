@@ -12,8 +12,10 @@ from types import MappingProxyType
 from typing import Any
 
 from actions.parsing import parse_choice
-from knowledge import format_date
+from knowledge import INSTITUTION_CODES, format_date
+from knowledge import institution as institution_profile
 from office.case_types import CASE_TYPES, FACT_LABEL_OVERRIDES, FACT_LABELS, Label
+from office.cases import PERSON_DETAILS
 
 WHAT_HAPPENED = {
     "stolen": ("stole", "stolen", "robbed", "theft", "偷", "盗", "抢"),
@@ -60,8 +62,33 @@ def _o(value: str, en: str, zh: str, *keywords: str) -> Option:
 
 DATE_EXAMPLE = Label(" For example: 3 May 2026 or 2026-05-03.", "例如：2026年5月3日。")
 
+UNIVERSITY = "university"
+"""Asked before any request when the person never named their university: the default
+university is only a default for answers, never for a request."""
+
+
+def asked_fields(case_type: str) -> tuple[str, ...]:
+    """What a request of ``case_type`` needs, in the order the form asks: the university,
+    the type's own facts, then who the request is for (asked once per person)."""
+    return (UNIVERSITY, *CASE_TYPES[case_type].required_fields, *PERSON_DETAILS)
+
 
 FIELDS: Mapping[str, Field] = MappingProxyType({
+    UNIVERSITY: _f(
+        FACT_LABELS[UNIVERSITY], "Which university is this request for?",
+        "这份申请是哪所学校的？",
+        *(_o(code, institution_profile(code).name.en, institution_profile(code).name.zh)
+          for code in INSTITUTION_CODES),
+    ),
+    "full_name": _f(
+        FACT_LABELS["full_name"], "So that the office knows who it is for: what is your full "
+        "name?", "为了让国际处知道申请人是谁，请告诉我您的姓名。"),
+    "member_number": _f(
+        FACT_LABELS["member_number"], "What is your student or staff number?",
+        "您的学号或工号是多少？"),
+    "contact": _f(
+        FACT_LABELS["contact"], "Which e-mail address or phone number may the office use to "
+        "reach you?", "国际处可以通过哪个邮箱或电话联系您？"),
     "document": _f(
         FACT_LABELS["document"], "Which document is it?", "是哪种证件？",
         _o("passport", "Passport", "护照"),
@@ -274,7 +301,7 @@ def request_summary(case_type: str, facts: Mapping[str, str], lang: str) -> str:
     lines += [
         f"• {field_for(case_type, name).name.get(lang)}{colon}"
         f"{shown_value(case_type, name, facts[name], lang)}"
-        for name in kind.required_fields
+        for name in asked_fields(case_type)
         if name in facts
     ]
     return "\n".join(lines)

@@ -34,11 +34,14 @@ from actions.faq import offer_case, offered_request, request_payload
 from actions.loops import ListeningFormValidation
 from actions.parsing import find_dates, parse_choice, parse_date, parse_yes_no
 from actions.permit_text import stated_permit_facts
+from actions.person_details import answered_detail, details_in
 from actions.request_fields import (
     DATE_EXAMPLE,
     DATE_ORDER,
     FIELDS,
+    UNIVERSITY,
     Field,
+    asked_fields,
     case_type_in,
     field_for,
     is_date_field,
@@ -46,14 +49,17 @@ from actions.request_fields import (
     request_summary,
 )
 from actions.store import StoreUnavailable, in_store, say_unreachable, the_person
-from knowledge import format_date, lost_passport
+from knowledge import INSTITUTION_CODES, find_institution, format_date, lost_passport
 from office.case_types import CASE_TYPES, OPEN_STATUSES, Label, checklist_for
 from office.cases import (
+    PERSON_DETAILS,
     CaseError,
     cases_of,
     find_reference,
     get_or_create_person,
     open_case,
+    person_details,
+    set_person_details,
 )
 from office.notifications import PUSHED_CHANNELS
 
@@ -105,6 +111,16 @@ TEXTS: Mapping[str, Label] = MappingProxyType({
                           "needs, so I won't guess: the office will tell you.",
                           "我掌握的{institution}规定没有列出此类申请所需材料，我不做猜测，"
                           "国际处会告知您。"),
+    "invalid_full_name": Label("Please write just your name, for example \"Ali Khan\".",
+                               "请只写您的姓名，例如“王小明”。"),
+    "invalid_member_number": Label("Please give your student or staff number (letters and "
+                                   "digits, for example 2023123456).",
+                                   "请提供您的学号或工号（字母和数字，例如 2023123456）。"),
+    "invalid_contact": Label("I could not find an e-mail address or a phone number in that. "
+                             "Please write one, for example name@example.com or "
+                             "+86 138 0000 0000.",
+                             "没有找到邮箱或电话号码。请写一个，例如 name@example.com 或 "
+                             "13800000000。"),
     "confirm_unclear": Label("Please answer yes or no.", "请回答“是”或“否”。"),
     "case_detail": Label("{reference} — {type}\nStatus: {status} (opened {opened})\n{items}",
                          "{reference} — {type}\n状态：{status}（{opened}提交）\n{items}"),
@@ -153,9 +169,35 @@ def gathered_facts(tracker: Tracker) -> dict[str, str]:
     return dict(fields) if isinstance(fields, dict) else {}
 
 
+def named_university(tracker: Tracker) -> dict[str, str]:
+    """``{"university": code}`` once the person named (or chose) one of the universities.
+
+    Read when a request starts (its type is known), never while the form asks: the answer
+    to "which university?" also names one, and must not be taken for the next field."""
+    code = tracker.get_slot("institution")
+    return {UNIVERSITY: code} if code in INSTITUTION_CODES else {}
+
+
 def next_field(case_type: str, facts: Mapping[str, str]) -> str | None:
-    """The first required field of ``case_type`` not answered yet."""
-    return next((f for f in CASE_TYPES[case_type].required_fields if f not in facts), None)
+    """The first field a request of ``case_type`` needs that is not answered yet."""
+    return next((f for f in asked_fields(case_type) if f not in facts), None)
+
+
+def carried_facts(tracker: Tracker, case_type: str) -> dict[str, str]:
+    """The facts gathered so far that hold for a request of ``case_type``: all of them when
+    they were gathered for that type, else only the university and the person's details."""
+    stored = tracker.get_slot("request_facts")
+    fields = stored.get("fields") if isinstance(stored, dict) else None
+    if not isinstance(fields, dict):
+        return {}
+    if stored.get("case_type") == case_type:
+        return dict(fields)
+    return {k: v for k, v in fields.items() if k == UNIVERSITY or k in PERSON_DETAILS}
+
+
+def stored_details(session: Session, tracker: Tracker) -> dict[str, str]:
+    """The name, number and contact stored with the person of ``tracker``."""
+    return person_details(the_person(session, tracker))
 
 
 def checklist_message(case_type: str, institution_code: str, lang: str) -> str:
@@ -175,19 +217,21 @@ def store_request(
     The idempotency key is the latest message's: the confirming one when a form asked.
     """
     who = speaker(tracker)
+    university = facts.get(UNIVERSITY) or institution(tracker)
     person = get_or_create_person(
         session,
         channel=who.channel,
         channel_user_id=who.channel_user_id,
         language=language(tracker),
-        institution=institution(tracker),
+        institution=university,
     )
+    set_person_details(person, facts)
     case = open_case(
         session,
         person=person,
         case_type=case_type,
-        institution=institution(tracker),
-        facts=facts,
+        institution=university,
+        facts={k: v for k, v in facts.items() if k != UNIVERSITY and k not in PERSON_DETAILS},
         today=today(),
         idempotency_key=message_key(tracker),
     )
@@ -273,16 +317,18 @@ def offered_case_type(tracker: Tracker) -> str | None:
 
 
 def facts_from_conversation(tracker: Tracker, case_type: str) -> dict[str, str]:
-    """The request's facts that the person's latest messages state: each multiple-choice
-    field one option of which they name, and the date when the type asks for one date only
-    and a message names one. The newest message wins; the form asks for the rest, and the
-    summary shows all of them before anything is sent."""
+    """The request's facts that the person's latest messages state: their name, number and
+    contact, each multiple-choice field one option of which they name, and the date when
+    the type asks for one date only and a message names one. The newest message wins; the
+    form asks for the rest, and the summary shows all of them before anything is sent."""
+    texts = [latest_text(tracker), *reversed(conversation_summary(tracker, RECENT_MESSAGES))]
+    facts: dict[str, str] = {}
+    for text in reversed(texts):  # the newest message wins
+        facts.update(details_in(text))
     if case_type == "talk_to_person":
         # The question is what the person said before asking for the office; with nothing
         # before, the form asks for it.
-        return handoff_facts(tracker) if conversation_summary(tracker) else {}
-    texts = [latest_text(tracker), *reversed(conversation_summary(tracker, RECENT_MESSAGES))]
-    facts: dict[str, str] = {}
+        return {**facts, **handoff_facts(tracker)} if conversation_summary(tracker) else facts
     fields = CASE_TYPES[case_type].required_fields
     for name in fields:
         options = field_for(case_type, name).keywords
@@ -384,8 +430,17 @@ class ActionNewRequest(Action):
                 offer_note_or_another(dispatcher, tracker, case_type, existing)
                 return [*(SlotSet(slot, None) for slot in REQUEST_SLOTS),
                         FollowupAction("action_listen")]
-        facts = facts_from_conversation(tracker, case_type) if case_type else {}
-        complete = case_type is not None and bool(facts) and next_field(case_type, facts) is None
+        try:
+            stored = await in_store(stored_details, tracker)
+        except StoreUnavailable:
+            stored = {}  # the form asks; storing will say the store is away
+        # What every request of this person starts with: the name, number and contact stored
+        # with them; then what their latest messages say.
+        facts = dict(stored)
+        if case_type:
+            facts.update({**named_university(tracker), **facts_from_conversation(tracker,
+                                                                                   case_type)})
+        complete = case_type is not None and next_field(case_type, facts) is None
         if complete:
             # The person asked for this request and their messages already say everything
             # it needs: it is sent at once, and they see what is sent.
@@ -426,7 +481,10 @@ class ValidateRequestForm(ListeningFormValidation):
         case_type = known_case_type(value) or case_type_in(str(value or ""), [])
         if case_type is None:
             say(dispatcher, tracker, "unknown_type")
-        return {"case_type": case_type}
+            return {"case_type": None}
+        facts = {**named_university(tracker), **carried_facts(tracker, case_type)}
+        return {"case_type": case_type,
+                "request_facts": {"case_type": case_type, "fields": facts} if facts else None}
 
     def validate_request_value(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -442,7 +500,9 @@ class ValidateRequestForm(ListeningFormValidation):
             return {"request_value": None}
         facts[name] = answer
         stored = {"case_type": case_type, "fields": facts}
-        return {"request_value": None, "request_facts": stored, "request_confirmed": None}
+        chosen = {"institution": answer} if name == UNIVERSITY else {}
+        return {"request_value": None, "request_facts": stored, "request_confirmed": None,
+                **chosen}
 
     def _answer(
         self,
@@ -455,6 +515,16 @@ class ValidateRequestForm(ListeningFormValidation):
     ) -> str | None:
         """The stored form of one answer, or None after saying what is wrong with it."""
         question = field_for(case_type, name)
+        if name in PERSON_DETAILS:
+            detail = answered_detail(name, text)
+            if detail is None:
+                say(dispatcher, tracker, f"invalid_{name}")
+            return detail
+        if name == UNIVERSITY:
+            code = find_institution(text) or self._option(question, text)
+            if code is None:
+                say(dispatcher, tracker, "invalid_option")
+            return code
         if is_date_field(name):
             return self._date(name, text, facts, dispatcher, tracker)
         if question.options:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from types import MappingProxyType
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -62,7 +63,9 @@ __all__ = [
     "list_cases",
     "missing_facts",
     "open_case",
+    "person_details",
     "reply_to_person",
+    "set_person_details",
     "status_message",
     "tick_checklist_item",
     "untick_checklist_item",
@@ -176,6 +179,25 @@ def _update_person(
         person.institution = institution.upper()
     if reach is not None:
         person.reach = {**(person.reach or {}), **reach}
+
+
+PERSON_DETAILS: Mapping[str, int] = MappingProxyType(
+    {"full_name": 100, "member_number": 32, "contact": 120})
+"""What the office needs to know who a request is for: columns of ``Person`` and their
+lengths (migration 0005)."""
+
+
+def person_details(person: Person) -> dict[str, str]:
+    """The person's stored name, number and contact (only those known)."""
+    return {name: value for name in PERSON_DETAILS if (value := getattr(person, name))}
+
+
+def set_person_details(person: Person, details: Mapping[str, str]) -> None:
+    """Stores the given name, number and contact on ``person`` (others are ignored)."""
+    for name, length in PERSON_DETAILS.items():
+        value = str(details.get(name) or "").strip()
+        if value:
+            setattr(person, name, value[:length])
 
 
 def missing_facts(case_type: str, facts: Mapping[str, object]) -> tuple[str, ...]:
@@ -411,7 +433,8 @@ def _search_condition(text: str) -> ColumnElement[bool]:
     if reference is not None:
         return Case.reference == reference
     conditions = [Case.reference.contains(text.upper(), autoescape=True),
-                  Person.channel_user_id == text]
+                  Person.channel_user_id == text, Person.member_number == text,
+                  func.lower(Person.full_name).contains(text.lower(), autoescape=True)]
     channel, colon, user_id = text.partition(":")
     if colon:
         conditions.append(and_(Person.channel == channel.strip().lower(),

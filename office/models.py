@@ -58,6 +58,10 @@ class Person(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     institution: Mapped[str | None] = mapped_column(String(16))
     reach: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Who they are, for the office: asked when they first open a request (never logged).
+    full_name: Mapped[str | None] = mapped_column(String(100))
+    member_number: Mapped[str | None] = mapped_column(String(32))
+    contact: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     cases: Mapped[list[Case]] = relationship(

@@ -127,6 +127,7 @@ TEXTS: Mapping[str, Label] = MappingProxyType({
     "pushed": Label("{channel}: messages are sent to them", "{channel}：消息会发送给本人"),
     "unreachable": Label("{channel}: cannot be reached; they will see it when they ask",
                          "{channel}：无法主动联系；本人询问时会看到"),
+    "contact": Label("contact they gave", "本人提供的联系方式"),
     "reply": Label("Reply to the person", "回复申请人"),
     "reply_label": Label("Message (sent to the person; the status stays as it is)",
                          "留言（发送给申请人，状态不变）"),
@@ -205,14 +206,20 @@ def channel_name(ctx: PageContext, channel: str) -> str:
 
 
 def person_text(ctx: PageContext, person: Person) -> str:
-    """Who opened a case: their number in the store (what search takes), channel and id."""
-    return f"#{person.id} · {channel_name(ctx, person.channel)} {person.channel_user_id}"
+    """Who opened a case: their name and student or staff number when they gave them, their
+    number in the store (what search takes), channel and id."""
+    who = " ".join(part for part in (person.full_name,
+                                     f"({person.member_number})" if person.member_number
+                                     else None) if part)
+    store = f"#{person.id} · {channel_name(ctx, person.channel)} {person.channel_user_id}"
+    return f"{who} · {store}" if who else store
 
 
 def reach_text(ctx: PageContext, person: Person) -> str:
     """Whether the office's messages reach the person, and through which channel."""
     key = "pushed" if can_be_pushed(person) else "unreachable"
-    return text(ctx, key, channel=channel_name(ctx, person.channel))
+    reached = text(ctx, key, channel=channel_name(ctx, person.channel))
+    return f"{reached} · {text(ctx, 'contact')}: {person.contact}" if person.contact else reached
 
 
 def checklist_rows(ctx: PageContext, case: Case,

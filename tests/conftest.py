@@ -46,6 +46,22 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+# What a first request asks before it can be sent (actions/request_fields.py), and a person's
+# answers; "" for the university's question, answered with the chosen one's name.
+WHO_ANSWERS = {
+    "Which university is this request for?": "",
+    "这份申请是哪所学校的？": "",
+    "what is your full name?": "Ali Khan",
+    "请告诉我您的姓名": "王小明",
+    "student or staff number?": "2023123456",
+    "学号或工号是多少": "2023123456",
+    "may the office use to reach you?": "ali.khan@example.com",
+    "邮箱或电话联系您": "13812345678",
+}
+UNIVERSITY_NAMES = {"CPU": "China Pharmaceutical University", "JSNU": "江苏师范大学",
+                    "WESTLAKE": "Westlake University", "QJNU": "Qujing Normal University"}
+
+
 @dataclass(frozen=True)
 class RunningAssistant:
     """The running assistant's addresses, its case store and the settings it runs with."""
@@ -75,6 +91,16 @@ class RunningAssistant:
     def text(self, sender: str, message: str, **metadata: Any) -> str:
         """The bot's replies to one message, joined into one text."""
         return "\n".join(r.get("text", "") for r in self.say(sender, message, **metadata))
+
+    def introduce(self, sender: str, reply: str, university: str = "CPU") -> str:
+        """Answers the questions a first request asks (which university, name, number,
+        contact) while ``reply`` asks one of them; returns the reply to the last answer."""
+        for _ in range(len(WHO_ANSWERS)):
+            asked = next((key for key in WHO_ANSWERS if key in reply), None)
+            if asked is None:
+                break
+            reply = self.text(sender, WHO_ANSWERS[asked] or UNIVERSITY_NAMES[university])
+        return reply
 
     def tracker(self, sender: str, token: str | None = None, prefix: str = "rest:"
                 ) -> dict[str, Any]:

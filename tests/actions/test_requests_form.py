@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from actions.conversation import today
 from actions.faq import request_payload
-from actions.request_fields import field_for, is_date_field
+from actions.request_fields import asked_fields, field_for, is_date_field
 from actions.requests import (
     ActionAskCaseType,
     ActionAskRequestConfirmed,
@@ -32,7 +32,8 @@ from actions.requests import (
 )
 from actions.store import sessions
 from office.case_types import CASE_TYPES, checklist_for
-from office.models import Case
+from office.cases import get_or_create_person, person_details, set_person_details
+from office.models import Case, Person
 
 REFERENCE = re.compile(r"^[A-Z]+-\d{4}-\d{6}$")
 
@@ -109,22 +110,45 @@ async def asked(slots: dict[str, Any], domain: dict[str, Any]) -> dict[str, Any]
     return message
 
 
+KNOWN = {"full_name": "Mei Chen", "member_number": "2024000001", "contact": "mei@example.com"}
+
+
+def known_person(sender_id: str = "student-1") -> None:
+    """Stores the person's name, number and contact, as a request they opened before did."""
+    with sessions().begin() as session:
+        person = get_or_create_person(session, channel="rest", channel_user_id=sender_id)
+        set_person_details(person, KNOWN)
+
+
 async def start(text: str, domain: dict[str, Any], language: str = "en",
-                entities: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    """Slots after "I need ..." started the form and the form chose what to ask first."""
-    tracker = turn_tracker({"language": language}, text, intent="open_request",
-                           entities=entities)
-    slots = apply({"language": language}, await ActionNewRequest().run(
-        CollectingDispatcher(), tracker, domain))
+                entities: list[dict[str, Any]] | None = None, known: bool = True
+                ) -> dict[str, Any]:
+    """Slots after "I need ..." started the form and the form chose what to ask first.
+
+    ``known``: the person named their university (CPU) and opened a request before, so
+    only the type's own facts are asked."""
+    before = {"language": language, **({"institution": "CPU"} if known else {})}
+    if known:
+        known_person()
+    tracker = turn_tracker(before, text, intent="open_request", entities=entities)
+    slots = apply(before, await ActionNewRequest().run(CollectingDispatcher(), tracker, domain))
     # On activation the form validates what is already filled and picks the next slot.
     prefilled = {k: v for k, v in slots.items() if k == "case_type" and v}
-    validation = turn_tracker({"language": language}, text, new_slots=prefilled)
+    validation = turn_tracker(slots, text, new_slots=prefilled)
     events = await ValidateRequestForm().run(CollectingDispatcher(), validation, domain)
     return apply(slots, events)
 
 
+PERSON_ANSWERS = {"university": ("China Pharmaceutical University", "CPU"),
+                  "full_name": ("My name is Ali Khan", "Ali Khan"),
+                  "member_number": ("2023123456", "2023123456"),
+                  "contact": ("ali.khan@example.com please", "ali.khan@example.com")}
+
+
 def sample_answer(case_type: str, name: str, index: int) -> tuple[str, Any]:
     """A valid answer for a field, and the value the form should store for it."""
+    if name in PERSON_ANSWERS:
+        return PERSON_ANSWERS[name]
     field = field_for(case_type, name)
     if is_date_field(name):
         day = today() + timedelta(days=30 + 10 * index)
@@ -160,20 +184,22 @@ def stored_cases() -> list[Case]:
 async def test_every_case_type_is_asked_field_by_field_and_stored_after_confirmation(
     database: str, domain: dict[str, Any], case_type: str
 ) -> None:
-    slots = await start("I want to open a request", domain)
+    slots = await start("I want to open a request", domain, known=False)
     assert slots["requested_slot"] == "case_type"
     slots, _ = await answer(slots, "x", domain, value=case_type)
     expected: dict[str, Any] = {}
-    for index, name in enumerate(CASE_TYPES[case_type].required_fields):
+    # The university first (never named), the type's facts, then who it is for.
+    for index, name in enumerate(asked_fields(case_type)):
         assert slots["requested_slot"] == "request_value"
         question = await asked(slots, domain)
         assert question["text"].startswith(field_for(case_type, name).question.en)
         text, stored = sample_answer(case_type, name, index)
         slots, _ = await answer(slots, text, domain)
         expected[name] = stored
-    assert slots["requested_slot"] == "request_confirmed"
+    assert slots["requested_slot"] == "request_confirmed" and slots["institution"] == "CPU"
     summary = await asked(slots, domain)
     assert CASE_TYPES[case_type].label.en in summary["text"]
+    assert "Name: Ali Khan" in summary["text"] and "ali.khan@example.com" in summary["text"]
     assert [b["payload"] for b in summary["buttons"]] == ["/affirm", "/deny"]
 
     slots, dispatcher = await confirm(slots, domain)
@@ -184,7 +210,15 @@ async def test_every_case_type_is_asked_field_by_field_and_stored_after_confirma
     assert unreachable["response"] == "utter_case_not_pushed"
     [case] = stored_cases()
     assert case.reference == opened["reference"] and REFERENCE.match(case.reference)
-    assert case.type == case_type and case.facts == expected
+    who = {"university": "CPU", "full_name": "Ali Khan", "member_number": "2023123456",
+           "contact": "ali.khan@example.com"}
+    assert case.type == case_type and case.facts == {
+        k: v for k, v in expected.items() if k not in who}
+    assert case.institution == "CPU"
+    with sessions().begin() as session:
+        person = session.get(Person, case.person_id)
+        assert person is not None and person_details(person) == {
+            k: v for k, v in who.items() if k != "university"}
     if case_type == "talk_to_person":  # nothing to bring: a person will answer
         assert checklist == []
     else:
@@ -234,7 +268,8 @@ async def test_an_unreadable_date_is_asked_again(database: str, domain: dict[str
     slots, _ = await answer(slots, "Thailand", domain)
     slots, dispatcher = await answer(slots, "whenever it suits", domain)
     assert slots["requested_slot"] == "request_value"
-    assert slots["request_facts"]["fields"] == {"destination": "Thailand"}
+    assert slots["request_facts"]["fields"] == {"university": "CPU", **KNOWN,
+                                                 "destination": "Thailand"}
     assert "could not read a date" in dispatcher.messages[0]["text"]
 
 
@@ -258,7 +293,8 @@ async def test_chinese_answers_are_read_for_choices_and_dates(
     slots, _ = await answer(slots, "2027年3月1日", domain)
     slots, _ = await answer(slots, "我是老生", domain)
     assert slots["request_facts"]["fields"] == {
-        "permit_expires_on": "2027-03-01", "student_status": "returning"}
+        "university": "CPU", **KNOWN, "permit_expires_on": "2027-03-01",
+        "student_status": "returning"}
     summary = (await asked(slots, domain))["text"]
     assert "居留许可到期日：2027年3月1日" in summary and "学生类别：老生" in summary
 
@@ -314,9 +350,13 @@ async def test_a_new_request_forgets_the_answers_of_an_abandoned_one(
 async def test_answers_given_for_another_type_are_not_reused(
     database: str, domain: dict[str, Any]
 ) -> None:
-    slots = {"case_type": "dependent_invitation", "requested_slot": "request_value",
+    slots = {"requested_slot": "case_type", "institution": "CPU",
              "request_facts": {"case_type": "transfer",
-                               "fields": {"previous_university": "X"}}}
+                               "fields": {"previous_university": "X", **KNOWN}}}
+    slots, _ = await answer(slots, "x", domain, value="dependent_invitation")
+    # Who the person is and their university hold for any request; the transfer's facts not.
+    assert slots["request_facts"] == {"case_type": "dependent_invitation",
+                                      "fields": {"university": "CPU", **KNOWN}}
     question = await asked(slots, domain)
     assert question["text"].startswith("Who is the family member")
 
@@ -341,10 +381,13 @@ async def test_the_date_example_follows_a_date_question(
     assert date.fromisoformat(sample_answer("transfer", "arrived_on", 0)[1]) > today()
 
 
-def after_answer(earlier: str, offer: dict[str, Any], text: str, intent: str) -> Tracker:
+def after_answer(earlier: str, offer: dict[str, Any], text: str, intent: str,
+                 slots: dict[str, Any] | None = None) -> Tracker:
     """The tracker after ``text``, sent once the assistant answered ``earlier`` with ``offer``
-    (a bot event: the button of a request type, or the offer of a person)."""
-    tracker = turn_tracker({}, text, intent=intent)
+    (a bot event: the button of a request type, or the offer of a person); the person named
+    CPU as their university unless ``slots`` say otherwise."""
+    tracker = turn_tracker({"institution": "CPU"} if slots is None else slots, text,
+                           intent=intent)
     first = {"event": "user", "text": earlier, "parse_data": {"text": earlier}}
     answer_event = {"event": "bot", "text": "The rule's answer.", "data": {}, "metadata": {}}
     tracker.events[1:1] = [first, answer_event, {"event": "bot", **offer}]
@@ -366,12 +409,13 @@ async def new_request(tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any
 async def test_yes_to_an_offered_request_opens_that_type_with_the_facts_already_given(
     database: str, domain: dict[str, Any]
 ) -> None:
+    known_person()
     tracker = after_answer("someone stole my passport on the metro yesterday",
                            LOST_DOCUMENT_BUTTON, "yes please", "affirm")
     slots = await new_request(tracker, domain)
     assert slots["case_type"] == "lost_document"
     assert slots["request_facts"] == {"case_type": "lost_document", "fields": {
-        "document": "passport", "what_happened": "stolen",
+        "university": "CPU", **KNOWN, "document": "passport", "what_happened": "stolen",
         "noticed_on": (today() - timedelta(days=1)).isoformat()}}
     form = turn_tracker(slots, "yes please")
     required = await ValidateRequestForm().required_slots([], CollectingDispatcher(), form,
@@ -382,6 +426,7 @@ async def test_yes_to_an_offered_request_opens_that_type_with_the_facts_already_
 async def test_a_request_after_the_rules_do_not_settle_a_case_goes_to_a_person_with_the_question(
     database: str, domain: dict[str, Any]
 ) -> None:
+    known_person()
     question = "returning student, paid one semester, attendance 91%: how long is my permit?"
     tracker = after_answer(question, PERSON_OFFER, "ok open a request to the office pls",
                            "open_request")
@@ -392,6 +437,46 @@ async def test_a_request_after_the_rules_do_not_settle_a_case_goes_to_a_person_w
     # Asked for, with nothing missing: sent at once, showing what is sent.
     assert slots["request_confirmed"] is True
     assert question in dispatcher.messages[0]["text"]
+
+
+async def test_a_first_request_asks_the_university_and_takes_who_it_is_for_from_the_message(
+    database: str, domain: dict[str, Any]
+) -> None:
+    tracker = after_answer("I lost my passport yesterday", LOST_DOCUMENT_BUTTON,
+                           "yes, I'm Ali Khan, student number 2023123456, ali@example.com",
+                           "affirm", slots={})
+    slots = await new_request(tracker, domain)
+    assert slots["request_facts"]["fields"] == {
+        "full_name": "Ali Khan", "member_number": "2023123456", "contact": "ali@example.com",
+        "document": "passport", "what_happened": "lost",
+        "noticed_on": (today() - timedelta(days=1)).isoformat()}
+    assert slots["request_confirmed"] is None  # the university is still to be asked
+    slots["requested_slot"] = "request_value"
+    question = await asked(slots, domain)
+    assert question["text"] == "Which university is this request for?"
+    assert len(question["buttons"]) == 4
+    slots, _ = await answer(slots, "Jiangsu Normal", domain)
+    assert slots["institution"] == "JSNU"
+    assert slots["request_facts"]["fields"]["university"] == "JSNU"
+    assert slots["requested_slot"] == "request_confirmed"
+
+
+@pytest.mark.parametrize(("name", "text", "complaint"), [
+    ("full_name", "12345", "just your name"),
+    ("member_number", "I don't know", "student or staff number"),
+    ("contact", "you can find me on campus", "e-mail address or a phone number"),
+])
+async def test_a_detail_that_is_not_one_is_asked_again_with_what_is_needed(
+    database: str, domain: dict[str, Any], name: str, text: str, complaint: str
+) -> None:
+    fields = {"university": "CPU", **{k: v for k, v in KNOWN.items() if k != name},
+              "question": "Where do I pay?"}
+    slots = {"case_type": "talk_to_person", "requested_slot": "request_value",
+             "institution": "CPU",
+             "request_facts": {"case_type": "talk_to_person", "fields": fields}}
+    slots, dispatcher = await answer(slots, text, domain)
+    assert name not in slots["request_facts"]["fields"]
+    assert complaint in dispatcher.messages[0]["text"]
 
 
 async def test_a_type_the_message_names_wins_over_the_offered_one(

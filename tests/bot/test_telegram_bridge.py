@@ -54,12 +54,30 @@ def say_lost_passport(telegram: FakeTelegram, chat_id: int) -> None:
                                if "reply_markup" in m.params])
 
 
+# A first request asks which university, then who it is for; the person answers each.
+FIRST_REQUEST = (("Which university", "China Pharmaceutical University"),
+                 ("full name", "Ali Khan"), ("student or staff number", "2023123456"),
+                 ("may the office use to reach you", "ali.khan@example.com"),
+                 ("Please check your request", None))
+
+
+def take_the_offer(telegram: FakeTelegram, chat_id: int) -> None:
+    """Says yes to the offered request and answers its questions up to the summary."""
+    telegram.write(chat_id, "yes")
+    for prompt, answer in FIRST_REQUEST:
+        telegram.wait_for(lambda p=prompt: [m for m in telegram.messages(chat_id)
+                                            if p in m.params["text"]])
+        if answer is not None:
+            telegram.write(chat_id, answer)
+
+
 def test_a_lost_passport_message_is_answered_with_a_case_reference_after_yes(
     bridge: RunningBridge, chat_id: int
 ) -> None:
     telegram = bridge.telegram
     say_lost_passport(telegram, chat_id)
     assert with_reference(telegram, chat_id) == []  # steps and an offer, nothing opened yet
+    take_the_offer(telegram, chat_id)
     telegram.write(chat_id, "yes")
     replies = telegram.wait_for(lambda: with_reference(telegram, chat_id))
     assert "Article 13" in " ".join(m.params["text"] for m in telegram.messages(chat_id))
@@ -78,6 +96,7 @@ def test_a_lost_passport_message_is_answered_with_a_case_reference_after_yes(
 def test_an_update_delivered_twice_opens_one_case(bridge: RunningBridge, chat_id: int) -> None:
     telegram = bridge.telegram
     say_lost_passport(telegram, chat_id)
+    take_the_offer(telegram, chat_id)
     telegram.write(chat_id, "yes", times=2)
     [opened] = telegram.wait_for(lambda: with_reference(telegram, chat_id))
 
@@ -143,6 +162,7 @@ def test_start_offers_languages_and_universities_and_a_choice_sticks(
 def test_requests_command_lists_my_cases(bridge: RunningBridge, chat_id: int) -> None:
     telegram = bridge.telegram
     say_lost_passport(telegram, chat_id)
+    take_the_offer(telegram, chat_id)
     telegram.write(chat_id, "yes")
     opened = telegram.wait_for(lambda: with_reference(telegram, chat_id))
     reference = REFERENCE.findall(opened[0].params["text"])[0]

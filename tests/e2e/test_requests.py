@@ -33,9 +33,17 @@ def test_a_request_is_confirmed_and_stored_once_even_when_the_yes_arrives_twice(
 ) -> None:
     assert "Which kind of request" in assistant.text(sender, "I want to open a request")
     question = assistant.text(sender, '/inform{"case_type":"talk_to_person"}')
+    # A first request: the university (never named), then the question, then who it is for.
+    assert "Which university is this request for?" in question
+    question = assistant.text(sender, "China Pharmaceutical University")
     assert "What would you like to ask the office?" in question
-    summary = assistant.say(sender, "Can I travel to Yunnan during the winter holidays?")
+    asked = assistant.text(sender, "Can I travel to Yunnan during the winter holidays?")
+    assert "full name" in asked
+    assert "student or staff number" in assistant.text(sender, "Ali Khan")
+    assert "e-mail address or phone number" in assistant.text(sender, "2023123456")
+    summary = assistant.say(sender, "ali.khan@example.com")
     assert "Please check your request" in summary[0]["text"]
+    assert "Name: Ali Khan" in summary[0]["text"]
     assert [b["payload"] for b in summary[0]["buttons"]] == ["/affirm", "/deny"]
 
     reply = assistant.text(sender, "yes", message_id="tg-1001")
@@ -48,19 +56,28 @@ def test_a_request_is_confirmed_and_stored_once_even_when_the_yes_arrives_twice(
         assert case.reference == match.group() and case.type == "talk_to_person"
         assert case.facts == {"question": "Can I travel to Yunnan during the winter holidays?"}
         assert case.idempotency_key == f"rest:{rest_id(sender)}:tg-1001"
+        assert (case.person.full_name, case.person.member_number, case.person.contact) == (
+            "Ali Khan", "2023123456", "ali.khan@example.com")
+    # A second request asks none of it again.
+    assistant.text(sender, "I want to open a request")
+    question = assistant.text(sender, '/inform{"case_type":"talk_to_person"}')
+    assert "What would you like to ask the office?" in question
+    assert "Please check your request" in assistant.text(sender, "Where do I pay the fee?")
 
 
 def test_a_request_named_in_chinese_asks_its_own_fields_and_can_be_cancelled(
     assistant: RunningAssistant, sender: str
 ) -> None:
-    assert "您从哪所学校转来" in assistant.text(sender, "我要提交转学申请")
+    assert "这份申请是哪所学校的？" in assistant.text(sender, "我要提交转学申请")
+    assert "您从哪所学校转来" in assistant.text(sender, "江苏师范大学")
     assert "哪天到校" in assistant.text(sender, "南京大学")
-    assert "请核对您的申请" in assistant.text(sender, "2026年9月1日")
+    summary = assistant.introduce(sender, assistant.text(sender, "2026年9月1日"), "JSNU")
+    assert "请核对您的申请" in summary and "姓名：王小明" in summary
     reply = assistant.text(sender, "是的")
     match = REFERENCE.search(reply)
-    assert match, reply
+    assert match and match.group().startswith("JSNU-"), reply
     reference = match.group()
-    assert "JSNU Art. 6" in reply or "不做猜测" in reply  # the checklist, or why there is none
+    assert "JSNU Art. 6" in reply  # the transfer checklist of the university chosen
 
     assert "已撤销" in assistant.text(sender, f"撤销申请 {reference}")
     with store(assistant).begin() as session:

@@ -177,3 +177,34 @@ def test_upgrading_a_0003_database_adds_checklist_ticks_and_keeps_its_cases(
                 ("CPU-2026-000001",)]
     finally:
         engine.dispose()
+
+
+def test_upgrading_a_0004_database_adds_who_a_person_is_and_keeps_them(
+    blank_database_url: str,
+) -> None:
+    migrate(blank_database_url, "0004")
+    engine = make_engine(blank_database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO people (id, channel, channel_user_id, role, reach, created_at) "
+                "VALUES (1, 'telegram', '5', 'student', '{}', '2026-01-01')"))
+        migrate(blank_database_url)
+        with engine.begin() as connection:
+            assert connection.execute(text(
+                "SELECT full_name, member_number, contact FROM people")).all() == [
+                    (None, None, None)]
+            connection.execute(text(
+                "UPDATE people SET full_name = 'Ali Khan', member_number = '2023123456', "
+                "contact = 'ali@example.com'"))
+        with engine.connect() as connection:
+            config = alembic_config(blank_database_url)
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0004")
+            connection.commit()
+        columns = {c["name"] for c in inspect(engine).get_columns("people")}
+        assert not columns & {"full_name", "member_number", "contact"}
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM people")).scalar() == 1
+    finally:
+        engine.dispose()

@@ -12,7 +12,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from office.cases import add_note, change_status, get_or_create_person, open_case
+from office.cases import (
+    add_note,
+    change_status,
+    get_or_create_person,
+    open_case,
+    set_person_details,
+)
 from office.models import (
     Case,
     CaseEvent,
@@ -135,11 +141,14 @@ def test_a_person_gets_everything_stored_about_them_as_json(
     _person_with_everything(factory, "bob")
     with factory.begin() as session:
         ann = get_or_create_person(session, channel="telegram", channel_user_id="ann")
+        set_person_details(ann, {"full_name": "Ann Lee", "member_number": "2023000007",
+                                 "contact": "ann@example.com"})
         data = export_person_data(session, ann)
     json.dumps(data)  # serialisable as it is
     assert data["person"] == {
         "channel": "telegram", "channel_user_id": "ann", "role": "student", "language": "en",
         "institution": "CPU", "reach": {"chat_id": 7}, "created_at": data["person"]["created_at"],
+        "full_name": "Ann Lee", "member_number": "2023000007", "contact": "ann@example.com",
     }
     [case] = data["cases"]
     assert case["reference"] == "CPU-2026-000001" and case["status"] == "in_review"

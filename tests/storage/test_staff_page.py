@@ -29,6 +29,7 @@ from office.cases import (
     find_case,
     get_or_create_person,
     open_case,
+    set_person_details,
 )
 from office.notifications import pending_notifications
 from tests.storage.servers import start_staff_app
@@ -514,3 +515,20 @@ def test_every_page_has_one_style_sheet_the_policy_allows_and_no_script(
         policy = response.headers["content-security-policy"]
         assert f"style-src 'sha256-{digest}';" in policy, path
         assert "<script" not in response.text and " style=" not in response.text, path
+
+
+def test_who_a_request_is_for_is_shown_and_found_by_name_or_number(
+    staff_app: str, factory: sessionmaker[Session],
+) -> None:
+    with factory.begin() as session:
+        student = get_or_create_person(session, channel="telegram", channel_user_id="s1")
+        set_person_details(student, {"full_name": "Ali Khan", "member_number": "2023123456",
+                                     "contact": "ali.khan@example.com"})
+    client = _signed_in_client(staff_app)
+    assert "Ali Khan (2023123456) · #1 · Telegram s1" in client.get("/staff/").text
+    case = client.get(f"/staff/cases/{LOST}").text
+    assert "contact they gave: ali.khan@example.com" in case
+    for search in ("khan", "2023123456"):
+        found = client.get("/staff/", params={"q": search}).text
+        assert CASE_LINK.findall(found) == [LOST], search
+    assert CASE_LINK.findall(client.get("/staff/", params={"q": "Nobody"}).text) == []
