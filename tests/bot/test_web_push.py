@@ -14,7 +14,13 @@ import re
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.bot.test_web_widget import REFERENCE, REPLY_TIMEOUT_MS, send
+from tests.bot.test_web_widget import (
+    REFERENCE,
+    REPLY_TIMEOUT_MS,
+    answer_first_request,
+    click,
+    send,
+)
 from tests.conftest import RunningAssistant
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
@@ -25,9 +31,8 @@ PUSH_TIMEOUT_MS = 30_000
 def open_lost_passport_request(page: Page) -> str:
     """Asks about a lost passport, takes the offered request, and returns its reference."""
     send(page, "I lost my passport yesterday")
-    offer = page.locator(".rw-reply", has_text="Lost or damaged passport")
-    expect(offer.first).to_be_visible(timeout=REPLY_TIMEOUT_MS)
-    offer.first.click()
+    click(page, "Lost or damaged passport")
+    answer_first_request(page, "en")
     reply = page.locator(".rw-response").filter(has_text=REFERENCE)
     expect(reply.first).to_be_visible(timeout=REPLY_TIMEOUT_MS)
     found = REFERENCE.search(reply.first.inner_text())

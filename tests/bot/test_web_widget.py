@@ -1,7 +1,8 @@
 """The web chat in a real browser: Debian's headless Chromium driven by Playwright.
 
 The page, the vendored widget, Rasa's socket.io channel and the action server are all the
-real ones `make run` starts. Screenshots land in test-artifacts/ (widget.png, widget-phone.png).
+real ones `make run` starts. Screenshots land in test-artifacts/ (widget.png, widget-phone.png,
+widget-buttons-phone.png).
 
 These tests fail (rather than skip) without Chromium when REQUIRE_BROWSER=1, as in
 `make test`; run scripts/chromium.sh to install it.
@@ -13,6 +14,7 @@ import json
 import re
 import subprocess
 import time
+from typing import Any
 
 import pytest
 import yaml
@@ -25,7 +27,50 @@ pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 REFERENCE = re.compile(r"CPU-\d{4}-\d{6}")
+HAN = re.compile(r"[\u4e00-\u9fff]")
 REPLY_TIMEOUT_MS = 60_000
+AA_CONTRAST = 4.5  # WCAG 2.1 AA, normal text (1.4.3)
+TOUCH_TARGET_PX = 44  # WCAG 2.5.5, Apple's Human Interface Guidelines
+
+# Runs in the page: for each visible element matching the selector, the contrast ratio of
+# its text colour (of its ``pseudo`` element, e.g. "::placeholder", when given) against the
+# background it is drawn on (its own, else the first ancestor's that is not transparent,
+# semi-transparent layers composed over what lies below), and its height in CSS pixels.
+LEGIBILITY_JS = """([selector, pseudo]) => {
+  const rgba = (text) => {
+    const [r, g, b, a = 1] = text.match(/[\\d.]+/g).map(Number);
+    return { r, g, b, a };
+  };
+  const over = (top, below) => ({ r: top.r * top.a + below.r * (1 - top.a),
+    g: top.g * top.a + below.g * (1 - top.a), b: top.b * top.a + below.b * (1 - top.a), a: 1 });
+  const background = (element) => {
+    const layers = [];
+    for (let node = element; node; node = node.parentElement) {
+      const colour = rgba(getComputedStyle(node).backgroundColor);
+      if (colour.a > 0) { layers.push(colour); }
+      if (colour.a >= 1) { break; }
+    }
+    const page = { r: 255, g: 255, b: 255, a: 1 };
+    return layers.reduceRight((below, layer) => over(layer, below), page);
+  };
+  const luminance = ({ r, g, b }) => {
+    const linear = (v) => (v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+  };
+  return Array.from(document.querySelectorAll(selector))
+    .filter((element) => element.checkVisibility())
+    .map((element) => {
+      const behind = background(element);
+      const text = over(rgba(getComputedStyle(element, pseudo).color), behind);
+      const [light, dark] = [luminance(text), luminance(behind)].sort((x, y) => y - x);
+      const classes = element.getAttribute("class") || "";
+      return { label: (element.innerText || element.getAttribute("placeholder") || classes)
+                 .trim().slice(0, 60),
+               classes,
+               contrast: Math.round((light + 0.05) / (dark + 0.05) * 100) / 100,
+               height: element.getBoundingClientRect().height };
+    });
+}"""
 
 
 @pytest.fixture(scope="session")
@@ -68,6 +113,48 @@ def responses(page: Page) -> str:
     return "\n".join(page.locator(".rw-response").all_inner_texts())
 
 
+def stored_session_id(page: Page) -> str | None:
+    """The widget's session id (Rasa's conversation id without "web:") in localStorage."""
+    session_id: str | None = page.evaluate(
+        "() => JSON.parse(localStorage.getItem('chat_session') || '{}').session_id")
+    return session_id
+
+
+def legibility(page: Page, selector: str, pseudo: str | None = None) -> list[dict[str, Any]]:
+    """Contrast ratio and height of every visible element matching ``selector``."""
+    found: list[dict[str, Any]] = page.evaluate(LEGIBILITY_JS, [selector, pseudo])
+    return found
+
+
+# A first request asks which university, then who it is for, then shows the summary.
+FIRST_REQUEST = {
+    "en": ("China Pharmaceutical University",
+           (("full name", "Ali Khan"), ("student or staff number", "2023123456"),
+            ("reach you", "ali.khan@example.com")), "Yes, send it"),
+    "zh": ("中国药科大学",
+           (("您的姓名", "王小明"), ("学号或工号是多少", "2023123456"), ("联系您", "13812345678")),
+           "确认提交"),
+}
+
+
+def click(page: Page, title: str) -> None:
+    """Taps the newest answer button with ``title`` once it is shown."""
+    button = page.locator(".rw-reply", has_text=title).last
+    expect(button).to_be_visible(timeout=REPLY_TIMEOUT_MS)
+    button.click()
+
+
+def answer_first_request(page: Page, lang: str) -> None:
+    """Answers a first request's questions in the widget and confirms its summary."""
+    university, details, confirm = FIRST_REQUEST[lang]
+    click(page, university)
+    for prompt, answer in details:
+        expect(page.locator(".rw-response").filter(has_text=prompt).first).to_be_visible(
+            timeout=REPLY_TIMEOUT_MS)
+        send(page, answer)
+    click(page, confirm)
+
+
 def record_timing(name: str, seconds: float) -> None:
     """Adds one measured figure to test-artifacts/widget-timings.json."""
     path = ARTIFACTS / "widget-timings.json"
@@ -88,26 +175,32 @@ def test_the_widget_opens_a_case_and_keeps_the_conversation_across_a_reload(
     record_timing("page_open_to_greeting_s", time.monotonic() - opened)
     expect(page.locator(".rw-title")).to_have_text("International Office")
 
-    sent = send(page, "I lost my passport")
+    send(page, "I lost my passport yesterday")
+    # The steps and the request's button: nothing is opened until the person asks.
+    expect(page.locator(".rw-reply").filter(has_text="Lost or damaged passport")).to_be_visible(
+        timeout=REPLY_TIMEOUT_MS)
+    assert "Article 13" in responses(page)
+    assert not REFERENCE.search(responses(page))
+    send(page, "yes")
+    answer_first_request(page, "en")
+    sent = time.monotonic()
     expect(page.locator(".rw-response").filter(has_text=REFERENCE).first).to_be_visible(
         timeout=REPLY_TIMEOUT_MS)
-    record_timing("send_to_reference_reply_s", time.monotonic() - sent)
+    record_timing("confirm_to_reference_reply_s", time.monotonic() - sent)
     reference = REFERENCE.findall(responses(page))[0]
-    assert "Article 13" in responses(page)
     page.screenshot(path=str(ARTIFACTS / "widget.png"))
 
-    session_id = page.evaluate(
-        "() => JSON.parse(localStorage.getItem('chat_session') || '{}').session_id")
+    session_id = stored_session_id(page)
     assert session_id
     page.reload()
     expect(page.locator(".rw-response").filter(has_text=reference).first).to_be_visible()
-    expect(page.locator(".rw-client").filter(has_text="I lost my passport").first).to_be_visible()
-    assert page.evaluate(
-        "() => JSON.parse(localStorage.getItem('chat_session')).session_id") == session_id
+    expect(page.locator(".rw-client").filter(has_text="I lost my passport yesterday").first
+           ).to_be_visible()
+    assert stored_session_id(page) == session_id
 
     tracker = assistant.tracker(session_id, prefix="web:")
     said = [event.get("text") for event in tracker["events"] if event["event"] == "user"]
-    assert "I lost my passport" in said
+    assert "I lost my passport yesterday" in said
     page.close()
 
 
@@ -123,10 +216,14 @@ def test_on_a_phone_the_chat_fits_the_screen_and_speaks_chinese(
     expect(page.locator(".rw-new-message")).to_have_attribute("placeholder", "请输入您的问题…")
     expect(page.locator(".rw-response").first).to_contain_text("您好", timeout=REPLY_TIMEOUT_MS)
 
-    send(page, "我的护照丢了")
-    expect(page.locator(".rw-response").filter(has_text=REFERENCE).first).to_be_visible(
+    send(page, "我的护照昨天丢了")
+    expect(page.locator(".rw-reply").filter(has_text="护照或居留证件遗失")).to_be_visible(
         timeout=REPLY_TIMEOUT_MS)
     assert "派出所" in responses(page)
+    send(page, "好的")
+    answer_first_request(page, "zh")
+    expect(page.locator(".rw-response").filter(has_text=REFERENCE).first).to_be_visible(
+        timeout=REPLY_TIMEOUT_MS)
     width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     assert width[0] <= width[1], f"the page scrolls sideways on a phone: {width}"
     box = page.locator(".rw-new-message").bounding_box()
@@ -176,7 +273,68 @@ def test_the_chosen_language_reaches_rasa_with_every_message(
     page.wait_for_function("n => document.querySelectorAll('.rw-response').length > n",
                            arg=count, timeout=REPLY_TIMEOUT_MS)
     # The widget adds the bubble before it renders the text: wait for the text itself.
-    expect(page.locator(".rw-response").last).to_contain_text(
-        re.compile(r"[\u4e00-\u9fff]"), timeout=REPLY_TIMEOUT_MS
-    )
+    expect(page.locator(".rw-response").last).to_contain_text(HAN, timeout=REPLY_TIMEOUT_MS)
+    context.close()
+
+
+@pytest.mark.usefixtures("replies_reach_the_browser")
+def test_on_a_phone_every_button_is_readable_and_big_enough_to_tap(
+    browser: Browser, assistant: RunningAssistant
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True, device_scale_factor=2, locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{assistant.web_url}/?lang=en")
+    expect(page.locator(".rw-response").first).to_contain_text("Hello", timeout=REPLY_TIMEOUT_MS)
+    send(page, "I want to open a request")  # answered with one button per type of request
+    expect(page.locator(".rw-reply").filter(has_text="Lost or damaged passport")).to_be_visible(
+        timeout=REPLY_TIMEOUT_MS)
+    page.screenshot(path=str(ARTIFACTS / "widget-buttons-phone.png"))
+
+    buttons = legibility(page, "button, [role='button'], .rw-reply")
+    assert sum("rw-reply" in button["classes"] for button in buttons) >= 5
+    assert any("rw-send" in button["classes"] for button in buttons)
+    assert any(button["label"] == "中文" for button in buttons)
+    faint = [button for button in buttons if button["contrast"] < AA_CONTRAST]
+    assert not faint, f"buttons below {AA_CONTRAST}:1 contrast: {faint}"
+    small = [button for button in buttons if button["height"] < TOUCH_TARGET_PX]
+    assert not small, f"buttons less than {TOUCH_TARGET_PX} px tall: {small}"
+
+    texts = legibility(page, ".rw-response, .rw-client, .rw-new-message")
+    texts += legibility(page, ".rw-new-message", "::placeholder")
+    assert len(texts) >= 5  # greeting, question, the person's message, input, placeholder
+    faint = [text for text in texts if text["contrast"] < AA_CONTRAST]
+    assert not faint, f"messages or input below {AA_CONTRAST}:1 contrast: {faint}"
+    context.close()
+
+
+@pytest.mark.usefixtures("replies_reach_the_browser", "custom_data_reaches_rasa")
+def test_switching_to_chinese_mid_conversation_answers_the_next_message_in_chinese(
+    browser: Browser, assistant: RunningAssistant
+) -> None:
+    context = browser.new_context(locale="en-US")
+    page = context.new_page()
+    page.goto(f"{assistant.web_url}/?lang=en")
+    expect(page.locator(".rw-response").first).to_contain_text("Hello", timeout=REPLY_TIMEOUT_MS)
+    send(page, "hello")
+    expect(page.locator(".rw-response").nth(1)).to_contain_text("Hello", timeout=REPLY_TIMEOUT_MS)
+    assert not HAN.search(responses(page))
+    session_id = stored_session_id(page)
+    assert session_id
+
+    page.get_by_role("button", name="中文").click()
+    expect(page).to_have_url(re.compile(r"lang=zh"))
+    expect(page.locator("#page-title")).to_have_text("国际处智能助手")
+    # The reloaded page shows the same conversation before anything new is said.
+    expect(page.locator(".rw-client").filter(has_text="hello")).to_be_visible()
+    expect(page.locator(".rw-response")).to_have_count(2)
+    send(page, "how long can my residence permit be")  # English words, Chinese chosen
+    expect(page.locator(".rw-response").nth(2)).to_contain_text(HAN, timeout=REPLY_TIMEOUT_MS)
+    assert stored_session_id(page) == session_id
+
+    tracker = assistant.tracker(session_id, prefix="web:")
+    said = [(event.get("text"), (event.get("metadata") or {}).get("language"))
+            for event in tracker["events"] if event["event"] == "user"]
+    assert ("hello", "en") in said
+    assert ("how long can my residence permit be", "zh") in said
     context.close()
