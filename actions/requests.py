@@ -331,26 +331,36 @@ def facts_from_conversation(tracker: Tracker, case_type: str) -> dict[str, str]:
         return {**facts, **handoff_facts(tracker)} if conversation_summary(tracker) else facts
     fields = CASE_TYPES[case_type].required_fields
     for name in fields:
-        options = field_for(case_type, name).keywords
-        if name in STRICTLY_READ:
-            read = [stated_permit_facts(text).get(name) for text in texts]
-        elif options:
-            read = [parse_choice(text, options) for text in texts]
-        else:
-            continue
-        chosen = next((str(value) for value in read if value is not None), None)
+        chosen = _choice_in(case_type, name, texts)
         if chosen is not None:
             facts[name] = chosen
     dates = [name for name in fields if is_date_field(name)]
-    if len(dates) == 1:
-        for text in texts:
-            mentions = find_dates(text, today(), language(tracker),
-                                  in_past=dates[0] in PAST_DATE_FIELDS)
-            if len(mentions) == 1:
-                facts[dates[0]] = mentions[0].day.isoformat()
-            if mentions:
-                break
+    day = _one_date_in(tracker, texts, dates[0]) if len(dates) == 1 else None
+    if day is not None:
+        facts[dates[0]] = day
     return facts
+
+
+def _choice_in(case_type: str, name: str, texts: list[str]) -> str | None:
+    """The option of field ``name`` the newest of ``texts`` that names one names."""
+    options = field_for(case_type, name).keywords
+    if name in STRICTLY_READ:
+        read = [stated_permit_facts(text).get(name) for text in texts]
+    elif options:
+        read = [parse_choice(text, options) for text in texts]
+    else:
+        return None
+    return next((str(value) for value in read if value is not None), None)
+
+
+def _one_date_in(tracker: Tracker, texts: list[str], name: str) -> str | None:
+    """The date of field ``name`` when the newest of ``texts`` with a date names just one."""
+    for text in texts:
+        mentions = find_dates(text, today(), language(tracker),
+                              in_past=name in PAST_DATE_FIELDS)
+        if mentions:
+            return mentions[0].day.isoformat() if len(mentions) == 1 else None
+    return None
 
 
 def open_reference_of_type(session: Session, tracker: Tracker, case_type: str) -> str | None:
@@ -515,16 +525,8 @@ class ValidateRequestForm(ListeningFormValidation):
     ) -> str | None:
         """The stored form of one answer, or None after saying what is wrong with it."""
         question = field_for(case_type, name)
-        if name in PERSON_DETAILS:
-            detail = answered_detail(name, text)
-            if detail is None:
-                say(dispatcher, tracker, f"invalid_{name}")
-            return detail
-        if name == UNIVERSITY:
-            code = find_institution(text) or self._option(question, text)
-            if code is None:
-                say(dispatcher, tracker, "invalid_option")
-            return code
+        if name in PERSON_DETAILS or name == UNIVERSITY:
+            return self._who(name, question, text, dispatcher, tracker)
         if is_date_field(name):
             return self._date(name, text, facts, dispatcher, tracker)
         if question.options:
@@ -538,6 +540,18 @@ class ValidateRequestForm(ListeningFormValidation):
             say(dispatcher, tracker, "too_long", limit=MAX_ANSWER_LENGTH)
             return None
         return text
+
+    def _who(self, name: str, question: Field, text: str, dispatcher: CollectingDispatcher,
+             tracker: Tracker) -> str | None:
+        """The university, name, number or contact an answer gives, or None after saying
+        what the question needs."""
+        if name == UNIVERSITY:
+            read = find_institution(text) or self._option(question, text)
+        else:
+            read = answered_detail(name, text)
+        if read is None:
+            say(dispatcher, tracker, "invalid_option" if name == UNIVERSITY else f"invalid_{name}")
+        return read
 
     @staticmethod
     def _option(question: Field, text: str) -> str | None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import argparse
 import hmac
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 import uvicorn
@@ -157,96 +157,107 @@ def _offset(text: str | None) -> int:
     return int(text)
 
 
+def in_transaction(request: Request, work: Callable[[Session], Any]) -> Awaitable[Any]:
+    """Runs ``work`` in one transaction of the app's case store, off the event loop."""
+    sessions: sessionmaker[Session] = request.app.state.sessions
+
+    def run() -> Any:
+        with sessions.begin() as session:
+            return work(session)
+
+    return run_in_threadpool(run)
+
+
+async def health(_request: Request) -> Response:
+    """``GET /health``: the process answers."""
+    return JSONResponse({"status": "ok"})
+
+
+async def meta(_request: Request) -> Response:
+    """``GET /meta``: statuses, allowed moves and request types, in both languages."""
+    return JSONResponse({
+        "statuses": {k: {"en": v.en, "zh": v.zh} for k, v in STATUSES.items()},
+        "transitions": {k: sorted(v) for k, v in TRANSITIONS.items()},
+        "types": {k: {"en": v.label.en, "zh": v.label.zh, "audience": v.audience}
+                  for k, v in CASE_TYPES.items()},
+    })
+
+
+def queue_filter(params: Mapping[str, str]) -> QueueFilter:
+    """The queue's filter from ``GET /cases``'s query, or 400."""
+    if params.get("status") and params["status"] not in STATUSES:
+        raise ApiError(400, f"unknown status; use one of {sorted(STATUSES)}")
+    if params.get("state") and params["state"] not in ("open", "finished"):
+        raise ApiError(400, "state must be open or finished")
+    return QueueFilter(
+        status=params.get("status") or None, case_type=params.get("type") or None,
+        institution=params.get("institution") or None, state=params.get("state") or None,
+        search=params.get("q") or None, newest_first=params.get("sort") == "newest")
+
+
+async def list_handler(request: Request) -> Response:
+    """``GET /cases``: one page of the filtered queue, with the total."""
+    params = request.query_params
+    where = queue_filter(params)
+    limit, offset = _limit(params.get("limit")), _offset(params.get("offset"))
+
+    def work(session: Session) -> dict[str, Any]:
+        cases = list_cases(session, where, limit=limit, offset=offset)
+        return {"cases": [case_json(c) for c in cases], "count": len(cases),
+                "total": count_cases(session, where)}
+
+    return JSONResponse(await in_transaction(request, work))
+
+
+async def show_handler(request: Request) -> Response:
+    """``GET /cases/{reference}``: one case with its facts, checklist and history."""
+    reference = request.path_params["reference"]
+    return JSONResponse(await in_transaction(
+        request, lambda s: case_json(_case(s, reference), full=True)))
+
+
+def case_change(change: Callable[[Session, Case, dict[str, Any]], object], refused: int,
+                created: bool = False) -> Handler:
+    """A ``POST /cases/{reference}/…`` handler: ``change`` the case with the JSON body;
+    a ``CaseError`` is answered with status ``refused``."""
+
+    async def handle(request: Request) -> Response:
+        reference, body = request.path_params["reference"], await _json_body(request)
+
+        def work(session: Session) -> dict[str, Any]:
+            case = _case(session, reference)
+            try:
+                change(session, case, body)
+            except CaseError as error:
+                raise ApiError(refused, str(error)) from None
+            return case_json(case, full=True)
+
+        return JSONResponse(await in_transaction(request, work), 201 if created else 200)
+
+    return handle
+
+
+def _new_status(session: Session, case: Case, body: dict[str, Any]) -> object:
+    note = body.get("note")
+    return change_status(session, case, str(body.get("status") or ""), _actor(body),
+                         str(note) if note else None)
+
+
+def _new_note(session: Session, case: Case, body: dict[str, Any]) -> object:
+    return add_note(session, case, actor=_actor(body), text=str(body.get("text") or ""))
+
+
+def _new_reply(session: Session, case: Case, body: dict[str, Any]) -> object:
+    return reply_to_person(session, case, actor=_actor(body), text=str(body.get("text") or ""))
+
+
+async def to_page(_request: Request) -> Response:
+    """``GET /``: the staff page."""
+    return RedirectResponse(f"{PAGE_ROOT}/", 307)
+
+
 def build_app(session_factory: sessionmaker[Session], token: str | None) -> Starlette:
     """The staff API and page over ``session_factory``, guarded by the staff ``token``."""
-
-    def in_transaction(work: Callable[[Session], Any]) -> Awaitable[Any]:
-        def run() -> Any:
-            with session_factory.begin() as session:
-                return work(session)
-        return run_in_threadpool(run)
-
-    async def health(_request: Request) -> Response:
-        return JSONResponse({"status": "ok"})
-
-    async def meta(_request: Request) -> Response:
-        return JSONResponse({
-            "statuses": {k: {"en": v.en, "zh": v.zh} for k, v in STATUSES.items()},
-            "transitions": {k: sorted(v) for k, v in TRANSITIONS.items()},
-            "types": {k: {"en": v.label.en, "zh": v.label.zh, "audience": v.audience}
-                      for k, v in CASE_TYPES.items()},
-        })
-
-    async def list_handler(request: Request) -> Response:
-        params = request.query_params
-        if params.get("status") and params["status"] not in STATUSES:
-            raise ApiError(400, f"unknown status; use one of {sorted(STATUSES)}")
-        if params.get("state") and params["state"] not in ("open", "finished"):
-            raise ApiError(400, "state must be open or finished")
-        where = QueueFilter(
-            status=params.get("status") or None, case_type=params.get("type") or None,
-            institution=params.get("institution") or None, state=params.get("state") or None,
-            search=params.get("q") or None, newest_first=params.get("sort") == "newest")
-        limit, offset = _limit(params.get("limit")), _offset(params.get("offset"))
-
-        def work(session: Session) -> dict[str, Any]:
-            cases = list_cases(session, where, limit=limit, offset=offset)
-            return {"cases": [case_json(c) for c in cases], "count": len(cases),
-                    "total": count_cases(session, where)}
-
-        return JSONResponse(await in_transaction(work))
-
-    async def show_handler(request: Request) -> Response:
-        reference = request.path_params["reference"]
-        data = await in_transaction(lambda s: case_json(_case(s, reference), full=True))
-        return JSONResponse(data)
-
-    async def status_handler(request: Request) -> Response:
-        reference, body = request.path_params["reference"], await _json_body(request)
-        new_status = str(body.get("status") or "")
-        note = body.get("note")
-
-        def work(session: Session) -> dict[str, Any]:
-            case = _case(session, reference)
-            try:
-                change_status(session, case, new_status, _actor(body),
-                              str(note) if note else None)
-            except CaseError as error:
-                raise ApiError(409, str(error)) from None
-            return case_json(case, full=True)
-
-        return JSONResponse(await in_transaction(work))
-
-    async def note_handler(request: Request) -> Response:
-        reference, body = request.path_params["reference"], await _json_body(request)
-
-        def work(session: Session) -> dict[str, Any]:
-            case = _case(session, reference)
-            try:
-                add_note(session, case, actor=_actor(body), text=str(body.get("text") or ""))
-            except CaseError as error:
-                raise ApiError(400, str(error)) from None
-            return case_json(case, full=True)
-
-        return JSONResponse(await in_transaction(work), 201)
-
-    async def reply_handler(request: Request) -> Response:
-        reference, body = request.path_params["reference"], await _json_body(request)
-
-        def work(session: Session) -> dict[str, Any]:
-            case = _case(session, reference)
-            try:
-                reply_to_person(session, case, actor=_actor(body),
-                                text=str(body.get("text") or ""))
-            except CaseError as error:
-                raise ApiError(400, str(error)) from None
-            return case_json(case, full=True)
-
-        return JSONResponse(await in_transaction(work), 201)
-
-    async def to_page(_request: Request) -> Response:
-        return RedirectResponse(f"{PAGE_ROOT}/", 307)
-
     routes = [
         Route("/", to_page),
         Mount(PAGE_ROOT, routes=page_routes(session_factory, token)),
@@ -254,11 +265,16 @@ def build_app(session_factory: sessionmaker[Session], token: str | None) -> Star
         Route("/meta", _guarded(token, meta)),
         Route("/cases", _guarded(token, list_handler)),
         Route("/cases/{reference}", _guarded(token, show_handler)),
-        Route("/cases/{reference}/status", _guarded(token, status_handler), methods=["POST"]),
-        Route("/cases/{reference}/notes", _guarded(token, note_handler), methods=["POST"]),
-        Route("/cases/{reference}/replies", _guarded(token, reply_handler), methods=["POST"]),
+        Route("/cases/{reference}/status", _guarded(token, case_change(_new_status, 409)),
+              methods=["POST"]),
+        Route("/cases/{reference}/notes",
+              _guarded(token, case_change(_new_note, 400, created=True)), methods=["POST"]),
+        Route("/cases/{reference}/replies",
+              _guarded(token, case_change(_new_reply, 400, created=True)), methods=["POST"]),
     ]
-    return Starlette(routes=routes)
+    app = Starlette(routes=routes)
+    app.state.sessions = session_factory
+    return app
 
 
 def main(argv: Sequence[str] | None = None) -> int:

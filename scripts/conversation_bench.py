@@ -645,15 +645,7 @@ def next_move(reply: Reply | None, state: PersonState, again: bool = False) -> M
         return Move("not_understood")
     key = asked_fact(reply)
     if key is None:
-        offer = offer_button(reply)
-        if offer is not None:
-            if state.wants_request:
-                return Move("answer", offer.payload, "confirm", tapped=offer.title)
-            return Move("done")
-        if contains_any(question_of(reply.text), OPEN_PROMPTS) or \
-                not has_question_mark(reply.text):
-            return Move("done")
-        return Move("unanswerable")
+        return _move_without_a_fact(reply, state)
     answer, problem = _fact_answer(key, state, lang)
     if answer is None:
         return Move("unanswerable", fact=key)
@@ -663,6 +655,20 @@ def next_move(reply: Reply | None, state: PersonState, again: bool = False) -> M
     if button is not None:
         return Move("answer", button.payload, key, problem, tapped=button.title)
     return Move("answer", answer, key, problem)
+
+
+def _move_without_a_fact(reply: Reply, state: PersonState) -> Move:
+    """What the person does after a reply that asks for none of their facts: take an offered
+    request if they want one, else stop, unless the reply asks something they cannot
+    answer."""
+    offer = offer_button(reply)
+    if offer is not None:
+        if state.wants_request:
+            return Move("answer", offer.payload, "confirm", tapped=offer.title)
+        return Move("done")
+    if contains_any(question_of(reply.text), OPEN_PROMPTS) or not has_question_mark(reply.text):
+        return Move("done")
+    return Move("unanswerable")
 
 
 # ----------------------------------------------------------------------------- running
