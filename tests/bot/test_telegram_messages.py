@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.telegram import texts
 from bot.telegram.messages import (
     KEY_PREFIX,
     MAX_CALLBACK_BYTES,
@@ -25,8 +26,10 @@ from bot.telegram.messages import (
     to_telegram,
     utf16_units,
 )
-from bot.telegram.texts import TRY_AGAIN, Said
+from bot.telegram.texts import Said
 from knowledge import INSTITUTION_CODES
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _squeeze(text: str) -> str:
@@ -160,13 +163,21 @@ def test_metadata_carries_the_language_only_when_the_person_chose_one() -> None:
     assert "language" not in rasa_metadata(42, 1001, None)
 
 
-@pytest.mark.parametrize(("language", "expected"), [
-    ("en", "Sorry, I cannot answer right now. Please try again shortly."),
-    ("zh", "抱歉，暂时无法回答，请稍后再试。"),
-])
-def test_try_again_is_said_in_the_chosen_language(language: str, expected: str) -> None:
-    assert TRY_AGAIN.get(language) == expected
+@pytest.mark.parametrize(("language", "expected"), [("en", "Hello"), ("zh", "您好")])
+def test_a_chosen_language_gets_only_its_own_text(language: str, expected: str) -> None:
+    assert Said("Hello", "您好").get(language) == expected
 
 
-def test_without_a_choice_the_bridge_speaks_both_languages() -> None:
-    assert Said("Hello", "您好").get(None) == "Hello\n\n您好"
+@pytest.mark.parametrize("language", [None, "fr"])
+def test_without_a_known_choice_the_bridge_speaks_both_languages(language: str | None) -> None:
+    assert Said("Hello", "您好").get(language) == "Hello\n\n您好"
+
+
+BRIDGE_TEXTS = {name: value for name, value in vars(texts).items() if isinstance(value, Said)}
+
+
+@pytest.mark.parametrize("said", BRIDGE_TEXTS.values(), ids=BRIDGE_TEXTS.keys())
+def test_every_text_of_the_bridge_is_written_in_both_languages(said: Said) -> None:
+    assert re.search(r"[A-Za-z]{3,}", said.en), said.en
+    assert HAN.search(said.zh), said.zh
+    assert said.en != said.zh

@@ -73,30 +73,18 @@ LEGIBILITY_JS = """([selector, pseudo]) => {
 }"""
 
 
-@pytest.fixture(scope="session")
-def rooms_work() -> bool:
-    """Whether Rasa's socket.io channel can deliver replies with session_persistence.
-
-    Rasa 3.6 calls ``AsyncServer.enter_room`` without ``await``; python-socketio 5.10 made
-    it a coroutine, so with a newer python-socketio the browser never gets a reply
-    (RasaHQ/rasa#13027). The engine environment must pin python-socketio below 5.10.
-    """
+def test_the_engines_python_socketio_keeps_enter_room_synchronous() -> None:
+    """Rasa 3.6 calls ``AsyncServer.enter_room`` without ``await``; python-socketio 5.10 made
+    it a coroutine, and with a newer python-socketio the browser never gets a reply
+    (RasaHQ/rasa#13027), so the widget tests below would only time out."""
     check = ("import inspect, socketio; "
              "print(inspect.iscoroutinefunction(socketio.AsyncServer.enter_room))")
-    python = rasa_python()
-    result = subprocess.run([str(python), "-c", check], capture_output=True, text=True,
+    result = subprocess.run([str(rasa_python()), "-c", check], capture_output=True, text=True,
                             env=rasa_environment(), check=True)
-    return result.stdout.strip() == "False"
-
-
-@pytest.fixture
-def replies_reach_the_browser(rooms_work: bool) -> None:
-    """Stops the test as an expected failure while the engine has the socket.io bug (the
-    check above is exact, so waiting a minute for a reply that cannot come proves nothing)."""
-    if not rooms_work:
-        pytest.xfail("the engine's python-socketio >= 5.10 breaks Rasa 3.6's session_persistence "
-                     "(enter_room not awaited, RasaHQ/rasa#13027): pin python-socketio<5.10 in "
-                     "engine/pyproject.toml")
+    assert result.stdout.split()[-1:] == ["False"], (
+        "the engine's python-socketio >= 5.10 breaks Rasa 3.6's session_persistence "
+        "(enter_room not awaited, RasaHQ/rasa#13027): pin python-socketio<5.10 in "
+        "engine/pyproject.toml")
 
 
 def send(page: Page, text: str) -> float:
@@ -164,7 +152,6 @@ def record_timing(name: str, seconds: float) -> None:
     path.write_text(json.dumps(figures, indent=2, sort_keys=True))
 
 
-@pytest.mark.usefixtures("replies_reach_the_browser")
 def test_the_widget_opens_a_case_and_keeps_the_conversation_across_a_reload(
     browser: Browser, assistant: RunningAssistant
 ) -> None:
@@ -204,7 +191,6 @@ def test_the_widget_opens_a_case_and_keeps_the_conversation_across_a_reload(
     page.close()
 
 
-@pytest.mark.usefixtures("replies_reach_the_browser")
 def test_on_a_phone_the_chat_fits_the_screen_and_speaks_chinese(
     browser: Browser, assistant: RunningAssistant
 ) -> None:
@@ -249,18 +235,16 @@ def test_the_language_toggle_switches_the_labels_and_is_remembered(
     context.close()
 
 
-@pytest.fixture
-def custom_data_reaches_rasa(request: pytest.FixtureRequest) -> None:
-    """Marks the test as an expected failure until credentials.yml forwards customData."""
+def test_the_socket_channel_passes_the_widgets_custom_data_to_rasa_as_metadata() -> None:
+    """The widget sends the chosen language as ``customData``; Rasa's socket.io channel reads
+    it as the message's metadata only when credentials.yml names that key."""
     credentials = yaml.safe_load((REPO_ROOT / "credentials.yml").read_text("utf-8"))
     channel = credentials.get("engine.serving.channels.WebChatInput") or {}
-    if channel.get("metadata_key") != "customData":
-        request.node.add_marker(pytest.mark.xfail(
-            strict=True, reason="credentials.yml socketio needs `metadata_key: customData` for "
-                                "the widget's customData to reach Rasa as metadata"))
+    assert channel.get("metadata_key") == "customData", (
+        "credentials.yml: the socketio channel needs `metadata_key: customData` for the "
+        "widget's customData to reach Rasa as metadata")
 
 
-@pytest.mark.usefixtures("replies_reach_the_browser", "custom_data_reaches_rasa")
 def test_the_chosen_language_reaches_rasa_with_every_message(
     browser: Browser, assistant: RunningAssistant
 ) -> None:
@@ -277,7 +261,6 @@ def test_the_chosen_language_reaches_rasa_with_every_message(
     context.close()
 
 
-@pytest.mark.usefixtures("replies_reach_the_browser")
 def test_on_a_phone_every_button_is_readable_and_big_enough_to_tap(
     browser: Browser, assistant: RunningAssistant
 ) -> None:
@@ -308,7 +291,6 @@ def test_on_a_phone_every_button_is_readable_and_big_enough_to_tap(
     context.close()
 
 
-@pytest.mark.usefixtures("replies_reach_the_browser", "custom_data_reaches_rasa")
 def test_switching_to_chinese_mid_conversation_answers_the_next_message_in_chinese(
     browser: Browser, assistant: RunningAssistant
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -21,9 +22,14 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 
 
 def seed(code: str) -> str:
+    """The text of an institution's source document; without it the test is skipped, or
+    fails when REQUIRE_SEEDS=1 (CI, whose clone always has ../shared/seeds beside it)."""
     path = SEEDS / institution(code).source
     if not path.exists():
-        pytest.skip(f"source documents not found under {SEEDS}")
+        reason = f"source document {path.name} not found under {SEEDS}"
+        if os.environ.get("REQUIRE_SEEDS") == "1":
+            pytest.fail(reason + "; REQUIRE_SEEDS=1 forbids skipping")
+        pytest.skip(reason)
     return path.read_text(encoding="utf-8")
 
 
