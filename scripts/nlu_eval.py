@@ -83,25 +83,31 @@ class Prediction:
 
 def f1_by_intent(predictions: Sequence[Prediction]) -> dict[str, float]:
     """F1 of every intent the test expects somewhere (0 where it is never found right)."""
-    from collections import Counter
+    from sklearn.metrics import f1_score
 
-    right = Counter(p.expected for p in predictions if p.predicted == p.expected)
-    expected = Counter(p.expected for p in predictions)
-    given = Counter(p.predicted for p in predictions)
-    return {intent: 2 * right[intent] / (expected[intent] + given[intent])
-            for intent in sorted(expected)}
+    if not predictions:
+        return {}
+    intents = sorted({p.expected for p in predictions})
+    values = f1_score([p.expected for p in predictions], [p.predicted for p in predictions],
+                      labels=intents, average=None, zero_division=0)
+    return {intent: float(value) for intent, value in zip(intents, values, strict=True)}
 
 
 def scores(predictions: Sequence[Prediction]) -> list[Scores]:
-    """Macro-F1 (over the intents present in the test) and accuracy, per language."""
+    """Macro-F1 (over the intents the test expects, so a prediction of nlu_fallback or of
+    an intent the test never expects counts only as a miss) and accuracy, per language."""
+    from sklearn.metrics import accuracy_score, f1_score
+
     result = []
     for lang in LANGUAGE_NAMES:
         subset = [p for p in predictions if p.language == lang]
         if not subset:
             continue
-        f1 = f1_by_intent(subset)
-        result.append(Scores(lang, len(subset), sum(f1.values()) / len(f1),
-                             sum(p.expected == p.predicted for p in subset) / len(subset)))
+        expected, predicted = [p.expected for p in subset], [p.predicted for p in subset]
+        macro_f1 = f1_score(expected, predicted, labels=sorted(set(expected)),
+                            average="macro", zero_division=0)
+        result.append(Scores(lang, len(expected), float(macro_f1),
+                             float(accuracy_score(expected, predicted))))
     return result
 
 

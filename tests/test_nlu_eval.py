@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from pathlib import Path
+
+import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
@@ -11,6 +14,10 @@ import nlu_eval
 from nlu_eval import FALLBACK, Prediction, confused_pairs, gibberish, with_fallback
 
 from engine.languages import HAN
+
+# The figures come from sklearn.metrics, as they do where the script runs (.venv-rasa).
+needs_sklearn = pytest.mark.skipif(importlib.util.find_spec("sklearn") is None,
+                                   reason="scikit-learn is not installed in this environment")
 
 
 def test_other_thresholds_replay_the_classifiers_own_ranking() -> None:
@@ -43,6 +50,7 @@ def test_the_gibberish_is_the_same_every_run_and_in_both_scripts() -> None:
     assert len(chinese) == 100
 
 
+@needs_sklearn
 def test_the_fold_models_spread_is_median_lowest_and_highest_per_language() -> None:
     def run(wrong: int) -> list[Prediction]:
         english = [Prediction(f"q{i}", "help", "help") for i in range(4)]
@@ -57,6 +65,7 @@ def test_the_fold_models_spread_is_median_lowest_and_highest_per_language() -> N
     assert "0.800 (0.500–1.000)" in "\n".join(nlu_eval.spread_report("t", [english]))
 
 
+@needs_sklearn
 def test_f1_agrees_with_its_definition_on_a_small_case() -> None:
     # help: 2 right, expected 3 times, given 2 times -> F1 = 4/5; greet: 1 right, expected
     # once, given twice -> 2/3; out_of_scope never expected, so not averaged.
@@ -66,6 +75,27 @@ def test_f1_agrees_with_its_definition_on_a_small_case() -> None:
     (english,) = nlu_eval.scores(predictions)
     assert english.macro_f1 == (0.8 + 2 / 3) / 2 and english.accuracy == 0.75
     assert nlu_eval.weakest_intents(predictions)[0] == "- English: greet 0.67"
+
+
+@needs_sklearn
+def test_a_fallback_or_an_intent_never_expected_counts_as_a_miss_not_as_an_intent() -> None:
+    # Worked by hand. help: 2 right, expected 3 times, given 3 times (a, b, d) -> 4/6;
+    # stop: 1 right, expected once, given twice -> 2/3; greet and deny never right -> 0;
+    # nlu_fallback never expected, so not averaged: macro-F1 (2/3 + 2/3 + 0 + 0) / 4 = 1/3.
+    english = [Prediction("a", "help", "help"), Prediction("b", "help", "help"),
+               Prediction("c", "help", FALLBACK), Prediction("d", "greet", "help"),
+               Prediction("e", "stop", "stop"), Prediction("f", "deny", "stop")]
+    predictions = [*english, Prediction("你好", "greet", "greet")]
+    assert nlu_eval.f1_by_intent(english) == pytest.approx(
+        {"deny": 0.0, "greet": 0.0, "help": 2 / 3, "stop": 2 / 3})
+    figures = {s.language: s for s in nlu_eval.scores(predictions)}
+    assert (figures["en"].examples, figures["zh"].examples) == (6, 1)
+    assert figures["en"].macro_f1 == pytest.approx(1 / 3)
+    assert figures["en"].accuracy == 0.5
+    assert (figures["zh"].macro_f1, figures["zh"].accuracy) == (1.0, 1.0)
+    assert nlu_eval.weakest_intents(predictions) == [
+        "- English: deny 0.00, greet 0.00, help 0.67, stop 0.67", "- Chinese: none"]
+    assert nlu_eval.f1_by_intent([]) == {} and nlu_eval.scores([]) == []
 
 
 def _kept(text: str, expected: str, earlier: dict[str, float],
@@ -96,6 +126,7 @@ def test_a_model_that_kept_no_opinions_replays_its_own_intent() -> None:
     assert nlu_eval.with_blend(Prediction("hi", "greet", "help"), 0.3, 0.25, 0.02) == "help"
 
 
+@needs_sklearn
 def test_the_blend_table_scores_each_language_at_each_weight_and_marks_the_setting() -> None:
     english = _kept("lost my passport", "lost_passport",
                     {"lost_passport": 0.7, "lost_permit": 0.3}, {"lost_permit": 0.9,

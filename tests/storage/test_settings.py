@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import dataclasses
+import re
 from datetime import date
 
 import pytest
@@ -10,6 +12,7 @@ import pytest
 from office.settings import (
     REPO_ROOT,
     SETTINGS_TABLE,
+    SettingDoc,
     Settings,
     conversation_store_url,
     describe,
@@ -82,8 +85,52 @@ def test_the_settings_table_documents_every_field_exactly_once() -> None:
     documented = [row[0] for row in describe()]
     fields = [f.name.upper() for f in dataclasses.fields(Settings)]
     assert sorted(documented) == sorted(fields)
-    assert len(describe()) == len(SETTINGS_TABLE)
     assert all(meaning for _, _, meaning in describe())
+
+
+@pytest.mark.parametrize("row", SETTINGS_TABLE, ids=lambda row: row.env_var)
+def test_the_documented_default_is_the_default(row: SettingDoc) -> None:
+    defaults = load_settings({})
+    field = row.env_var.lower()
+    if row.default.startswith("("):  # "(unset)", "(none)", "(new one each run)" ...
+        assert not getattr(defaults, field), f"{row.env_var} has a default: say which"
+    else:  # setting the variable to what the README says it defaults to changes nothing
+        documented = row.default.replace("<repo>", str(REPO_ROOT))
+        assert load_settings({row.env_var: documented}) == defaults, row.default
+
+
+def test_an_empty_environment_gives_the_settings_fields_own_defaults() -> None:
+    assert load_settings({}) == Settings()
+    assert load_settings({name: "" for name, _, _ in describe()}) == Settings()
+
+
+def _code_literals(source: str) -> list[object]:
+    """The constants a module's code writes, docstrings left out."""
+    tree = ast.parse(source)
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef)
+                  and node.body and isinstance(node.body[0], ast.Expr)}
+    return [node.value for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and id(node) not in docstrings]
+
+
+def test_the_settings_module_writes_each_default_once() -> None:
+    literals = _code_literals((REPO_ROOT / "office" / "settings.py").read_text("utf-8"))
+    shown = {name: default for name, default, _ in describe()}
+    for item in dataclasses.fields(Settings):
+        if item.default is None or item.default == ():
+            continue
+        parts = item.default if isinstance(item.default, tuple) else (item.default,)
+        for value in {*parts, shown[item.name.upper()]}:
+            written = [v for v in literals if type(v) is type(value) and v == value]
+            assert len(written) <= 1, f"{item.name}: default {value!r} written twice"
+
+
+def test_the_readme_shows_the_defaults_of_the_settings_module() -> None:
+    readme = (REPO_ROOT / "README.md").read_text("utf-8")
+    rows = re.findall(r"^\| `([A-Z_]+)` \| (.+?) \| .+\|$", readme, re.MULTILINE)
+    assert {name: cell.strip("`") for name, cell in rows} == {
+        name: default for name, default, _ in describe()}
 
 
 def test_conversations_get_a_sqlite_file_of_their_own_beside_the_case_store() -> None:
