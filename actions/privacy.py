@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
@@ -30,6 +29,7 @@ from office.case_types import STATUSES, Label
 from office.cases import PERSON_DETAILS
 from office.privacy import delete_person_data, export_person_data
 from office.reminders import DOCUMENT_KINDS
+from office.settings import load_settings
 
 log = logging.getLogger(__name__)
 
@@ -196,11 +196,12 @@ async def erase_conversation(sender_id: str, rasa_url: str, token: str) -> bool:
 
 def _erase_later(sender_id: str) -> None:
     """Erase the conversation after this turn (see `erase_conversation`), if Rasa allows."""
-    token = os.environ.get("RASA_API_TOKEN", "").strip()
+    settings = load_settings()
+    token = (settings.rasa_api_token or "").strip()
     if not token:
         log.warning("RASA_API_TOKEN is not set: the conversation stays in Rasa's tracker store")
         return
-    rasa_url = os.environ.get("RASA_URL") or "http://localhost:5005"
+    rasa_url = settings.rasa_url
     task = asyncio.get_running_loop().create_task(erase_conversation(sender_id, rasa_url, token))
     _pending_erasures.add(task)
     task.add_done_callback(_pending_erasures.discard)

@@ -26,6 +26,8 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from office.settings import load_settings
+
 log = logging.getLogger(__name__)
 
 TOKEN_VARIABLE = "ACTION_SERVER_TOKEN"
@@ -56,9 +58,10 @@ def make_app(token: str, package: str = "actions") -> Sanic[Any, Any]:
 
 def main(argv: list[str] | None = None) -> None:
     """Serves the actions until stopped."""
+    settings = load_settings()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=5055)
+    parser.add_argument("--host", default=settings.listen_address)
+    parser.add_argument("--port", type=int, default=settings.action_server_port)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     token = os.environ.get(TOKEN_VARIABLE, "")
