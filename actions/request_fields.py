@@ -82,7 +82,7 @@ FIELDS: Mapping[str, Field] = MappingProxyType({
     ),
     "full_name": _f(
         FACT_LABELS["full_name"], "So that the office knows who it is for: what is your full "
-        "name?", "为了让国际处知道申请人是谁，请告诉我您的姓名。"),
+        "name?", "为了让国际处知道申请人是谁，请问您的姓名是？"),
     "member_number": _f(
         FACT_LABELS["member_number"], "What is your student or staff number?",
         "您的学号或工号是多少？"),

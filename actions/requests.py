@@ -509,6 +509,10 @@ class ValidateRequestForm(ListeningFormValidation):
         if answer is None:
             return {"request_value": None}
         facts[name] = answer
+        if name in PERSON_DETAILS:
+            # "Ali Khan, 2023123456, ali@example.com" answers the next questions too.
+            facts.update({k: v for k, v in details_in(str(value or "")).items()
+                          if k not in facts})
         stored = {"case_type": case_type, "fields": facts}
         chosen = {"institution": answer} if name == UNIVERSITY else {}
         return {"request_value": None, "request_facts": stored, "request_confirmed": None,

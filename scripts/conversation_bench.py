@@ -16,6 +16,10 @@ answer"), and a form's complaint ("I could not read a date ...") in the reply to
 that no question was waiting for ("form scolded the opening message"). A date the
 conversation states only in a later turn is not "said" yet when it is asked for.
 
+Every person also knows who they are (name, student number, contact: `IDENTITY`) and their
+university (the conversation's `institution`), as a real person would; being asked for the
+university after naming it is still "asked again".
+
 Figures, not assertions: it prints pass rates overall, per language, topic, institution and
 style, the most common failure reasons, and every failing conversation's transcript.
 
@@ -399,8 +403,12 @@ FACT_QUESTIONS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType({
     "reference": ("which request should the note", "要补充到哪项申请", "which request?",
                   "要撤销哪一项"),
     "note": ("what should the note say", "补充说明的内容"),
+    "full_name": ("your full name", "您的姓名"),
+    "member_number": ("student or staff number", "学号或工号"),
+    "contact": ("reach you", "联系您"),
     "previous_university": ("transferring from", "从哪所学校转来"),
-    "university": ("which one is yours", "您是哪所学校的"),
+    "university": ("which one is yours", "您是哪所学校的", "which university is this request",
+                   "这份申请是哪所学校"),
     "student_status": ("returning student", "老生"),
     "programme": ("degree programme", "学历生", "which programme", "哪个层次",
                   "full-time master", "全日制"),
@@ -449,6 +457,14 @@ FACT_QUESTIONS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType({
     "details": ("what would you like to ask the office", "您想向国际处咨询什么",
                 "what is the reason", "原因是什么", "which kind of request", "哪类申请",
                 "work-study or an internship", "勤工助学还是实习"),
+})
+
+# What every person knows about themselves without the conversation file saying it: who they
+# are (a request asks it once) and, for the university, the conversation's own.
+IDENTITY: Final[Mapping[str, tuple[str, str]]] = MappingProxyType({
+    "full_name": ("Sam Taylor", "李明"),
+    "member_number": ("2024100123", "2024100123"),
+    "contact": ("sam.taylor@example.com", "13912345678"),
 })
 
 # When a conversation has no fact of the asked key, the facts that answer it instead, in order.
@@ -604,9 +620,10 @@ def _repeated(key: str, state: PersonState, lang: str) -> str:
         conversation.turns[0].say
 
 
-def _fact_answer(key: str, state: PersonState, lang: str) -> tuple[str | None, str | None]:
-    """(answer, problem) for one asked key: its fact, or a stand-in fact; (None, None) when
-    the person has nothing to say."""
+def _own_answer(key: str, state: PersonState, lang: str
+                ) -> tuple[str | None, str | None] | None:
+    """(answer, problem) for a key every person can answer from the conversation so far or
+    from who they are; None for the facts of the conversation file."""
     conversation = state.conversation
     if key == "confirm":
         problem = "asked again for confirm" if "confirm" in conversation.said else None
@@ -617,6 +634,20 @@ def _fact_answer(key: str, state: PersonState, lang: str) -> tuple[str | None, s
     if key == "note":
         _, _, note = state.current_turn.replace("：", ":").partition(":")
         return (note.strip() or None), ("asked again for note" if note.strip() else None)
+    if key in IDENTITY:
+        return IDENTITY[key][lang == "zh"], None
+    if key == "university" and key not in conversation.said and key not in conversation.facts:
+        return SOURCE_NAMES[conversation.institution].get(lang), None
+    return None
+
+
+def _fact_answer(key: str, state: PersonState, lang: str) -> tuple[str | None, str | None]:
+    """(answer, problem) for one asked key: its fact, or a stand-in fact; (None, None) when
+    the person has nothing to say."""
+    own = _own_answer(key, state, lang)
+    if own is not None:
+        return own
+    conversation = state.conversation
     for candidate in (key, *STAND_INS.get(key, ())):
         # A date the conversation states in a later turn is not stated yet.
         stated = candidate in conversation.said and \

@@ -52,7 +52,7 @@ WHO_ANSWERS = {
     "Which university is this request for?": "",
     "这份申请是哪所学校的？": "",
     "what is your full name?": "Ali Khan",
-    "请告诉我您的姓名": "王小明",
+    "您的姓名是？": "王小明",
     "student or staff number?": "2023123456",
     "学号或工号是多少": "2023123456",
     "may the office use to reach you?": "ali.khan@example.com",

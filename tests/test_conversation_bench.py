@@ -93,6 +93,22 @@ def test_asking_again_for_a_stated_fact_is_a_failure_but_the_person_answers() ->
     assert answer.message == "Jiangsu Normal University"
 
 
+@pytest.mark.parametrize(("question", "language", "answer"), [
+    ("So that the office knows who it is for: what is your full name?", "en", "Sam Taylor"),
+    ("为了让国际处知道申请人是谁，请问您的姓名是？", "zh", "李明"),
+    ("What is your student or staff number?", "en", "2024100123"),
+    ("Which e-mail address or phone number may the office use to reach you?", "en",
+     "sam.taylor@example.com"),
+    ("Which university is this request for?", "en", "Westlake University"),
+    ("这份申请是哪所学校的？", "zh", "西湖大学"),
+])
+def test_a_person_knows_who_they_are_and_their_university_without_the_file_saying_so(
+    question: str, language: str, answer: str
+) -> None:
+    given = move(question, institution="WESTLAKE", language=language)
+    assert (given.kind, given.message, given.problem) == ("answer", answer, None)
+
+
 def test_a_stated_fact_with_its_words_in_the_facts_is_answered_with_them() -> None:
     answer = move("您缴了多少费用：一学年、一学期，还是尚未缴费？", said=["payment"],
                   facts={"payment": "一学年都交了"})

@@ -461,6 +461,21 @@ async def test_a_first_request_asks_the_university_and_takes_who_it_is_for_from_
     assert slots["requested_slot"] == "request_confirmed"
 
 
+async def test_an_answer_that_gives_several_details_at_once_answers_the_next_questions(
+    database: str, domain: dict[str, Any]
+) -> None:
+    fields = {"university": "CPU", "question": "Where do I pay?"}
+    slots = {"case_type": "talk_to_person", "requested_slot": "request_value",
+             "institution": "CPU",
+             "request_facts": {"case_type": "talk_to_person", "fields": fields}}
+    slots, _ = await answer(
+        slots, "My name is Ali Khan, student number 2023123456, email ali@example.com", domain)
+    assert slots["request_facts"]["fields"] == {
+        **fields, "full_name": "Ali Khan", "member_number": "2023123456",
+        "contact": "ali@example.com"}
+    assert slots["requested_slot"] == "request_confirmed"
+
+
 @pytest.mark.parametrize(("name", "text", "complaint"), [
     ("full_name", "12345", "just your name"),
     ("member_number", "I don't know", "student or staff number"),

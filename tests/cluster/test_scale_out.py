@@ -51,17 +51,19 @@ REFERENCE = r"[A-Z]+-\d{4}-\d{6}"
 # belonged to another message of the conversation would fail.
 SCRIPT = (
     Turn("I want to open a request", "Which kind of request"),
-    Turn('/inform{"case_type":"talk_to_person"}', "What would you like to ask the office"),
-    Turn("Can I travel to Yunnan during the winter holidays?", "Please check your request"),
+    Turn('/inform{"case_type":"talk_to_person"}', "Which university is this request for"),
+    Turn("China Pharmaceutical University", "What would you like to ask the office"),
+    Turn("Can I travel to Yunnan during the winter holidays?", "what is your full name"),
+    Turn("I'm Ali Khan, student number 2023123456, ali@example.com",
+         "Please check your request"),
     Turn("yes", rf"I have opened request {REFERENCE}"),
     Turn("I lost my passport yesterday", "passport is lost or damaged"),
-    Turn("yes", rf"I have opened request {REFERENCE}"),
+    # The university and who the person is are known by now: sent at once.
+    Turn("yes", rf"I am sending this to the office(.|\n)*I have opened request {REFERENCE}"),
     Turn("What is the status of my request?", r"Your requests:(.|\n)*Talk to a person"),
-    Turn("list my reminders", "no document reminders"),
     Turn("我的居留许可能办多久？", "新生"),
-    Turn("thank you", "welcome"),
 )
-CASES_PER_PERSON = 2  # the request confirmed at turn 4 and the lost passport's at turn 6
+CASES_PER_PERSON = 2  # the request confirmed at turn 6 and the lost passport's at turn 8
 PAIR = (Turn("I lost my passport", "passport is lost"), Turn("hello", "Hello!"))
 FIGURES = REPO_ROOT / "test-artifacts" / "cluster-figures.json"
 
