@@ -16,14 +16,16 @@ The staff token is STAFF_API_TOKEN (compared in constant time); without it the p
 that sign-in is off. The signed-in state is a signed cookie (``office.staff_session``):
 HttpOnly, SameSite=Strict, Secure when the page is served over HTTPS, valid for one working
 day. Every POST carries a CSRF token tied to the session (the sign-in form: a random value
-that must match a cookie set with the form). Status changes and notes go through
-``office.cases`` exactly as the API and the CLI do. ``?lang=zh`` or ``?lang=en`` on any page
-switches the language (remembered in a cookie); otherwise the browser's language decides.
+that must match a cookie set with the form). Wrong tokens are limited per client address and
+per name (``office.sign_in_limits``): past the limit the form answers 429 without checking
+the token. Status changes and notes go through ``office.cases`` exactly as the API and the
+CLI do. ``?lang=zh`` or ``?lang=en`` on any page switches the language (remembered in a
+cookie); otherwise the browser's language decides.
 """
 
 from __future__ import annotations
 
-import asyncio
+import math
 import secrets
 import time
 from collections.abc import Awaitable, Callable
@@ -37,7 +39,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from office.case_types import STATUSES, is_chinese
+from office.case_types import STATUSES, Label, is_chinese
 from office.cases import (
     CaseError,
     add_note,
@@ -53,6 +55,7 @@ from office.cases import (
 )
 from office.export import csv_text
 from office.models import Case
+from office.sign_in_limits import WINDOW_SECONDS, Attempt, SignInLimiter
 from office.staff_html import (
     NOTE_MAX_LENGTH,
     PAGE_ROOT,
@@ -71,8 +74,11 @@ SESSION_COOKIE = "staff_session"
 SIGN_IN_COOKIE = "staff_sign_in"
 LANGUAGE_COOKIE = "staff_lang"
 MAX_FORM_BYTES = 64 * 1024
-FAILED_SIGN_IN_DELAY = 1.0
-"""Seconds a wrong token waits for its answer, to slow down guessing."""
+TOO_MANY_WRONG_TOKENS = Label(
+    "Sign-in is paused: too many wrong staff tokens were typed from this address or with this "
+    "name in the last {window} minutes. Try again in {minutes} minute(s).",
+    "登录已暂停：最近 {window} 分钟内，从此地址或以此姓名输入错误的工作人员令牌次数过多。"
+    "请 {minutes} 分钟后再试。")
 
 T = TypeVar("T")
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -142,6 +148,7 @@ class StaffPage:
         self.session_factory = session_factory
         self.token = token
         self.signer = SessionSigner(token) if token is not None else None
+        self.sign_in_limiter = SignInLimiter()
 
     def routes(self) -> list[BaseRoute]:
         """The routes, relative to ``PAGE_ROOT`` (where ``office.staff_api`` mounts them)."""
@@ -282,10 +289,10 @@ class StaffPage:
             return self.refused_form(request, None)
         name, next_path, ctx = form.get("name", "").strip(), form.get("next"), \
             self.context(request)
-        if not same_secret(form.get("token", "").strip(), self.token):
-            await asyncio.sleep(FAILED_SIGN_IN_DELAY)
-            return self.sign_in_form(request, status=401, name=name, next_path=next_path,
-                                     error=text(ctx, "wrong_token"))
+        refused = self.check_token(request, form.get("token", ""), self.token, name=name,
+                                   next_path=next_path)
+        if refused is not None:
+            return refused
         if not name:
             return self.sign_in_form(request, status=400, next_path=next_path,
                                      error=text(ctx, "name_needed"))
@@ -293,6 +300,31 @@ class StaffPage:
         response = RedirectResponse(local_path(next_path), 303)
         self.set_cookie(request, response, SESSION_COOKIE, self.signer.cookie(session))
         self.forget_cookie(request, response, SIGN_IN_COOKIE)
+        return response
+
+    def check_token(self, request: Request, given: str, expected: str, *, name: str,
+                    next_path: str | None) -> Response | None:
+        """None when the ``given`` token is the ``expected`` one; else the form again with
+        401 (wrong), or with 429, the token unchecked, once this address or name has had too
+        many wrong ones (``office.sign_in_limits``)."""
+        attempt = self.sign_in_limiter.attempt(
+            request.client.host if request.client else None, name, time.monotonic())
+        if not isinstance(attempt, Attempt):
+            return self.too_many_wrong_tokens(request, name, next_path, attempt.retry_after)
+        if not same_secret(given.strip(), expected):
+            return self.sign_in_form(request, status=401, name=name, next_path=next_path,
+                                     error=text(self.context(request), "wrong_token"))
+        self.sign_in_limiter.succeeded(attempt)
+        return None
+
+    def too_many_wrong_tokens(self, request: Request, name: str, next_path: str | None,
+                              retry_after: int) -> Response:
+        """429: the sign-in form again, saying how long to wait (also as Retry-After)."""
+        message = TOO_MANY_WRONG_TOKENS.get(page_language(request)).format(
+            window=WINDOW_SECONDS // 60, minutes=math.ceil(retry_after / 60))
+        response = self.sign_in_form(request, status=429, name=name, next_path=next_path,
+                                     error=message)
+        response.headers["Retry-After"] = str(retry_after)
         return response
 
     async def sign_out(self, request: Request, _staff: StaffSession,

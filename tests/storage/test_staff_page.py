@@ -3,7 +3,8 @@
 The first test drives Debian's headless Chromium with Playwright through a whole working
 session; it fails (rather than skips) without Chromium when REQUIRE_BROWSER=1, as in
 `make test` (scripts/chromium.sh installs it). The others speak HTTP to check what a browser
-would never send: forms without their anti-forgery token, forged cookies, refused moves.
+would never send: forms without their anti-forgery token, forged cookies, refused moves,
+wrong staff tokens sent in parallel.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ import hashlib
 import html
 import io
 import re
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -532,3 +535,69 @@ def test_who_a_request_is_for_is_shown_and_found_by_name_or_number(
         found = client.get("/staff/", params={"q": search}).text
         assert CASE_LINK.findall(found) == [LOST], search
     assert CASE_LINK.findall(client.get("/staff/", params={"q": "Nobody"}).text) == []
+
+
+
+def _guess(base: str, *, name: str, token: str = "not-the-token",
+           headers: dict[str, str] | None = None,
+           start: threading.Barrier | None = None) -> httpx.Response:
+    """One sign-in from a browser of its own (its own form value and cookie); with ``start``,
+    the form is posted when every thread waiting on it has its form."""
+    with httpx.Client(base_url=base, timeout=60, headers=headers) as client:
+        match = CSRF_FIELD.search(client.get("/staff/sign-in").text)
+        assert match is not None
+        if start is not None:
+            start.wait(timeout=60)
+        return client.post("/staff/sign-in", data={"csrf": match.group(1), "name": name,
+                                                   "token": token, "next": "/staff/"})
+
+
+def _refused_unchecked(response: httpx.Response, paused: str = "Sign-in is paused") -> None:
+    """429 with the wait in Retry-After and on the page, and no session."""
+    assert response.status_code == 429, response.status_code
+    assert 0 < int(response.headers["retry-after"]) <= 15 * 60
+    assert paused in html.unescape(response.text)
+    assert "staff_session" not in response.headers.get("set-cookie", "")
+
+
+def test_twenty_wrong_tokens_sent_at_once_are_checked_five_times_then_refused(
+    staff_app: str,
+) -> None:
+    for name in ("Ann", "Bo", "Cy"):  # right tokens do not count
+        assert _guess(staff_app, name=name, token=TOKEN).status_code == 303
+
+    start = threading.Barrier(20)
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        answers = list(pool.map(lambda n: _guess(staff_app, name=f"Eve {n}", start=start),
+                                range(20)))
+    statuses = sorted(response.status_code for response in answers)
+    assert statuses == [401] * 5 + [429] * 15
+    for response in answers:
+        if response.status_code == 429:
+            _refused_unchecked(response)
+            assert "Try again in 15 minute(s)." in response.text
+
+    _refused_unchecked(_guess(staff_app, name="Ann", token=TOKEN))  # right, but unchecked
+    _refused_unchecked(_guess(staff_app, name="Dan"))  # another name, the same address
+    _refused_unchecked(_guess(staff_app, name="李老师", token=TOKEN,
+                              headers={"Accept-Language": "zh-CN"}), paused="登录已暂停")
+
+
+def test_behind_the_proxy_each_client_counts_alone_and_a_name_counts_everywhere(
+    staff_app: str,
+) -> None:
+    # Uvicorn trusts X-Forwarded-For from 127.0.0.1 (FORWARDED_ALLOW_IPS), as from nginx on
+    # the same machine: the limiter sees the address nginx appended last.
+    def via_proxy(address: str) -> dict[str, str]:
+        return {"X-Forwarded-For": f"192.0.2.66, {address}"}
+
+    for n in range(5):
+        wrong = _guess(staff_app, name="Eve", headers=via_proxy("198.51.100.7"))
+        assert wrong.status_code == 401, n
+    _refused_unchecked(_guess(staff_app, name="Mallory", headers=via_proxy("198.51.100.7")))
+
+    cafe = via_proxy("203.0.113.9")
+    assert _guess(staff_app, name="Bo", headers=cafe).status_code == 401
+    _refused_unchecked(_guess(staff_app, name=" eve ", token=TOKEN, headers=cafe))
+    signed_in = _guess(staff_app, name="Ann", token=TOKEN, headers=cafe)
+    assert signed_in.status_code == 303 and "staff_session=" in signed_in.headers["set-cookie"]
