@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import hmac
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
@@ -49,6 +50,7 @@ from office.db import make_engine, make_session_factory, migrate
 from office.log_masking import install_log_masking
 from office.models import Case
 from office.settings import load_settings
+from office.sign_in_limits import Attempt, SignInLimiter
 from office.staff_html import PAGE_ROOT
 from office.staff_page import page_routes
 
@@ -97,15 +99,27 @@ def is_authorised(header: str | None, token: str) -> bool:
     return hmac.compare_digest(given.strip().encode(), token.encode())
 
 
-def _guarded(token: str | None, handler: Handler) -> Handler:
-    """Wrap ``handler``: check the credential, turn ``ApiError`` into a JSON error."""
+API_CALLER = "(staff API)"
+"""The name an API call's wrong tokens count under, besides its address: the API has no
+sign-in name, so every wrong bearer token from one address counts against that address."""
+
+
+def _guarded(token: str | None, handler: Handler, limiter: SignInLimiter) -> Handler:
+    """Wrap ``handler``: check the credential (wrong ones limited like the page's sign-in,
+    ``office.sign_in_limits``), turn ``ApiError`` into a JSON error."""
 
     async def guarded(request: Request) -> Response:
         if token is None:
             return JSONResponse({"error": "staff API disabled: STAFF_API_TOKEN is not set"}, 503)
+        address = request.client.host if request.client else None
+        attempt = limiter.attempt(address, f"{API_CALLER} {address}", time.monotonic())
+        if not isinstance(attempt, Attempt):
+            return JSONResponse({"error": "too many wrong tokens; try again later"}, 429,
+                                headers={"Retry-After": str(attempt.retry_after)})
         if not is_authorised(request.headers.get("authorization"), token):
             return JSONResponse({"error": "missing or wrong bearer token"}, 401,
                                 headers={"WWW-Authenticate": "Bearer"})
+        limiter.succeeded(attempt)
         try:
             return await handler(request)
         except ApiError as error:
@@ -258,19 +272,24 @@ async def to_page(_request: Request) -> Response:
 
 def build_app(session_factory: sessionmaker[Session], token: str | None) -> Starlette:
     """The staff API and page over ``session_factory``, guarded by the staff ``token``."""
+    limiter = SignInLimiter()
+
+    def guard(handler: Handler) -> Handler:
+        return _guarded(token, handler, limiter)
+
     routes = [
         Route("/", to_page),
-        Mount(PAGE_ROOT, routes=page_routes(session_factory, token)),
+        Mount(PAGE_ROOT, routes=page_routes(session_factory, token, limiter)),
         Route("/health", health),
-        Route("/meta", _guarded(token, meta)),
-        Route("/cases", _guarded(token, list_handler)),
-        Route("/cases/{reference}", _guarded(token, show_handler)),
-        Route("/cases/{reference}/status", _guarded(token, case_change(_new_status, 409)),
+        Route("/meta", guard(meta)),
+        Route("/cases", guard(list_handler)),
+        Route("/cases/{reference}", guard(show_handler)),
+        Route("/cases/{reference}/status", guard(case_change(_new_status, 409)),
               methods=["POST"]),
-        Route("/cases/{reference}/notes",
-              _guarded(token, case_change(_new_note, 400, created=True)), methods=["POST"]),
-        Route("/cases/{reference}/replies",
-              _guarded(token, case_change(_new_reply, 400, created=True)), methods=["POST"]),
+        Route("/cases/{reference}/notes", guard(case_change(_new_note, 400, created=True)),
+              methods=["POST"]),
+        Route("/cases/{reference}/replies", guard(case_change(_new_reply, 400, created=True)),
+              methods=["POST"]),
     ]
     app = Starlette(routes=routes)
     app.state.sessions = session_factory

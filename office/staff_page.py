@@ -144,11 +144,12 @@ class Outcome:
 class StaffPage:
     """The page's handlers over one session factory and the configured staff token."""
 
-    def __init__(self, session_factory: sessionmaker[Session], token: str | None) -> None:
+    def __init__(self, session_factory: sessionmaker[Session], token: str | None,
+                 limiter: SignInLimiter | None = None) -> None:
         self.session_factory = session_factory
         self.token = token
         self.signer = SessionSigner(token) if token is not None else None
-        self.sign_in_limiter = SignInLimiter()
+        self.sign_in_limiter = limiter or SignInLimiter()
 
     def routes(self) -> list[BaseRoute]:
         """The routes, relative to ``PAGE_ROOT`` (where ``office.staff_api`` mounts them)."""
@@ -477,6 +478,8 @@ class StaffPage:
             f"{PAGE_ROOT}/cases/{quote(outcome.reference)}?done={what}{fragment}", 303)
 
 
-def page_routes(session_factory: sessionmaker[Session], token: str | None) -> list[BaseRoute]:
-    """The page's routes over ``session_factory``, to be mounted at ``PAGE_ROOT``."""
-    return StaffPage(session_factory, token).routes()
+def page_routes(session_factory: sessionmaker[Session], token: str | None,
+                limiter: SignInLimiter | None = None) -> list[BaseRoute]:
+    """The page's routes over ``session_factory``, to be mounted at ``PAGE_ROOT``; wrong
+    tokens count in ``limiter`` (shared with the API's bearer check)."""
+    return StaffPage(session_factory, token, limiter).routes()

@@ -119,3 +119,14 @@ def test_a_reply_through_the_api_is_queued_for_the_person(api: str) -> None:
     assert sent.json()["history"][-1]["field"] == "reply"
     assert httpx.post(f"{api}/cases/JSNU-2026-000001/replies", headers=AUTH,
                       json={"text": ""}).status_code == 400
+
+
+def test_wrong_bearer_tokens_are_limited_like_the_sign_in_and_a_right_one_waits_too(
+    api: str,
+) -> None:
+    assert httpx.get(f"{api}/cases", headers=AUTH).status_code == 200  # a right one: no count
+    wrong = [httpx.get(f"{api}/cases", headers={"Authorization": "Bearer guess"}).status_code
+             for _ in range(7)]
+    assert wrong == [401] * 5 + [429] * 2
+    refused = httpx.get(f"{api}/cases", headers=AUTH)
+    assert refused.status_code == 429 and int(refused.headers["retry-after"]) > 0
