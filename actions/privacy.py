@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Any
 from urllib.parse import quote
 
@@ -39,39 +38,14 @@ FORGOTTEN_SLOTS = (
     "note_text", "reminder_document", "reminder_expires_on",
 )
 
-TEXTS: Mapping[str, Label] = MappingProxyType({
-    "summary": Label(
-        "This is what the office's assistant stores about you:\n"
-        "• Profile: channel {channel}, language {language}, institution {institution}, "
-        "role {role}, first contact {created}\n"
-        "• Who you are, for the office: {who}\n"
-        "• Requests: {cases}\n"
-        "• Documents with expiry reminders: {documents}\n"
-        "• Messages sent to you: {messages}\n"
-        "Say \"delete my data\" to erase all of it.",
-        "国际处助手保存的您的信息如下：\n"
-        "• 基本信息：渠道 {channel}，语言 {language}，学校 {institution}，身份 {role}，"
-        "首次联系 {created}\n"
-        "• 您的身份信息（供国际处使用）：{who}\n"
-        "• 申请：{cases}\n"
-        "• 设置了到期提醒的证件：{documents}\n"
-        "• 发给您的消息：{messages}\n"
-        "说“删除我的数据”即可全部删除。",
-    ),
-    "none": Label("none", "无"),
-    "deleted": Label("Done: I deleted everything stored about you (requests, reminders, "
-                     "messages, and this conversation on the office's server). The copy "
-                     "in your own chat app stays with you.",
-                     "已删除您的全部数据（申请、提醒、消息，以及国际处服务器上的这段对话）。"
-                     "您自己聊天软件里的记录由您自行保留。"),
-    "not_asked": Label("To delete your data, say \"delete my data\" and confirm.",
-                       "如需删除数据，请说“删除我的数据”并确认。"),
-})
+# The word for nothing inside `utter_data_summary`'s values (no requests, no identity given):
+# part of a sentence, not a message of its own, so it is not a response.
+NONE = Label("none", "无")
 
 
 def _listing(items: list[str], lang: str) -> str:
     """"2 (A, B)" or "none"."""
-    return f"{len(items)} ({', '.join(items)})" if items else TEXTS["none"].get(lang)
+    return f"{len(items)} ({', '.join(items)})" if items else NONE.get(lang)
 
 
 def _label(labels: Mapping[str, Label], key: str, lang: str) -> str:
@@ -79,24 +53,25 @@ def _label(labels: Mapping[str, Label], key: str, lang: str) -> str:
     return labels[key].get(lang) if key in labels else key
 
 
-def data_summary(export: Mapping[str, Any], lang: str) -> str:
-    """The person's stored data, in a few lines, from `export_person_data`."""
+def data_summary(export: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    """The values of `utter_data_summary` (the person's stored data) from
+    `export_person_data`."""
     person = export["person"]
     cases = [f"{c['reference']} {_label(STATUSES, c['status'], lang)}" for c in export["cases"]]
     documents = [f"{_label(DOCUMENT_KINDS, d['kind'], lang)} {d['expires_on']}"
                  for d in export["documents"]]
-    return TEXTS["summary"].get(lang).format(
-        channel=person["channel"],
-        language=person["language"] or "—",
-        institution=person["institution"] or "—",
-        role=person["role"],
-        created=str(person["created_at"] or "—")[:10],
-        who=", ".join(str(person[k]) for k in PERSON_DETAILS if person.get(k))
-        or TEXTS["none"].get(lang),
-        cases=_listing(cases, lang),
-        documents=_listing(documents, lang),
-        messages=len(export["messages"]),
-    )
+    return {
+        "channel": person["channel"],
+        "stored_language": person["language"] or "—",
+        "stored_institution": person["institution"] or "—",
+        "role": person["role"],
+        "created": str(person["created_at"] or "—")[:10],
+        "who": ", ".join(str(person[k]) for k in PERSON_DETAILS if person.get(k))
+        or NONE.get(lang),
+        "cases": _listing(cases, lang),
+        "documents": _listing(documents, lang),
+        "messages": len(export["messages"]),
+    }
 
 
 def asked_to_confirm(tracker: Tracker) -> bool:
@@ -115,8 +90,8 @@ def asked_to_confirm(tracker: Tracker) -> bool:
     return False
 
 
-def own_data_summary(session: Session, tracker: Tracker, lang: str) -> str:
-    """What is stored about the person of ``tracker``, as `data_summary` words it."""
+def own_data_summary(session: Session, tracker: Tracker, lang: str) -> dict[str, Any]:
+    """What is stored about the person of ``tracker``, as `data_summary` gives it."""
     return data_summary(export_person_data(session, the_person(session, tracker)), lang)
 
 
@@ -139,7 +114,7 @@ class ActionExportMyData(Action):
         except StoreUnavailable:
             say_unreachable(dispatcher, tracker)
             return []
-        dispatcher.utter_message(text=summary)
+        dispatcher.utter_message(response="utter_data_summary", **summary)
         return []
 
 
@@ -152,9 +127,9 @@ class ActionDeleteMyData(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        lang, who = language(tracker), speaker(tracker)
+        who = speaker(tracker)
         if not asked_to_confirm(tracker):
-            dispatcher.utter_message(text=TEXTS["not_asked"].get(lang))
+            dispatcher.utter_message(response="utter_data_delete_not_asked")
             return []
         try:
             await in_store(delete_own_data, tracker)
@@ -163,7 +138,7 @@ class ActionDeleteMyData(Action):
             return []
         log.info("deleted the data of a %s user on request", who.channel)
         _erase_later(tracker.sender_id)
-        dispatcher.utter_message(text=TEXTS["deleted"].get(lang))
+        dispatcher.utter_message(response="utter_data_deleted")
         return [SlotSet(slot, None) for slot in FORGOTTEN_SLOTS]
 
 

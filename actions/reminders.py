@@ -58,43 +58,14 @@ DATE_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(rf"{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?\s*,?\s*\d{{4}}", re.I),
 )
 
-TEXTS: Mapping[str, Label] = MappingProxyType({
-    "scheduled": Label(
-        "I will remind you about your {document} (expires {expires}) on:\n{lines}",
-        "您的{document}将于{expires}到期，我会在以下日期提醒您：\n{lines}",
-    ),
-    "days_before": Label("{days} days before", "到期前{days}天"),
-    "deadline": Label("last day to apply for an extension ({source})",
-                      "申请延期的最后一天（依据：{source}）"),
-    "nothing_ahead": Label("Your {document} expires on {expires}: every reminder date has "
-                           "already passed, so none is scheduled.",
-                           "您的{document}将于{expires}到期，提醒日期均已过去，因此未安排提醒。"),
-    "already": Label("You already have reminders for your {document} expiring on {expires}.",
-                     "您已为{expires}到期的{document}设置了提醒。"),
-    "expired": Label("That date is not after today, so there is nothing to remind you of. "
-                     "If your {document} has expired, ask to talk to a person.",
-                     "该日期不晚于今天，无法设置提醒。如果您的{document}已过期，请说“转人工”。"),
-    "invalid_document": Label("Please choose passport, visa, residence permit or work permit.",
-                              "请选择护照、签证、居留许可或工作许可。"),
-    "invalid_date": Label("I could not read a date from that. Please write it like "
-                          "1 March 2027 or 2027-03-01.",
-                          "没能识别这个日期。请写成类似 2027年3月1日 或 2027-03-01 的格式。"),
-    "none": Label("You have no document reminders. Say for example \"remind me before my "
-                  "passport expires on 1 March 2027\".",
-                  "您还没有设置证件到期提醒。可以说：“我的护照2027年3月1日到期，请提醒我”。"),
-    "list": Label("Your reminders:\n{lines}", "您的提醒：\n{lines}"),
-    "list_line": Label("• {document}, expires {expires}: {dates}",
-                       "• {document}，{expires}到期：{dates}"),
-    "no_dates": Label("no reminder left", "没有待发送的提醒"),
-    "deleted": Label("I deleted the reminders for your {document}.", "已删除您的{document}提醒。"),
-    "which": Label("Which reminders should I delete? Say for example \"delete my {document} "
-                   "reminder\".\n{lines}", "要删除哪个提醒？例如说“删除{document}提醒”。\n{lines}"),
-})
-
-
-def say(dispatcher: CollectingDispatcher, tracker: Tracker, key: str, **values: Any) -> None:
-    """Utter one of `TEXTS` in the conversation's language, filled with ``values``."""
-    dispatcher.utter_message(text=TEXTS[key].get(language(tracker)).format(**values))
+# Parts of the reminder lines that `utter_reminder_scheduled`, `utter_reminder_list` and
+# `utter_reminder_which` carry in {lines}: pieces of one message, so not responses.
+DAYS_BEFORE = Label("{days} days before", "到期前{days}天")
+LAST_DAY_TO_EXTEND = Label("last day to apply for an extension ({source})",
+                           "申请延期的最后一天（依据：{source}）")
+DOCUMENT_LINE = Label("• {document}, expires {expires}: {dates}",
+                      "• {document}，{expires}到期：{dates}")
+NO_REMINDER_LEFT = Label("no reminder left", "没有待发送的提醒")
 
 
 def document_in(text: str) -> str | None:
@@ -121,8 +92,8 @@ def reminder_line(reminder: Reminder, document: TrackedDocument, lang: str) -> s
     when = format_date(reminder.due_on, lang)
     if reminder.kind == EXTENSION_DEADLINE:
         source = extension_source(document.institution, lang)
-        return f"• {when}: " + TEXTS["deadline"].get(lang).format(source=source)
-    return f"• {when}: " + TEXTS["days_before"].get(lang).format(days=reminder.days_before)
+        return f"• {when}: " + LAST_DAY_TO_EXTEND.get(lang).format(source=source)
+    return f"• {when}: " + DAYS_BEFORE.get(lang).format(days=reminder.days_before)
 
 
 def document_name(kind: str, lang: str) -> str:
@@ -158,7 +129,7 @@ class ValidateReminderForm(ListeningFormValidation):
     ) -> dict[str, Any]:
         kind = value if value in DOCUMENT_KINDS else document_in(str(value or ""))
         if kind is None:
-            say(dispatcher, tracker, "invalid_document")
+            dispatcher.utter_message(response="utter_reminder_invalid_document")
         return {"reminder_document": kind}
 
     def validate_reminder_expires_on(
@@ -166,7 +137,7 @@ class ValidateReminderForm(ListeningFormValidation):
     ) -> dict[str, Any]:
         parsed = date_in(str(value or ""), today(), language(tracker))
         if parsed is None:
-            say(dispatcher, tracker, "invalid_date")
+            dispatcher.utter_message(response="utter_reminder_invalid_date")
             return {"reminder_expires_on": None}
         return {"reminder_expires_on": parsed.isoformat()}
 
@@ -174,8 +145,7 @@ class ValidateReminderForm(ListeningFormValidation):
 def register_own_document(
     session: Session, tracker: Tracker, kind: str, expires_on: date, lang: str
 ) -> tuple[str, list[str]]:
-    """Tracks the person's document; the text to answer with (a key of `TEXTS`) and the
-    reminder lines.
+    """Tracks the person's document; the response to answer with and the reminder lines.
 
     A message the channel delivers twice gets the first answer again (the store finds
     the document by the message's key); another message naming the same document is told
@@ -189,16 +159,16 @@ def register_own_document(
     if any(d.kind == kind and d.expires_on == expires_on
            and (key is None or d.idempotency_key != key)
            for d in documents_of(session, person)):
-        return "already", []
+        return "utter_reminder_already", []
     try:
         document = register_document(session, person, kind, expires_on, today(),
                                      days_before=load_settings().reminder_days_before,
                                      institution=institution(tracker), idempotency_key=key)
     except DocumentError:
-        return "expired", []
+        return "utter_reminder_date_passed", []
     reminders = sorted(document.reminders, key=lambda r: (r.due_on, r.kind))
     lines = [reminder_line(r, document, lang) for r in reminders]
-    return ("scheduled" if lines else "nothing_ahead"), lines
+    return ("utter_reminder_scheduled" if lines else "utter_reminder_nothing_ahead"), lines
 
 
 class ActionRegisterReminder(Action):
@@ -216,7 +186,7 @@ class ActionRegisterReminder(Action):
         except ValueError:
             expires_on = None
         if kind not in DOCUMENT_KINDS or expires_on is None:
-            say(dispatcher, tracker, "invalid_document")
+            dispatcher.utter_message(response="utter_reminder_invalid_document")
             return [SlotSet(slot, None) for slot in REMINDER_SLOTS]
         lang = language(tracker)
         try:
@@ -224,8 +194,9 @@ class ActionRegisterReminder(Action):
         except StoreUnavailable:
             say_unreachable(dispatcher, tracker)
             return [SlotSet(slot, None) for slot in REMINDER_SLOTS]
-        say(dispatcher, tracker, answer, lines="\n".join(lines),
-            document=document_name(kind, lang), expires=format_date(expires_on, lang))
+        dispatcher.utter_message(response=answer, lines="\n".join(lines),
+                                 document=document_name(kind, lang),
+                                 expires=format_date(expires_on, lang))
         return [SlotSet(slot, None) for slot in REMINDER_SLOTS]
 
 
@@ -234,8 +205,8 @@ def document_lines(documents: list[TrackedDocument], lang: str) -> list[str]:
     lines = []
     for document in documents:
         pending = sorted(r.due_on for r in document.reminders if r.sent_at is None)
-        dates = ", ".join(format_date(d, lang) for d in pending) or TEXTS["no_dates"].get(lang)
-        lines.append(TEXTS["list_line"].get(lang).format(
+        dates = ", ".join(format_date(d, lang) for d in pending) or NO_REMINDER_LEFT.get(lang)
+        lines.append(DOCUMENT_LINE.get(lang).format(
             document=document_name(document.kind, lang),
             expires=format_date(document.expires_on, lang), dates=dates,
         ))
@@ -262,9 +233,9 @@ class ActionListReminders(Action):
             say_unreachable(dispatcher, tracker)
             return []
         if lines:
-            say(dispatcher, tracker, "list", lines="\n".join(lines))
+            dispatcher.utter_message(response="utter_reminder_list", lines="\n".join(lines))
         else:
-            say(dispatcher, tracker, "none")
+            dispatcher.utter_message(response="utter_reminder_none")
         return []
 
 
@@ -272,17 +243,18 @@ def delete_own_reminders(
     session: Session, tracker: Tracker, kind: str | None, lang: str
 ) -> tuple[str, dict[str, str]]:
     """Stops the reminders of the person's ``kind`` of document (of their only kind when
-    None); the text to answer with (a key of `TEXTS`) and its values."""
+    None); the response to answer with and its values."""
     person = the_person(session, tracker)
     chosen = [d for d in documents_of(session, person) if kind is None or d.kind == kind]
     if not chosen:
-        return "none", {}
+        return "utter_reminder_none", {}
     document = document_name(chosen[0].kind, lang)
     if kind is None and len({d.kind for d in chosen}) > 1:
-        return "which", {"document": document, "lines": "\n".join(document_lines(chosen, lang))}
+        return "utter_reminder_which", {"document": document,
+                                        "lines": "\n".join(document_lines(chosen, lang))}
     for tracked in chosen:
         delete_document(session, person, tracked.id)
-    return "deleted", {"document": document}
+    return "utter_reminder_deleted", {"document": document}
 
 
 class ActionDeleteReminder(Action):
@@ -301,5 +273,5 @@ class ActionDeleteReminder(Action):
         except StoreUnavailable:
             say_unreachable(dispatcher, tracker)
             return []
-        say(dispatcher, tracker, answer, **values)
+        dispatcher.utter_message(response=answer, **values)
         return []

@@ -13,9 +13,8 @@ import asyncio
 import functools
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from types import MappingProxyType
 from typing import TypeVar, TypeVarTuple
 
 from rasa_sdk import Tracker
@@ -24,8 +23,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions.conversation import language, speaker
-from office.case_types import Label
+from actions.conversation import speaker
 from office.cases import get_or_create_person
 from office.db import READS_ONLY, make_engine, make_session_factory
 from office.models import Person
@@ -42,16 +40,6 @@ STORE_THREADS = 4  # below the engine's pool of 5: a worker never waits for a co
 
 T = TypeVar("T")
 Ts = TypeVarTuple("Ts")
-
-TEXTS: Mapping[str, Label] = MappingProxyType({
-    "not_opened": Label("I could not reach the office's records just now; your request was "
-                        "not opened, please try again in a minute.",
-                        "暂时无法连接国际处的记录，您的申请没有提交，请过一分钟再试。"),
-    "nothing_lost": Label("I could not reach the office's records just now; nothing was lost, "
-                          "please try again in a minute.",
-                          "暂时无法连接国际处的记录，您的数据没有丢失，请过一分钟再试。"),
-})
-
 
 class StoreUnavailable(Exception):
     """The case store could not be reached in time; nothing the work did was committed."""
@@ -141,6 +129,11 @@ def say_unreachable(
     dispatcher: CollectingDispatcher, tracker: Tracker, *, opening: bool = False
 ) -> None:
     """Tells the person the records could not be reached: the request this action was
-    opening was not opened, or (any other action) nothing was lost."""
-    key = "not_opened" if opening else "nothing_lost"
-    dispatcher.utter_message(text=TEXTS[key].get(language(tracker)))
+    opening was not opened, or (any other action) nothing was lost.
+
+    ``tracker`` is unused: Rasa picks the response's language from the conversation's slot.
+    """
+    if opening:
+        dispatcher.utter_message(response="utter_store_request_not_opened")
+    else:
+        dispatcher.utter_message(response="utter_store_nothing_lost")

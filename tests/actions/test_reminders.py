@@ -25,6 +25,7 @@ from knowledge import format_date
 from knowledge.core import months_before
 from office.models import Reminder, TrackedDocument
 from tests.actions.conftest import make_tracker
+from tests.actions.test_responses_exist import uttered
 
 TODAY = date(2026, 11, 23)
 MESSAGE_IDS = itertools.count(1)
@@ -78,7 +79,7 @@ async def test_one_message_can_give_both_the_document_and_the_date(
         "reminder_document": "passport", "reminder_expires_on": None}
 
 
-def test_the_form_reads_free_text_answers() -> None:
+def test_the_form_reads_free_text_answers(domain: dict[str, Any]) -> None:
     validator, dispatcher = ValidateReminderForm(), CollectingDispatcher()
     tracker = make_tracker(text="")
     assert validator.validate_reminder_document("Residence permit", dispatcher, tracker, {}) == {
@@ -89,13 +90,15 @@ def test_the_form_reads_free_text_answers() -> None:
         "reminder_expires_on": None}
     assert validator.validate_reminder_document("my bike", dispatcher, tracker, {}) == {
         "reminder_document": None}
-    assert len(dispatcher.messages) == 2
+    assert uttered(dispatcher.messages, domain) == [
+        ("utter_reminder_invalid_date", {}), ("utter_reminder_invalid_document", {})]
 
 
 async def register(kind: str, expires: date, domain: dict[str, Any], *, sender: str = "me",
                    language: str = "en", institution: str = "CPU",
-                   message_id: str | None = None) -> str:
-    """Runs action_register_reminder with the form's slots filled; returns its answer.
+                   message_id: str | None = None) -> tuple[str, dict[str, Any]]:
+    """Runs action_register_reminder with the form's slots filled; returns its answer (the
+    response and its values).
 
     Each call is a new message unless ``message_id`` repeats an earlier one.
     """
@@ -105,21 +108,24 @@ async def register(kind: str, expires: date, domain: dict[str, Any], *, sender: 
     metadata = {"message_id": message_id or f"m-{next(MESSAGE_IDS)}"}
     tracker = make_tracker(slots=slots, sender_id=sender, metadata=metadata)
     await ActionRegisterReminder().run(dispatcher, tracker, domain)
-    [message] = dispatcher.messages
-    return str(message["text"])
+    [answer] = uttered(dispatcher.messages, domain)
+    return answer
 
 
 async def test_a_residence_permit_at_cpu_gets_three_reminders_and_the_extension_deadline(
     database: str, domain: dict[str, Any]
 ) -> None:
     expires = today() + timedelta(days=200)
-    answer = await register("residence_permit", expires, domain)
+    response, values = await register("residence_permit", expires, domain)
     deadline = months_before(expires, 1)
+    assert response == "utter_reminder_scheduled"
+    assert values["document"] == "residence permit"
+    assert values["expires"] == format_date(expires, "en")
     for days in (60, 30, 7):
         line = f"• {format_date(expires - timedelta(days=days), 'en')}: {days} days before"
-        assert line in answer
-    assert f"• {format_date(deadline, 'en')}: last day to apply for an extension" in answer
-    assert "China Pharmaceutical University, Article 9" in answer
+        assert line in values["lines"]
+    assert f"• {format_date(deadline, 'en')}: last day to apply for an extension" in values["lines"]
+    assert "China Pharmaceutical University, Article 9" in values["lines"]
     with sessions().begin() as session:
         due = sorted(r.due_on for r in session.scalars(select(Reminder)))
     assert due == sorted([expires - timedelta(days=d) for d in (60, 30, 7)] + [deadline])
@@ -129,9 +135,10 @@ async def test_a_passport_reminder_in_chinese_has_no_extension_deadline(
     database: str, domain: dict[str, Any]
 ) -> None:
     expires = today() + timedelta(days=100)
-    answer = await register("passport", expires, domain, language="zh")
-    assert answer.startswith(f"您的护照将于{format_date(expires, 'zh')}到期")
-    assert "到期前60天" in answer and "延期" not in answer
+    response, values = await register("passport", expires, domain, language="zh")
+    assert response == "utter_reminder_scheduled"
+    assert values["document"] == "护照" and values["expires"] == format_date(expires, "zh")
+    assert "到期前60天" in values["lines"] and "延期" not in values["lines"]
 
 
 async def test_the_same_document_registered_twice_is_stored_once(
@@ -139,8 +146,9 @@ async def test_the_same_document_registered_twice_is_stored_once(
 ) -> None:
     expires = today() + timedelta(days=90)
     await register("visa", expires, domain)
-    again = await register("visa", expires, domain)
-    assert again.startswith("You already have reminders for your visa")
+    response, values = await register("visa", expires, domain)
+    assert response == "utter_reminder_already"
+    assert values["document"] == "visa" and values["expires"] == format_date(expires, "en")
     with sessions().begin() as session:
         assert len(session.scalars(select(TrackedDocument)).all()) == 1
 
@@ -152,7 +160,8 @@ async def test_a_message_the_channel_delivers_twice_gets_the_same_answer_and_one
     first = await register("residence_permit", expires, domain, message_id="update-42")
     retried = await register("residence_permit", expires, domain, message_id="update-42")
     assert retried == first
-    assert first.startswith("I will remind you about your residence permit")
+    assert first[0] == "utter_reminder_scheduled"
+    assert first[1]["document"] == "residence permit"
     with sessions().begin() as session:
         [document] = session.scalars(select(TrackedDocument)).all()
         assert document.idempotency_key == "rest:me:update-42"
@@ -162,8 +171,8 @@ async def test_a_message_the_channel_delivers_twice_gets_the_same_answer_and_one
 async def test_a_date_that_has_passed_registers_nothing(
     database: str, domain: dict[str, Any]
 ) -> None:
-    answer = await register("passport", today() - timedelta(days=3), domain)
-    assert "not after today" in answer
+    response, values = await register("passport", today() - timedelta(days=3), domain)
+    assert (response, values["document"]) == ("utter_reminder_date_passed", "passport")
     with sessions().begin() as session:
         assert session.scalars(select(TrackedDocument)).all() == []
 
@@ -176,9 +185,10 @@ async def test_listing_shows_only_the_persons_own_documents(
     await register("visa", theirs, domain, sender="other")
     dispatcher = CollectingDispatcher()
     await ActionListReminders().run(dispatcher, make_tracker(sender_id="me"), domain)
-    [message] = dispatcher.messages
-    assert f"passport, expires {format_date(mine, 'en')}" in message["text"]
-    assert "visa" not in message["text"]
+    [(response, values)] = uttered(dispatcher.messages, domain)
+    assert response == "utter_reminder_list"
+    assert f"passport, expires {format_date(mine, 'en')}" in values["lines"]
+    assert "visa" not in values["lines"]
 
 
 async def test_deleting_the_passport_reminder_keeps_the_others(
@@ -189,7 +199,8 @@ async def test_deleting_the_passport_reminder_keeps_the_others(
     dispatcher = CollectingDispatcher()
     await ActionDeleteReminder().run(
         dispatcher, make_tracker(text="delete my passport reminder", sender_id="me"), domain)
-    assert dispatcher.messages[0]["text"] == "I deleted the reminders for your passport."
+    assert uttered(dispatcher.messages, domain) == [
+        ("utter_reminder_deleted", {"document": "passport"})]
     with sessions().begin() as session:
         assert [d.kind for d in session.scalars(select(TrackedDocument))] == ["residence_permit"]
 
@@ -203,7 +214,9 @@ async def test_an_unnamed_reminder_is_not_deleted_when_there_are_several(
     await ActionDeleteReminder().run(
         dispatcher, make_tracker(text="删除我的提醒", sender_id="me", slots={"language": "zh"}),
         domain)
-    assert dispatcher.messages[0]["text"].startswith("要删除哪个提醒？")
+    [(response, values)] = uttered(dispatcher.messages, domain)
+    assert response == "utter_reminder_which"
+    assert "• 护照，" in values["lines"] and "• 签证，" in values["lines"]
     with sessions().begin() as session:
         assert len(session.scalars(select(TrackedDocument)).all()) == 2
 
@@ -214,7 +227,7 @@ async def test_deleting_without_reminders_says_there_are_none(
     dispatcher = CollectingDispatcher()
     await ActionDeleteReminder().run(dispatcher, make_tracker(text="delete my reminders"),
                                      domain)
-    assert dispatcher.messages[0]["text"].startswith("You have no document reminders.")
+    assert uttered(dispatcher.messages, domain) == [("utter_reminder_none", {})]
 
 
 async def test_reminder_days_before_sets_when_the_reminders_come(
@@ -223,9 +236,9 @@ async def test_reminder_days_before_sets_when_the_reminders_come(
     """The office's REMINDER_DAYS_BEFORE, not the default 60/30/7."""
     monkeypatch.setenv("REMINDER_DAYS_BEFORE", "90,14")
     expires = today() + timedelta(days=200)
-    answer = await register("passport", expires, domain)
-    assert "90 days before" in answer and "14 days before" in answer
-    assert "60 days before" not in answer
+    _, values = await register("passport", expires, domain)
+    assert "90 days before" in values["lines"] and "14 days before" in values["lines"]
+    assert "60 days before" not in values["lines"]
     with sessions().begin() as session:
         due = sorted(r.due_on for r in session.scalars(select(Reminder)))
     assert due == [expires - timedelta(days=90), expires - timedelta(days=14)]

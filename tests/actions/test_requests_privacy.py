@@ -16,6 +16,7 @@ from office.cases import get_or_create_person, open_case
 from office.models import Case, Person, TrackedDocument
 from office.reminders import register_document
 from tests.actions.conftest import make_tracker
+from tests.actions.test_responses_exist import uttered
 
 
 def stored_for(sender: str) -> str:
@@ -49,10 +50,12 @@ async def test_the_summary_lists_the_persons_requests_and_documents(
     stored_for("other")
     dispatcher = CollectingDispatcher()
     await ActionExportMyData().run(dispatcher, make_tracker(sender_id="me"), domain)
-    [message] = dispatcher.messages
-    assert f"Requests: 1 ({reference} submitted)" in message["text"]
-    assert "Documents with expiry reminders: 1 (passport" in message["text"]
-    assert "institution CPU" in message["text"]
+    [(response, values)] = uttered(dispatcher.messages, domain)
+    assert response == "utter_data_summary"
+    assert values["cases"] == f"1 ({reference} submitted)"
+    assert values["documents"].startswith("1 (passport ")
+    assert values["stored_institution"] == "CPU"
+    assert values["who"] == "none" and values["messages"] == 0
 
 
 async def test_data_is_deleted_only_after_the_confirmation_question(
@@ -62,7 +65,7 @@ async def test_data_is_deleted_only_after_the_confirmation_question(
     dispatcher = CollectingDispatcher()
     await ActionDeleteMyData().run(dispatcher, confirmed_tracker("me", asked="utter_greet"),
                                    domain)
-    assert "confirm" in dispatcher.messages[0]["text"]
+    assert uttered(dispatcher.messages, domain) == [("utter_data_delete_not_asked", {})]
     with sessions().begin() as session:
         assert len(session.scalars(select(Case)).all()) == 1
 
@@ -74,7 +77,7 @@ async def test_confirmed_deletion_erases_the_person_and_nobody_else(
     theirs = stored_for("other")
     dispatcher = CollectingDispatcher()
     events = await ActionDeleteMyData().run(dispatcher, confirmed_tracker("me"), domain)
-    assert dispatcher.messages[0]["text"].startswith("Done: I deleted everything")
+    assert uttered(dispatcher.messages, domain) == [("utter_data_deleted", {})]
     assert {"event": "slot", "name": "case_type", "value": None, "timestamp": None} in events
     with sessions().begin() as session:
         assert [p.channel_user_id for p in session.scalars(select(Person))] == ["other"]
@@ -82,18 +85,21 @@ async def test_confirmed_deletion_erases_the_person_and_nobody_else(
         assert len(session.scalars(select(TrackedDocument)).all()) == 1
 
 
-async def test_the_summary_is_in_chinese_for_a_chinese_conversation(
+async def test_the_summary_values_are_in_chinese_for_a_chinese_conversation(
     database: str, domain: dict[str, Any]
 ) -> None:
+    """Rasa picks the Chinese sentence from the language slot; the values are Chinese too."""
     dispatcher = CollectingDispatcher()
     await ActionExportMyData().run(
         dispatcher, make_tracker(sender_id="new", slots={"language": "zh"}), domain)
-    text = dispatcher.messages[0]["text"]
-    assert text.startswith("国际处助手保存的您的信息如下") and "申请：无" in text
+    [(response, values)] = uttered(dispatcher.messages, domain)
+    assert response == "utter_data_summary"
+    assert values["cases"] == "无" and values["documents"] == "无" and values["who"] == "无"
 
     reference = stored_for("zh-user")
     dispatcher = CollectingDispatcher()
     await ActionExportMyData().run(
         dispatcher, make_tracker(sender_id="zh-user", slots={"language": "zh"}), domain)
-    text = dispatcher.messages[0]["text"]
-    assert f"申请：1 ({reference} 已提交)" in text and "证件：1 (护照 " in text
+    [(_, values)] = uttered(dispatcher.messages, domain)
+    assert values["cases"] == f"1 ({reference} 已提交)"
+    assert values["documents"].startswith("1 (护照 ")
