@@ -81,7 +81,9 @@ STOP_GRACE_SECONDS = 15.0
 
 # What one person says in a session, in English then in Chinese: a greeting, a rule question
 # (whose form asks how long the person will study: answered), a permit question with its facts,
-# a lost passport (the reference comes in the same answer), its status, the permit form
+# a lost passport taken through to its reference (yes to the offered request, the university,
+# who the person is, yes to the summary; in the second pass the request is already open), its
+# status, the permit form
 # answered turn by turn, a question about family, a deadline from a date, documents, goodbye.
 # The stock bot gets the same texts and answers them with its own intents (Chinese mostly with
 # nothing): the point is the engine's cost per turn.
@@ -91,7 +93,11 @@ ENGLISH = [
     "4 years",
     "returning master student, paid the whole year, attendance 85%, not final year "
     "- how long is my permit?",
-    "I lost my passport",
+    "I lost my passport yesterday",
+    "yes",
+    "China Pharmaceutical University",
+    "My name is Sam Taylor, student number 2024100123, sam.taylor@example.com",
+    "yes",
     "what is the status of my request?",
     "How long will my residence permit be?",
     "I'm a returning student",
@@ -108,7 +114,11 @@ CHINESE = [
     "去中国留学需要办什么签证？",
     "四年",
     "我是老生，读硕士，交了一整年学费，出勤率85%，不是最后一年，居留许可能办多久？",
-    "我的护照丢了",
+    "我的护照昨天丢了",
+    "好的",
+    "中国药科大学",
+    "我叫李明，学号2024100123，电话13912345678",
+    "是的",
     "我的申请现在是什么状态？",
     "我的居留许可能办多久？",
     "我是老生",
