@@ -34,7 +34,10 @@ def main() -> None:
     from office.log_masking import install_log_masking
     from rasa.__main__ import main as rasa_main
 
+    from engine.serving import action_results
+
     install_log_masking()
+    action_results.install()
     sys.argv = rasa_argv(sys.argv[1:], token)
     rasa_main()
 
