@@ -9,15 +9,17 @@ from typing import Final
 from knowledge.core import Citation, Decision, Text
 from knowledge.institutions import all_provisions, institution
 
-# Labels for articles whose number alone is ambiguous or that are portal questions.
-_LABELS: Final[Mapping[tuple[str, str], Text]] = MappingProxyType(
-    {(p.institution, p.article): p.label for p in all_provisions() if p.label is not None}
-)
+# Provisions whose number alone is ambiguous or that are portal questions, by article: their
+# citations carry the provision's labels.
+_LABELLED: Final[Mapping[tuple[str, str], Citation]] = MappingProxyType({
+    (p.institution, p.article): p.citation()
+    for p in all_provisions() if p.label is not None or p.short_label is not None
+})
 
 
 def article(code: str, number: str) -> Citation:
     """The citation of one article (or portal question, responsibility) of one institution."""
-    return Citation(code, number, label=_LABELS.get((code, number)))
+    return _LABELLED.get((code, number)) or Citation(code, number)
 
 
 def cite(code: str, *articles: str) -> tuple[Citation, ...]:

@@ -113,20 +113,27 @@ def chinese_number(n: int) -> str:
 _ARTICLE_PATTERN: Final[re.Pattern[str]] = re.compile(r"^(\d+)((?:\(\d+\))*)$")
 
 
-def _article_label(institution: str, article: str) -> Text:
-    """Render an article reference such as "6(2)(1)" for regulations and laws."""
+def _article_label(institution: str, article: str, *, short: bool = False) -> Text | None:
+    """Render an article reference such as "6(2)(1)" for regulations and laws.
+
+    ``short``: "Art. 6(2)(1)" and "staff portal" (for a Westlake question) rather than
+    "Article 6(2)(1)" and the question itself. None when ``article`` is not a number.
+    """
     if article.startswith("Q:"):
+        if short:
+            return Text("staff portal", "教职工门户")
         question = article[2:].strip()
         return Text(f"Faculty/Staff Portal, “{question}”", f"教职工门户“{question}”")
     match = _ARTICLE_PATTERN.match(article)
     if match is None:
-        return Text(article, article)
+        return None
     main = int(match.group(1))
     parts = re.findall(r"\((\d+)\)", match.group(2))
     if institution == "QJNU":
         return Text(f"responsibility {main}", f"职责第{chinese_number(main)}项")
     zh_parts = "".join(f"（{chinese_number(int(p))}）" for p in parts)
-    return Text(f"Article {article}", f"第{chinese_number(main)}条{zh_parts}")
+    word = "Art." if short else "Article"
+    return Text(f"{word} {article}", f"第{chinese_number(main)}条{zh_parts}")
 
 
 @dataclass(frozen=True)
@@ -138,26 +145,52 @@ class Citation:
     ``document`` names the national law when ``institution`` is "CN" (a key of
     ``NATIONAL_DOCUMENTS``). ``label`` overrides the rendered article part when the source
     numbers something unusually (CPU prints Article 10 twice) or a question needs its
-    Chinese translation.
+    Chinese translation; ``short_label`` does the same for the short form.
     """
 
     institution: str
     article: str
     document: str = ""
     label: Text | None = None
+    short_label: Text | None = None
 
     def render(self, lang: str) -> str:
         """E.g. "China Pharmaceutical University, Article 6" / "中国药科大学 第六条"."""
         if self.institution == "CN" and self.document in NATIONAL_DOCUMENTS:
             source = NATIONAL_DOCUMENTS[self.document]
         else:
-            source = SOURCE_NAMES.get(self.institution, Text(self.institution, self.institution))
-        label = self.label or _article_label(self.institution, self.article)
+            source = self._source_name()
+        label = (self.label or _article_label(self.institution, self.article)
+                 or Text(self.article, self.article))
         if normalise_language(lang) == "zh":
             # A law's title in 《》 runs straight into the article: 《…》第七十八条.
             separator = "" if source.zh.endswith("》") else " "
             return f"{source.zh}{separator}{label.zh}"
         return f"{source.en}, {label.en}"
+
+    def short(self, lang: str) -> str:
+        """The citation where many are listed (a request's checklist): "CPU Art. 13" /
+        "中国药科大学 第十三条".
+
+        English names a university by its code, Chinese by its name (as short as the code
+        is to an English reader). A Westlake portal question is "staff portal" / "教职工门户";
+        a national law, which has no short title here, is cited in full. ``short_label``
+        names the article, else ``label`` where the source does not number it plainly.
+        """
+        if self.institution == "CN":
+            return self.render(lang)
+        label = self.short_label
+        if label is None and not self.article.startswith("Q:"):
+            label = self.label
+        if label is None:
+            label = (_article_label(self.institution, self.article, short=True)
+                     or Text(self.article, self.article))
+        if normalise_language(lang) == "zh":
+            return f"{self._source_name().zh} {label.zh}"
+        return f"{self.institution} {label.en}"
+
+    def _source_name(self) -> Text:
+        return SOURCE_NAMES.get(self.institution, Text(self.institution, self.institution))
 
 
 @dataclass(frozen=True)
@@ -337,6 +370,19 @@ def date_text(day: date) -> Text:
     return Text(format_date(day, "en"), format_date(day, "zh"))
 
 
+def month_day_text(month_day: tuple[int, int]) -> Text:
+    """A day of every year, as the regulations write it: (9, 10) -> "September 10" / "9月10日"."""
+    month, day = month_day
+    return Text(f"{calendar.month_name[month]} {day}", f"{month}月{day}日")
+
+
+def months_text(months: int) -> Text:
+    """A number of months: "one month" / "一个月", "2 months" / "两个月", "3 months" / "三个月"."""
+    if months == 1:
+        return Text("one month", "一个月")
+    return Text(f"{months} months", f"{'两' if months == 2 else chinese_number(months)}个月")
+
+
 def last_day_text(day: date) -> Text:
     """A last day that is itself still in time, the same day in both languages.
 
@@ -353,7 +399,3 @@ WEEKDAYS: Final[tuple[Text, ...]] = (
     Text("Sunday", "星期日"),
 )
 
-
-def not_covered(topic: str, answer: Text, citations: tuple[Citation, ...] = ()) -> Decision:
-    """A decision saying the sources do not decide this case (the office should be asked)."""
-    return Decision(topic=topic, covered=False, answer=answer, citations=citations)

@@ -14,9 +14,10 @@ such, and the person is told to confirm it (no source gives a holiday calendar).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from types import MappingProxyType
 from typing import Final
 
 from knowledge.answers import article, cite, national, not_addressed
@@ -31,6 +32,7 @@ from knowledge.core import (
     date_text,
     last_day_text,
     months_before,
+    months_text,
     step_texts,
 )
 from knowledge.institutions import cpu, institution, jsnu, qjnu, westlake
@@ -395,6 +397,22 @@ def _new_passport_registration(code: str) -> Decision:
     ), cite(code, "3", "13"))
 
 
+_EXTENSION_MONTHS: Final[Mapping[str, int]] = MappingProxyType(
+    {cpu.CODE: cpu.EXTENSION_MONTHS_BEFORE, jsnu.CODE: jsnu.EXTENSION_MONTHS_BEFORE})
+EXTENSION_RULES: Final[Mapping[str, Step]] = MappingProxyType({
+    cpu.CODE: Step(Text(f"apply {months_text(cpu.EXTENSION_MONTHS_BEFORE).en} in advance",
+                        f"需提前{months_text(cpu.EXTENSION_MONTHS_BEFORE).zh}申请"),
+                   article(cpu.CODE, "9")),
+    jsnu.CODE: Step(Text(f"apply at least {months_text(jsnu.EXTENSION_MONTHS_BEFORE).en} ahead "
+                         "and before the holidays",
+                         f"至少提前{months_text(jsnu.EXTENSION_MONTHS_BEFORE).zh}、并在假期前申请"),
+                    article(jsnu.CODE, "9")),
+})
+"""The universities whose regulations date an extension application, each rule in a few
+words with its article, for a line that cites it (a reminder of the deadline);
+``extension_application_deadline`` applies it and says it in full."""
+
+
 def extension_application_deadline(
     institution_code: str,
     permit_expiry: date,
@@ -409,19 +427,21 @@ def extension_application_deadline(
     it starts; a permit expiring in one must be dealt with before it starts.
     """
     code = _code(institution_code)
-    if code not in (cpu.CODE, jsnu.CODE):
+    rule = EXTENSION_RULES.get(code)
+    if rule is None:
         return not_addressed(
             EXTENSION_APPLICATION, code,
             Text("when to apply for a residence-permit extension", "居留许可延期的申请时间"),
-            cite(cpu.CODE, "9") + cite(jsnu.CODE, "9"),
+            tuple(step.citation for step in EXTENSION_RULES.values()),
         )
     office = institution(code).office
-    deadline = months_before(permit_expiry, 1)
-    expiry, by = date_text(permit_expiry), last_day_text(deadline)
+    months = _EXTENSION_MONTHS[code]
+    deadline = months_before(permit_expiry, months)
+    expiry, by, ahead = date_text(permit_expiry), last_day_text(deadline), months_text(months)
     answer = Text(
         f"Your permit expires on {expiry.en}. Apply to the {office.en} for the extension at "
-        f"least one month ahead, {by.en}.",
-        f"您的居留许可于{expiry.zh}到期，须至少提前一个月、{by.zh}向{office.zh}申请延期。",
+        f"least {ahead.en} ahead, {by.en}.",
+        f"您的居留许可于{expiry.zh}到期，须至少提前{ahead.zh}、{by.zh}向{office.zh}申请延期。",
     )
     steps: tuple[Text, ...] = (
         Text("Watch the expiry dates of your passport, visa and residence permit.",
@@ -435,7 +455,7 @@ def extension_application_deadline(
             answer = answer.join(holiday_note, "", "")
         elif not holidays:
             steps = (*steps, _HOLIDAYS_UNKNOWN)
-    decision = Decision(EXTENSION_APPLICATION, True, answer, cite(code, "9") + _MONTH_COUNT,
+    decision = Decision(EXTENSION_APPLICATION, True, answer, (rule.citation, *_MONTH_COUNT),
                         steps, valid_until=deadline)
     return _on(decision, code, today, forward=False)
 

@@ -46,10 +46,19 @@ def is_chinese(language: str | None) -> bool:
 
 @dataclass(frozen=True)
 class ChecklistItem:
-    """One document or step a source requires, with the article it comes from."""
+    """One document or step a source requires, with the article it comes from.
+
+    ``source`` is in English ("CPU Art. 13"), ``source_zh`` the same in Chinese
+    ("中国药科大学 第十三条"), both as ``knowledge`` writes citations in short.
+    """
 
     text: Label
-    source: str  # e.g. "CPU Art. 13"
+    source: str
+    source_zh: str
+
+    def source_in(self, language: str | None) -> str:
+        """The article(s) the item comes from, in ``language``."""
+        return self.source_zh if is_chinese(language) else self.source
 
 
 @dataclass(frozen=True)
@@ -79,31 +88,24 @@ class Checklist:
     covered: bool
 
 
-# CPU prints Article 10 twice; knowledge cites the second one, on dependents, as "10bis".
-_ARTICLE_NAMES: Mapping[str, str] = MappingProxyType({"10bis": "10 (dependents)"})
+def source_of(citation: Citation, language: str | None = "en") -> str:
+    """How a checklist names an article: knowledge's short citation ("CPU Art. 13",
+    "QJNU responsibility 7"; "中国药科大学 第十三条" in Chinese)."""
+    return citation.short("zh" if is_chinese(language) else "en")
 
 
-def source_of(citation: Citation) -> str:
-    """How a checklist names an article ("CPU Art. 13", "QJNU responsibility 7")."""
-    code = citation.institution
-    if citation.article.startswith("Q:"):
-        return f"{code} staff portal"
-    if code == "QJNU":
-        return f"{code} responsibility {citation.article}"
-    return f"{code} Art. {_ARTICLE_NAMES.get(citation.article, citation.article)}"
-
-
-def _sources(citations: tuple[Citation, ...]) -> str:
-    return "; ".join(source_of(citation) for citation in citations)
-
-
-def _label(text: Text) -> Label:
-    return Label(text.en, text.zh)
+def _item(text: Text, citations: tuple[Citation, ...]) -> ChecklistItem:
+    """An item saying ``text``, from the articles ``citations`` name."""
+    return ChecklistItem(
+        Label(text.en, text.zh),
+        "; ".join(source_of(citation, "en") for citation in citations),
+        "；".join(source_of(citation, "zh") for citation in citations),
+    )
 
 
 def _steps(steps: tuple[Step, ...]) -> tuple[ChecklistItem, ...]:
     """Items from a procedure's steps in ``knowledge``, each with its own article."""
-    return tuple(ChecklistItem(_label(step.text), source_of(step.citation)) for step in steps)
+    return tuple(_item(step.text, (step.citation,)) for step in steps)
 
 
 def _faq_entry(topic_id: str, code: str) -> FaqEntry:
@@ -116,13 +118,13 @@ def _faq_entry(topic_id: str, code: str) -> FaqEntry:
 def _answer(topic_id: str, code: str) -> ChecklistItem:
     """One item: what ``code``'s documents say on a ``knowledge`` topic, with its articles."""
     entry = _faq_entry(topic_id, code)
-    return ChecklistItem(_label(entry.answer), _sources(entry.citations))
+    return _item(entry.answer, entry.citations)
 
 
 def _listed(topic_id: str, code: str) -> tuple[ChecklistItem, ...]:
     """Items: the documents or steps a ``knowledge`` topic lists for ``code``."""
     entry = _faq_entry(topic_id, code)
-    return tuple(ChecklistItem(_label(text), _sources(entry.citations)) for text in entry.steps)
+    return tuple(_item(text, entry.citations) for text in entry.steps)
 
 
 def _frozen(table: dict[str, tuple[ChecklistItem, ...]]) -> Mapping[str, tuple[ChecklistItem, ...]]:
@@ -245,8 +247,8 @@ _STAFF_TYPES: tuple[CaseType, ...] = (
             # knowledge has no Qujing answer on inviting visiting scholars (responsibility 4
             # names "visiting scholar programs" among student mobility), so it stays here.
             "QJNU": (
-                ChecklistItem(Label("Visiting scholar programmes are run by the office",
-                                    "访问学者项目由国际交流合作处管理"), "QJNU responsibility 4"),
+                _item(Text("Visiting scholar programmes are run by the office",
+                           "访问学者项目由国际交流合作处管理"), (Citation("QJNU", "4"),)),
             ),
         }),
     ),

@@ -2,7 +2,9 @@
 
 People register a passport, visa, residence permit or work permit with its expiry date; the
 store schedules reminders N days before (``REMINDER_DAYS_BEFORE``, default 60, 30, 7) and,
-where the institution's regulation sets one, on the last day to apply for an extension.
+where the institution's regulation sets one, on the last day to apply for an extension. That
+day is the one ``knowledge.extension_application_deadline`` decides, given the office's
+``SEMESTER_HOLIDAYS`` (JSNU Art. 9: nothing is processed in the holidays).
 
 Sending is exactly-once: the worker writes the outbox row and sets ``sent_at`` in one
 transaction, the outbox has one row per reminder at most (unique ``reminder_id``), and a
@@ -29,15 +31,16 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from knowledge import Citation
-from knowledge.core import months_before
+from knowledge import INSTITUTION_CODES, extension_application_deadline
+from knowledge.core import Period
+from knowledge.deadlines import EXTENSION_RULES
 from office.case_types import Label, is_chinese
 from office.cases import IdempotencyConflict
 from office.db import make_engine, make_session_factory, migrate
 from office.models import Notification, Person, Reminder, TrackedDocument
 from office.notifications import enqueue
 from office.privacy import install_log_masking
-from office.settings import load_settings
+from office.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
 
@@ -54,28 +57,9 @@ DOCUMENT_KINDS: Mapping[str, Label] = MappingProxyType({
 })
 
 
-@dataclass(frozen=True)
-class ExtensionRule:
-    """An institution's rule that an extension is applied for one month before expiry."""
-
-    kinds: frozenset[str]
-    citation: Citation
-    rule: Label
-
-
-EXTENSION_RULES: Mapping[str, ExtensionRule] = MappingProxyType({
-    "CPU": ExtensionRule(
-        frozenset({"visa", "residence_permit"}),
-        Citation("CPU", "9"),
-        Label("apply one month in advance", "需提前一个月申请"),
-    ),
-    "JSNU": ExtensionRule(
-        frozenset({"visa", "residence_permit"}),
-        Citation("JSNU", "9"),
-        Label("apply at least one month ahead", "至少提前一个月申请"),
-    ),
-})
-"""Only these regulations set an extension deadline; elsewhere no such reminder is made."""
+EXTENDED_KINDS: frozenset[str] = frozenset({"visa", "residence_permit"})
+"""The documents whose extension the regulations date (CPU and JSNU Art. 9: the residence
+permit and the visa); whether and when is ``knowledge``'s to say."""
 
 
 @dataclass(frozen=True)
@@ -97,20 +81,30 @@ def china_clock(moment: datetime) -> str:
     return f"{moment.replace(tzinfo=UTC).astimezone(CHINA_TIME):%Y-%m-%d %H:%M}"
 
 
-def extension_deadline(kind: str, institution: str | None, expires_on: date) -> date | None:
-    """Last day to apply for an extension of this document, or None where no rule sets one."""
-    rule = EXTENSION_RULES.get((institution or "").upper())
-    if rule is None or kind not in rule.kinds:
+def office_holidays(settings: Settings | None = None) -> tuple[Period, ...]:
+    """The holidays the office configured (``SEMESTER_HOLIDAYS``; ``settings`` or the
+    environment's)."""
+    periods = (settings or load_settings()).semester_holidays
+    return tuple(Period(first, last) for first, last in periods)
+
+
+def _extension_deadline(kind: str, institution: str | None, expires_on: date,
+                        holidays: Sequence[Period]) -> date | None:
+    """The last day to apply for an extension of this document as ``knowledge`` decides it
+    (with the office's ``holidays``), or None where no regulation sets one."""
+    code = (institution or "").upper()
+    if kind not in EXTENDED_KINDS or code not in INSTITUTION_CODES:
         return None
-    return months_before(expires_on, 1)  # Civil Code Art. 202 month counting, from knowledge
+    decision = extension_application_deadline(code, expires_on, holidays=holidays)
+    return decision.valid_until if decision.covered else None
 
 
 def extension_source(institution: str | None, language: str | None) -> str:
     """The cited rule behind the extension deadline, e.g. "... Article 9: apply ..."."""
     rule = EXTENSION_RULES[(institution or "").upper()]
     if is_chinese(language):
-        return f"{rule.citation.render('zh')}：{rule.rule.zh}"
-    return f"{rule.citation.render('en')}: {rule.rule.en}"
+        return f"{rule.citation.render('zh')}：{rule.text.zh}"
+    return f"{rule.citation.render('en')}: {rule.text.en}"
 
 
 def plan_reminders(
@@ -119,13 +113,17 @@ def plan_reminders(
     expires_on: date,
     today: date,
     days_before: Sequence[int] = DEFAULT_DAYS_BEFORE,
+    holidays: Sequence[Period] = (),
 ) -> list[PlannedReminder]:
-    """The reminders still ahead of ``today`` for a document, in date order (pure)."""
+    """The reminders still ahead of ``today`` for a document, in date order (pure).
+
+    ``holidays``: the office's (``office_holidays``), which move a JSNU deadline before them.
+    """
     planned = [
         PlannedReminder(BEFORE_EXPIRY, expires_on - timedelta(days=days), days, None)
         for days in sorted(set(days_before), reverse=True)
     ]
-    deadline = extension_deadline(kind, institution, expires_on)
+    deadline = _extension_deadline(kind, institution, expires_on, holidays)
     if deadline is not None:
         source = extension_source(institution, "en")
         planned.append(PlannedReminder(EXTENSION_DEADLINE, deadline, None, source))
@@ -143,12 +141,14 @@ def register_document(
     days_before: Sequence[int] = DEFAULT_DAYS_BEFORE,
     institution: str | None = None,
     idempotency_key: str | None = None,
+    holidays: Sequence[Period] | None = None,
 ) -> TrackedDocument:
     """Track a document of ``person`` and schedule its reminders; returns it with them.
 
     ``institution`` defaults to the person's; it decides whether an extension-deadline
-    reminder exists (CPU and JSNU Article 9). The same ``idempotency_key`` (channel, sender
-    and message id) twice returns the first document, also when both arrive at once. Raises
+    reminder exists (CPU and JSNU Article 9). ``holidays`` default to the office's
+    (``SEMESTER_HOLIDAYS``). The same ``idempotency_key`` (channel, sender and message id)
+    twice returns the first document, also when both arrive at once. Raises
     ``DocumentError`` for an unknown kind or an expiry date that is not after ``today``, and
     ``IdempotencyConflict`` when the key is another person's.
     """
@@ -159,11 +159,13 @@ def register_document(
     if idempotency_key is not None and (earlier := _document_by_key(session, idempotency_key)):
         return _replayed(earlier, person)
     code = (institution or person.institution or "").upper() or None
+    if holidays is None:
+        holidays = office_holidays()
     try:
         with session.begin_nested():
             document = _insert_document(session, person, kind, expires_on, code,
                                         idempotency_key)
-            for plan in plan_reminders(kind, code, expires_on, today, days_before):
+            for plan in plan_reminders(kind, code, expires_on, today, days_before, holidays):
                 document.reminders.append(Reminder(
                     person_id=person.id, kind=plan.kind, due_on=plan.due_on,
                     days_before=plan.days_before, source=plan.source,
@@ -292,12 +294,16 @@ def due_reminders(session: Session, now: datetime) -> list[Reminder]:
     return list(session.scalars(query))
 
 
-def send_due_reminders(session: Session, now: datetime) -> list[Notification]:
+def send_due_reminders(session: Session, now: datetime,
+                       holidays: Sequence[Period] | None = None) -> list[Notification]:
     """Turn due reminders into outbox messages and mark them sent, in the caller's transaction.
 
     When a worker was down and several reminders of one document are due together, the
     person gets one message (from the most recent reminder) and all of them count as sent.
+    ``holidays`` default to the office's (``SEMESTER_HOLIDAYS``).
     """
+    if holidays is None:
+        holidays = office_holidays()
     by_document: dict[int, list[Reminder]] = {}
     for reminder in due_reminders(session, now):
         by_document.setdefault(reminder.document_id, []).append(reminder)
@@ -309,7 +315,8 @@ def send_due_reminders(session: Session, now: datetime) -> list[Notification]:
         latest = reminders[-1]
         person = session.get(Person, latest.person_id)
         if person is not None:
-            text = reminder_text(latest, latest.document, china_date(now), person.language)
+            text = reminder_text(latest, latest.document, china_date(now), person.language,
+                                 holidays)
             messages.append(enqueue(session, person, text, kind="reminder",
                                     reminder_id=latest.id))
     session.flush()
@@ -317,11 +324,13 @@ def send_due_reminders(session: Session, now: datetime) -> list[Notification]:
 
 
 def reminder_text(reminder: Reminder, document: TrackedDocument, today: date,
-                  language: str | None) -> str:
-    """The reminder message, with the days left counted from ``today``."""
+                  language: str | None, holidays: Sequence[Period] = ()) -> str:
+    """The reminder message, with the days left counted from ``today`` and the last day to
+    apply for an extension (given the office's ``holidays``) while it is still ahead."""
     name = DOCUMENT_KINDS[document.kind]
     days_left = (document.expires_on - today).days
-    deadline = extension_deadline(document.kind, document.institution, document.expires_on)
+    deadline = _extension_deadline(document.kind, document.institution, document.expires_on,
+                                   holidays)
     chinese = is_chinese(language)
     text = (_expiry_zh if chinese else _expiry_en)(name.get(language), document.expires_on,
                                                    days_left)
@@ -366,17 +375,21 @@ def run_worker(
     poll_seconds: float = 60.0,
     stop: threading.Event | None = None,
     once: bool = False,
+    holidays: Sequence[Period] | None = None,
 ) -> int:
     """Send due reminders every ``poll_seconds`` until ``stop`` is set; returns messages queued.
 
-    A failing round (database down) is logged and retried at the next poll.
+    A failing round (database down) is logged and retried at the next poll. ``holidays``
+    default to the office's (``SEMESTER_HOLIDAYS``).
     """
     stop = stop or threading.Event()
+    if holidays is None:
+        holidays = office_holidays()
     total = 0
     while True:
         try:
             with session_factory.begin() as session:
-                queued = len(send_due_reminders(session, clock()))
+                queued = len(send_due_reminders(session, clock(), holidays))
             total += queued
             if queued:
                 log.info("queued %s reminder messages", queued)
@@ -417,7 +430,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     clock = _fixed_clock(args.now) if args.now else china_now
     try:
         total = run_worker(make_session_factory(engine), clock=clock,
-                           poll_seconds=settings.reminder_poll_seconds, stop=stop, once=args.once)
+                           poll_seconds=settings.reminder_poll_seconds, stop=stop, once=args.once,
+                           holidays=office_holidays(settings))
     finally:
         engine.dispose()
     log.info("reminder worker stopped after queuing %s messages", total)

@@ -48,4 +48,4 @@ def install() -> None:
     """Makes every ``RemoteAction`` validate with the kept validator."""
     from rasa.core.actions.action import RemoteAction
 
-    RemoteAction._validate_action_result = validate_action_result  # type: ignore[assignment]
+    RemoteAction._validate_action_result = validate_action_result

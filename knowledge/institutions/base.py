@@ -49,7 +49,9 @@ class Provision:
     follows: str = FOLLOWS_BOTH
     note: str = ""
     label: Text | None = None  # citation label when the article number alone is ambiguous
+    short_label: Text | None = None  # the same in a citation's short form (``Citation.short``)
 
     def citation(self) -> Citation:
         """The citation that points at this provision."""
-        return Citation(self.institution, self.article, label=self.label)
+        return Citation(self.institution, self.article, label=self.label,
+                        short_label=self.short_label)

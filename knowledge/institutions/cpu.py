@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from knowledge.core import SOURCE_NAMES, Text
+from knowledge.core import SOURCE_NAMES, Text, month_day_text, months_text
 from knowledge.institutions.base import (
     FOLLOWS_EN,
     FOLLOWS_MIXED,
@@ -63,23 +63,24 @@ PROFILE: Final = Institution(
     source_language=Text("Chinese and English", "中英文"),
 )
 
-# ---------------------------------------------------------------- Article 6 as data
-# The residence-permit table. Months and days follow the English text (the Chinese lost
-# the months); "next year" follows the Chinese "下一年".
-DEGREE_YEAR_PERMIT_END: Final = (9, 10)  # Art. 6(1)(1): degree students, next September 10
-LANGUAGE_YEAR_PERMIT_END: Final = (7, 15)  # Art. 6(1)(1): language/preparatory, next July 15
-RETURNING_YEAR_PERMIT_END: Final = (9, 10)  # Art. 6(2)(1): next September 10
-FINAL_YEAR_PERMIT_END: Final = (7, 15)  # Art. 6(2)(1): last-year students, next July 15
-DEGREE_COMMITMENT_DATE: Final = (3, 5)  # Art. 6(1)(2): pay next semester before March 5
-LANGUAGE_COMMITMENT_DATE: Final = (1, 5)  # Art. 6(1)(2): pay next semester before January 5
+# ---------------------------------------------------------------- the numbers, as data
+# The provisions below state them from here, and the rules compute with them, so a number
+# lives in one place. Article 6 (the residence-permit table): months and days follow the
+# English text (the Chinese lost the months); "next year" follows the Chinese "下一年".
+DEGREE_YEAR_PERMIT_END: Final = (9, 10)  # Art. 6(1)(1): degree students, (month, day) next year
+LANGUAGE_YEAR_PERMIT_END: Final = (7, 15)  # Art. 6(1)(1): language and preparatory students
+RETURNING_YEAR_PERMIT_END: Final = (9, 10)  # Art. 6(2)(1)
+FINAL_YEAR_PERMIT_END: Final = (7, 15)  # Art. 6(2)(1): last-year students
+DEGREE_COMMITMENT_DATE: Final = (3, 5)  # Art. 6(1)(2): pay next semester before this day
+LANGUAGE_COMMITMENT_DATE: Final = (1, 5)  # Art. 6(1)(2): the same for language students
 SEMESTER_PERMIT_DAYS: Final = 180  # Art. 6(1)(2), 6(2)(2)
-NEW_STUDENT_PAYMENT_DAYS: Final = 30  # Art. 6(1)(3): pay a semester within 30 days of arrival
+NEW_STUDENT_PAYMENT_DAYS: Final = 30  # Art. 6(1)(3): pay a semester within these days of entry
 # Art. 6(2)(1) "高于80%" / "over 80%" is strict, so exactly 80% falls in Art. 6(2)(2),
 # "70%-80%" / "between 70% and 80%", which therefore includes both ends.
 ATTENDANCE_FULL_YEAR_ABOVE: Final = 80.0
 # Art. 6(2)(3) "低于70%" / "below 70%" is strict, so exactly 70% is still in Art. 6(2)(2).
 ATTENDANCE_NO_SUPPORT_BELOW: Final = 70.0
-DELAYED_GRADUATION_MAX_DAYS: Final = 180  # Art. 6(3): "原则上不超过180天", in principle only
+DELAYED_GRADUATION_MAX_DAYS: Final = 180  # Art. 6(3): "原则上不超过…天", in principle only
 
 # The academic year Art. 6 assumes (an autumn intake). Its permits for a paid year end on
 # "next September 10" (下一年的9月10日), or "next July 15" for language and final-year
@@ -88,7 +89,7 @@ DELAYED_GRADUATION_MAX_DAYS: Final = 180  # Art. 6(3): "原则上不超过180天
 # the question: a year paid from 15 July onwards is the one beginning that September, a year
 # paid before 15 July is the one that began the September before. New students are covered
 # only when they start in that autumn window: the article gives no dates for a spring start.
-TEACHING_YEAR_END: Final = (7, 15)
+TEACHING_YEAR_END: Final = FINAL_YEAR_PERMIT_END
 
 # Other numbers the regulations set.
 REGISTRATION_HOURS: Final = 24  # Art. 4
@@ -101,6 +102,12 @@ X1_REQUIRED_ABOVE_DAYS: Final = 180  # Art. 2
 DEPENDENTS_LABEL: Final = Text(
     "Article 10 (the second Article 10, on dependents)", "第十条（第二个第十条，家属陪读）"
 )
+DEPENDENTS_SHORT_LABEL: Final = Text("Art. 10 (dependents)", "第十条（家属陪读）")
+
+# How the provisions write some of those numbers.
+_OVER: Final = f"{ATTENDANCE_FULL_YEAR_ABOVE:g}%"
+_BELOW: Final = f"{ATTENDANCE_NO_SUPPORT_BELOW:g}%"
+_STAY_MAX: Final = months_text(STAY_PERMIT_MAX_MONTHS)
 
 PROVISIONS: Final[tuple[Provision, ...]] = (
     Provision(
@@ -118,12 +125,12 @@ PROVISIONS: Final[tuple[Provision, ...]] = (
         Text(
             "Students apply abroad for an X1 visa (long-term study, valid for 30 days after "
             "entry) or an X2 visa (short-term study). Students whose study period is longer "
-            "than 180 days must enter with an X1 visa; those who enter on another visa cannot "
-            "extend it or change it to another type and must leave China within the time "
-            "limit.",
+            f"than {X1_REQUIRED_ABOVE_DAYS} days must enter with an X1 visa; those who enter on "
+            "another visa cannot extend it or change it to another type and must leave China "
+            "within the time limit.",
             "留学生在境外向中国使领馆申请X1签证（长期学习，入境后30天有效）或X2签证（短期学习）。"
-            "学习时间长于180天的留学生必须持X1签证入境；持其他签证入境的，不得延期或变更为其他"
-            "类型，须限期回国。",
+            f"学习时间长于{X1_REQUIRED_ABOVE_DAYS}天的留学生必须持X1签证入境；持其他签证入境的，"
+            "不得延期或变更为其他类型，须限期回国。",
         ),
         follows=FOLLOWS_ZH,
         note=(
@@ -140,9 +147,9 @@ PROVISIONS: Final[tuple[Provision, ...]] = (
         Text(
             "During study the School issues letters for a residence permit (180 days or "
             "more, multiple entry) or a stay permit (humanitarian, at most once during the "
-            "whole study period, at most one month, no entry).",
+            f"whole study period, at most {_STAY_MAX.en}, no entry).",
             "在校期间国际教育学院开具的证件种类为：居留许可（180天以上，多次出入境）和停留证件"
-            "（人道主义性质，在学期间最多申请一次，最长一个月，0次出入境）。",
+            f"（人道主义性质，在学期间最多申请一次，最长{_STAY_MAX.zh}，0次出入境）。",
         ),
         follows=FOLLOWS_MIXED,
         note=(
@@ -155,13 +162,15 @@ PROVISIONS: Final[tuple[Provision, ...]] = (
     ),
     Provision(
         CODE, "4",
-        Text("Temporary residence registration within 24 hours", "24小时内临时住宿登记"),
+        Text(f"Temporary residence registration within {REGISTRATION_HOURS} hours",
+             f"{REGISTRATION_HOURS}小时内临时住宿登记"),
         Text(
-            "Every student registers temporary residence with the Nanjing police within 24 "
-            "hours of each entry into China, of receiving a new passport and of changing "
-            "address in China. If registration fails, report to the School of International "
-            "Education in time.",
-            "所有留学生须在每次入境24小时内、更换护照24小时内、或变更在华住址24小时内，向南京公安"
+            "Every student registers temporary residence with the Nanjing police within "
+            f"{REGISTRATION_HOURS} hours of each entry into China, of receiving a new passport "
+            "and of changing address in China. If registration fails, report to the School of "
+            "International Education in time.",
+            f"所有留学生须在每次入境{REGISTRATION_HOURS}小时内、更换护照{REGISTRATION_HOURS}小时内、"
+            f"或变更在华住址{REGISTRATION_HOURS}小时内，向南京公安"
             "申报临时住宿登记。如申报失败，须及时联系国际教育学院办理。",
         ),
     ),
@@ -206,10 +215,12 @@ PROVISIONS: Final[tuple[Provision, ...]] = (
         Text("New students who paid a full year", "缴清一学年费用的新生"),
         Text(
             "New degree students who registered and paid for one academic year get a "
-            "residence permit until September 10 of the next year; new Chinese-language and "
-            "preparatory students until July 15 of the next year.",
-            "缴清一学年费用且完成注册的学历新生，居留许可延期至下一年的9月10日；语言进修生及预科生"
-            "延期至下一年的7月15日。",
+            f"residence permit until {month_day_text(DEGREE_YEAR_PERMIT_END).en} of the next "
+            "year; new Chinese-language and preparatory students until "
+            f"{month_day_text(LANGUAGE_YEAR_PERMIT_END).en} of the next year.",
+            "缴清一学年费用且完成注册的学历新生，居留许可延期至下一年的"
+            f"{month_day_text(DEGREE_YEAR_PERMIT_END).zh}；语言进修生及预科生延期至下一年的"
+            f"{month_day_text(LANGUAGE_YEAR_PERMIT_END).zh}。",
         ),
         follows=FOLLOWS_MIXED,
         note=(
@@ -222,12 +233,15 @@ PROVISIONS: Final[tuple[Provision, ...]] = (
         CODE, "6(1)(2)",
         Text("New students who paid one semester", "缴清一学期费用的新生"),
         Text(
-            "New students who registered and paid for one semester get a 180-day residence "
-            "permit after committing in writing to pay the next semester: degree students "
-            "before March 5 of the next year, language and preparatory students before "
-            "January 5 of the next year.",
-            "缴清一学期费用且完成注册的新生，须书面承诺下学期费用的交清日期（学历生在下一年3月5日前，"
-            "语言进修生及预科生在下一年1月5日前），国际教育学院给予180天居留许可。",
+            "New students who registered and paid for one semester get a "
+            f"{SEMESTER_PERMIT_DAYS}-day residence permit after committing in writing to pay "
+            f"the next semester: degree students before {month_day_text(DEGREE_COMMITMENT_DATE).en}"
+            " of the next year, language and preparatory students before "
+            f"{month_day_text(LANGUAGE_COMMITMENT_DATE).en} of the next year.",
+            "缴清一学期费用且完成注册的新生，须书面承诺下学期费用的交清日期（学历生在下一年"
+            f"{month_day_text(DEGREE_COMMITMENT_DATE).zh}前，语言进修生及预科生在下一年"
+            f"{month_day_text(LANGUAGE_COMMITMENT_DATE).zh}前），国际教育学院给予"
+            f"{SEMESTER_PERMIT_DAYS}天居留许可。",
         ),
         follows=FOLLOWS_MIXED,
         note=(
@@ -238,11 +252,13 @@ PROVISIONS: Final[tuple[Provision, ...]] = (
     ),
     Provision(
         CODE, "6(1)(3)",
-        Text("New students who do not pay within 30 days", "入境30天内未缴费的新生"),
+        Text(f"New students who do not pay within {NEW_STUDENT_PAYMENT_DAYS} days",
+             f"入境{NEW_STUDENT_PAYMENT_DAYS}天内未缴费的新生"),
         Text(
-            "New students who cannot pay at least one semester within 30 days of arrival get "
-            "no visa extension.",
-            "无法在入境30天内缴满一学期及以上费用的新生，国际教育学院不给予签证延期。",
+            "New students who cannot pay at least one semester within "
+            f"{NEW_STUDENT_PAYMENT_DAYS} days of arrival get no visa extension.",
+            f"无法在入境{NEW_STUDENT_PAYMENT_DAYS}天内缴满一学期及以上费用的新生，国际教育学院不给予"
+            "签证延期。",
         ),
         follows=FOLLOWS_ZH,
         note=(
@@ -252,14 +268,16 @@ PROVISIONS: Final[tuple[Provision, ...]] = (
     ),
     Provision(
         CODE, "6(2)(1)",
-        Text("Returning students: a year paid, attendance over 80%",
-             "老生：缴清一学年费用且出勤率高于80%"),
+        Text(f"Returning students: a year paid, attendance over {_OVER}",
+             f"老生：缴清一学年费用且出勤率高于{_OVER}"),
         Text(
-            "Returning students who paid for one academic year with attendance over 80% get a "
-            "residence permit until September 10 of the next year; final-year students until "
-            "July 15 of the next year.",
-            "缴清一学年费用且出勤率高于80%的老生，居留许可延期至下一年的9月10日（毕业班学生延期至"
-            "下一年的7月15日）。",
+            f"Returning students who paid for one academic year with attendance over {_OVER} "
+            f"get a residence permit until {month_day_text(RETURNING_YEAR_PERMIT_END).en} of "
+            f"the next year; final-year students until {month_day_text(FINAL_YEAR_PERMIT_END).en}"
+            " of the next year.",
+            f"缴清一学年费用且出勤率高于{_OVER}的老生，居留许可延期至下一年的"
+            f"{month_day_text(RETURNING_YEAR_PERMIT_END).zh}（毕业班学生延期至下一年的"
+            f"{month_day_text(FINAL_YEAR_PERMIT_END).zh}）。",
         ),
         follows=FOLLOWS_MIXED,
         note=(
@@ -269,20 +287,23 @@ PROVISIONS: Final[tuple[Provision, ...]] = (
     ),
     Provision(
         CODE, "6(2)(2)",
-        Text("Returning students: attendance 70–80%", "老生：出勤率70%-80%"),
+        Text(f"Returning students: attendance {ATTENDANCE_NO_SUPPORT_BELOW:g}–{_OVER}",
+             f"老生：出勤率{_BELOW}-{_OVER}"),
         Text(
             "Returning students who paid for at least one semester with attendance between "
-            "70% and 80% (both included) get a 180-day residence permit.",
-            "缴满一学期及以上费用且出勤率在70%-80%（含两端）的老生，国际教育学院给予180天居留许可。",
+            f"{_BELOW} and {_OVER} (both included) get a {SEMESTER_PERMIT_DAYS}-day residence "
+            "permit.",
+            f"缴满一学期及以上费用且出勤率在{_BELOW}-{_OVER}（含两端）的老生，国际教育学院给予"
+            f"{SEMESTER_PERMIT_DAYS}天居留许可。",
         ),
     ),
     Provision(
         CODE, "6(2)(3)",
-        Text("Returning students: attendance below 70%", "老生：出勤率低于70%"),
+        Text(f"Returning students: attendance below {_BELOW}", f"老生：出勤率低于{_BELOW}"),
         Text(
-            "Returning students with attendance below 70% get no visa extension and must leave "
-            "China within the time limit.",
-            "出勤率低于70%的老生，国际教育学院不给予签证延期，限期离境。",
+            f"Returning students with attendance below {_BELOW} get no visa extension and must "
+            "leave China within the time limit.",
+            f"出勤率低于{_BELOW}的老生，国际教育学院不给予签证延期，限期离境。",
         ),
         follows=FOLLOWS_ZH,
         note="Only the Chinese says 限期离境 (must leave within the time limit).",
@@ -294,10 +315,11 @@ PROVISIONS: Final[tuple[Provision, ...]] = (
             "Delayed-graduation students who must take courses or work in a lab get, after "
             "their documents are approved and they submit a valid lease and insurance policy, "
             "a residence permit until the date set from the academic approval, the lease and "
-            "the insurance, in principle no more than 180 days. Those without courses or lab "
-            "work get no extension and must leave.",
+            f"the insurance, in principle no more than {DELAYED_GRADUATION_MAX_DAYS} days. Those "
+            "without courses or lab work get no extension and must leave.",
             "延期毕业生如需在校上课或实验，在延期材料审核通过并提供有效房屋租赁合同及保险单后，"
-            "给予居留许可至核定日期（原则上不超过180天，根据教学管理部门批复日期、房屋租赁期限及"
+            f"给予居留许可至核定日期（原则上不超过{DELAYED_GRADUATION_MAX_DAYS}天，根据教学管理部门"
+            "批复日期、房屋租赁期限及"
             "保险单有效期核定）；如无在校课程或实验需求，不给予签证延期，限期离境。",
         ),
         follows=FOLLOWS_ZH,
@@ -328,11 +350,13 @@ PROVISIONS: Final[tuple[Provision, ...]] = (
         Text(
             "A student who expects not to pay the next year's fees submits a written "
             "application for suspension or withdrawal, in principle with flight details, at "
-            "least one month before the payment deadline; if approved, the School issues a "
-            "stay permit of at most one month to leave the university and go home.",
-            "如预计无法缴纳下学年费用，学生需在缴费截止日期前至少一个月向国际教育学院提交书面休学或"
-            "退学申请，原则上提供机票信息；经审核同意后签发最长不超过一个月的停留签证，以便办理离校"
-            "手续并回国。",
+            f"least {months_text(STAY_PERMIT_REQUEST_MONTHS_BEFORE).en} before the payment "
+            f"deadline; if approved, the School issues a stay permit of at most {_STAY_MAX.en} "
+            "to leave the university and go home.",
+            "如预计无法缴纳下学年费用，学生需在缴费截止日期前至少"
+            f"{months_text(STAY_PERMIT_REQUEST_MONTHS_BEFORE).zh}向国际教育学院提交书面休学或"
+            f"退学申请，原则上提供机票信息；经审核同意后签发最长不超过{_STAY_MAX.zh}的停留签证，以便"
+            "办理离校手续并回国。",
         ),
         follows=FOLLOWS_ZH,
         note=(
@@ -343,13 +367,16 @@ PROVISIONS: Final[tuple[Provision, ...]] = (
     ),
     Provision(
         CODE, "9",
-        Text("Apply for extension one month ahead", "提前一个月申请延期"),
+        Text(f"Apply for extension {months_text(EXTENSION_MONTHS_BEFORE).en} ahead",
+             f"提前{months_text(EXTENSION_MONTHS_BEFORE).zh}申请延期"),
         Text(
             "Apply to the School of International Education for a residence permit extension "
-            "or change one month in advance and watch the expiry dates of passport and visa. "
+            f"or change {months_text(EXTENSION_MONTHS_BEFORE).en} in advance and watch the "
+            "expiry dates of passport and visa. "
             "Illegal stay after the visa expires is punished by the police; the student bears "
             "all responsibility.",
-            "学生需提前一个月向国际教育学院提出居留许可延期或变更申请，密切关注护照、签证有效期。"
+            f"学生需提前{months_text(EXTENSION_MONTHS_BEFORE).zh}向国际教育学院提出居留许可延期或变更"
+            "申请，密切关注护照、签证有效期。"
             "签证到期后非法居留的，由公安机关依规处罚，责任由学生本人承担。",
         ),
         follows=FOLLOWS_ZH,
@@ -397,6 +424,7 @@ PROVISIONS: Final[tuple[Provision, ...]] = (
             "the English version asks for full-time study."
         ),
         label=DEPENDENTS_LABEL,
+        short_label=DEPENDENTS_SHORT_LABEL,
     ),
     Provision(
         CODE, "12",
@@ -416,15 +444,16 @@ PROVISIONS: Final[tuple[Provision, ...]] = (
         CODE, "13",
         Text("Lost or damaged passport", "护照遗失或损毁"),
         Text(
-            "Keep passport and visa safe and unaltered. Within 24 hours of discovering a loss "
-            "or damage in China, get a loss/damage statement from the School of International "
-            "Education, report to the local police station, file with Nanjing Exit and Entry "
-            "and contact your embassy for a new passport. With the new passport, apply for a "
-            "new residence permit using the School's letter.",
-            "护照、签证应妥善保管，不得涂改、损坏。在境内发现护照遗失/损毁的，须在24小时内到国际教育"
-            "学院开具遗失/损毁声明，到驻地派出所报案，并到南京市出入境备案，同时自行联系本国大使馆"
-            "领取新护照。补发新护照后，及时凭国际教育学院出具的签证介绍信到出入境管理部门申请新的"
-            "居留许可。",
+            "Keep passport and visa safe and unaltered. Within "
+            f"{LOST_PASSPORT_REPORT_HOURS} hours of discovering a loss or damage in China, get a "
+            "loss/damage statement from the School of International Education, report to the "
+            "local police station, file with Nanjing Exit and Entry and contact your embassy "
+            "for a new passport. With the new passport, apply for a new residence permit using "
+            "the School's letter.",
+            "护照、签证应妥善保管，不得涂改、损坏。在境内发现护照遗失/损毁的，须在"
+            f"{LOST_PASSPORT_REPORT_HOURS}小时内到国际教育学院开具遗失/损毁声明，到驻地派出所报案，"
+            "并到南京市出入境备案，同时自行联系本国大使馆领取新护照。补发新护照后，及时凭国际教育学院"
+            "出具的签证介绍信到出入境管理部门申请新的居留许可。",
         ),
         follows=FOLLOWS_ZH,
         note=(

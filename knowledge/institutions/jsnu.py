@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from knowledge.core import SOURCE_NAMES, Text
+from knowledge.core import SOURCE_NAMES, Text, chinese_number, months_text
 from knowledge.institutions.base import FOLLOWS_EN, FOLLOWS_ZH, Institution, Provision
 
 CODE: Final = "JSNU"
@@ -49,6 +49,8 @@ PROFILE: Final = Institution(
     source_language=Text("Chinese and English", "中英文"),
 )
 
+# The numbers the regulations set: the provisions below state them from here, and the rules
+# compute with them, so a number lives in one place.
 X1_STAY_DAYS: Final = 30  # Art. 1
 ADDRESS_REGISTRATION_HOURS: Final = 24  # Art. 3
 TRANSFER_DAYS: Final = 10  # Art. 6
@@ -86,11 +88,11 @@ PROVISIONS: Final[tuple[Provision, ...]] = (
         Text("Visa after admission: X1 and X2", "录取后申请签证：X1与X2"),
         Text(
             "Admitted full-time students apply for a visa at the Chinese embassy or consulate "
-            "in their country. An X1 visa gives a stay of 30 days after entry; for an X2 visa "
-            "the validity, length of stay and number of entries are set by the embassy or "
-            "consulate.",
+            f"in their country. An X1 visa gives a stay of {X1_STAY_DAYS} days after entry; for "
+            "an X2 visa the validity, length of stay and number of entries are set by the "
+            "embassy or consulate.",
             "被录取的全日制国际学生应向中国驻所在国使领馆申请签证。持X1签证入境的，入境后停留期限为"
-            "30天；持X2签证的，入境有效期、停留期限、入境次数等由使领馆确定。",
+            f"{X1_STAY_DAYS}天；持X2签证的，入境有效期、停留期限、入境次数等由使领馆确定。",
         ),
     ),
     Provision(
@@ -119,10 +121,11 @@ PROVISIONS: Final[tuple[Provision, ...]] = (
             "Before applying for a visa or residence permit, register your personal data in the "
             "WeChat mini program “International Student Service Assistant”, and update it after "
             "a new passport or residence permit. Students living off campus who change address "
-            "re-register their accommodation there within 24 hours. Extension documents are "
-            "given only once this is complete.",
+            f"re-register their accommodation there within {ADDRESS_REGISTRATION_HOURS} hours. "
+            "Extension documents are given only once this is complete.",
             "办理签证或居留许可前，须在微信小程序“留学生服务小助手”内完成个人信息注册；护照或居留许可"
-            "更新后及时更新信息。住宿校外的学生变更住址的，应于24小时内在小程序中重新申报住宿登记。"
+            "更新后及时更新信息。住宿校外的学生变更住址的，应于"
+            f"{ADDRESS_REGISTRATION_HOURS}小时内在小程序中重新申报住宿登记。"
             "信息和住宿登记完成后方可领取延长居留许可的材料。",
         ),
         note=(
@@ -173,13 +176,14 @@ PROVISIONS: Final[tuple[Provision, ...]] = (
     ),
     Provision(
         CODE, "6",
-        Text("Transfer from another university: 10 days", "转学：10日内"),
+        Text(f"Transfer from another university: {TRANSFER_DAYS} days",
+             f"转学：{TRANSFER_DAYS}日内"),
         Text(
             "Students transferring from another school change their residence permit at the "
-            "Exit and Entry Administration Branch of Xuzhou Public Security Bureau within 10 "
-            "days of arriving at Jiangsu Normal University.",
-            "由他校转入的国际学生，须在到达我校十日内，到徐州市公安局出入境管理支队办理居留许可"
-            "变更手续。",
+            "Exit and Entry Administration Branch of Xuzhou Public Security Bureau within "
+            f"{TRANSFER_DAYS} days of arriving at Jiangsu Normal University.",
+            f"由他校转入的国际学生，须在到达我校{chinese_number(TRANSFER_DAYS)}日内，到徐州市公安局"
+            "出入境管理支队办理居留许可变更手续。",
         ),
     ),
     Provision(
@@ -203,13 +207,14 @@ PROVISIONS: Final[tuple[Provision, ...]] = (
         Text("Leaving China on a zero-entry X visa", "持X字零次签证出境"),
         Text(
             "Students on a zero-entry X visa who need to go home, to Hong Kong, Macao or "
-            "another country apply to their college one month before leaving. With the "
+            "another country apply to their college "
+            f"{months_text(ZERO_ENTRY_TRAVEL_MONTHS_BEFORE).en} before leaving. With the "
             "university's approval they get a return visa at the Exit and Entry Administration "
             "Branch with the International College's certificate and must re-enter within its "
             "validity.",
-            "持X字零次签证的国际学生因病、因事回国或前往港澳地区及其他国家，应于出境前一个月向相关"
-            "学院申请，经学校同意后凭国际学院证明到徐州市公安局出入境管理支队办理往返签证，并在签证"
-            "有效期内入境返校。",
+            "持X字零次签证的国际学生因病、因事回国或前往港澳地区及其他国家，应于出境前"
+            f"{months_text(ZERO_ENTRY_TRAVEL_MONTHS_BEFORE).zh}向相关学院申请，经学校同意后凭国际学院"
+            "证明到徐州市公安局出入境管理支队办理往返签证，并在签证有效期内入境返校。",
         ),
         follows=FOLLOWS_ZH,
         note=(
@@ -219,18 +224,19 @@ PROVISIONS: Final[tuple[Provision, ...]] = (
     ),
     Provision(
         CODE, "9",
-        Text("Extension one month ahead, holidays and illegal stay",
-             "提前一个月申请延期、假期与非法居留"),
+        Text(f"Extension {months_text(EXTENSION_MONTHS_BEFORE).en} ahead, holidays and illegal "
+             "stay", f"提前{months_text(EXTENSION_MONTHS_BEFORE).zh}申请延期、假期与非法居留"),
         Text(
             "Leave China before the residence permit expires or extend it in time: apply to the "
-            "International College at least one month ahead. At the end of each semester, visa, "
-            "residence permit and re-entry procedures must be finished before the holidays; "
-            "they are generally not handled during holidays. Illegal stay: a warning; if "
-            "serious, RMB 500 per day up to RMB 10,000 in total, or 5–15 days' detention.",
-            "国际学生须在居留许可到期前离境，继续学习者应在到期前办理延期，并至少提前一个月向国际学院"
-            "申请。学期结束时，签证、居留许可及再入境手续须在假期前办理完毕，假期一般不予办理。非法"
-            "停留、居留的，给予警告；情节严重的，处每日五百元、总额不超过一万元的罚款或者五日以上"
-            "十五日以下拘留。",
+            f"International College at least {months_text(EXTENSION_MONTHS_BEFORE).en} ahead. "
+            "At the end of each semester, visa, residence permit and re-entry procedures must "
+            "be finished before the holidays; they are generally not handled during holidays. "
+            "Illegal stay: a warning; if serious, RMB 500 per day up to RMB 10,000 in total, or "
+            "5–15 days' detention.",
+            "国际学生须在居留许可到期前离境，继续学习者应在到期前办理延期，并至少提前"
+            f"{months_text(EXTENSION_MONTHS_BEFORE).zh}向国际学院申请。学期结束时，签证、居留许可"
+            "及再入境手续须在假期前办理完毕，假期一般不予办理。非法停留、居留的，给予警告；情节"
+            "严重的，处每日五百元、总额不超过一万元的罚款或者五日以上十五日以下拘留。",
         ),
         follows=FOLLOWS_ZH,
         note="Only the Chinese adds that holidays are generally not processed (假期一般不予办理).",

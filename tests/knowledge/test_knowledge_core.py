@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from knowledge import Citation, Decision, Text
-from knowledge.core import Period, add_days, add_months, chinese_number, months_before
+from knowledge import Citation, Decision, Text, all_provisions
+from knowledge.answers import article
+from knowledge.core import (
+    Period,
+    add_days,
+    add_months,
+    chinese_number,
+    month_day_text,
+    months_before,
+    months_text,
+)
 
 DAY_COUNTING = {
     "30 days after 1 September end on 1 October (the event day is not counted)":
@@ -160,6 +170,62 @@ CITATIONS = {
                          ids=CITATIONS.keys())
 def test_citation_rendering(citation: Citation, lang: str, expected: str) -> None:
     assert citation.render(lang) == expected
+
+
+SHORT_CITATIONS = {
+    "a CPU article": (Citation("CPU", "13"), "CPU Art. 13", "中国药科大学 第十三条"),
+    "a CPU sub-clause": (Citation("CPU", "6(3)"), "CPU Art. 6(3)", "中国药科大学 第六条（三）"),
+    "CPU's second Article 10, as knowledge cites it": (
+        article("CPU", "10bis"), "CPU Art. 10 (dependents)", "中国药科大学 第十条（家属陪读）"),
+    "a JSNU article": (Citation("JSNU", "9"), "JSNU Art. 9", "江苏师范大学 第九条"),
+    "a Qujing responsibility": (Citation("QJNU", "7"), "QJNU responsibility 7",
+                                "曲靖师范学院 职责第七项"),
+    "Qujing's overview, as knowledge cites it": (article("QJNU", "0"), "QJNU overview",
+                                                 "曲靖师范学院 概述"),
+    "a Westlake portal question": (
+        Citation("WESTLAKE", "Q: How do I get approval for my international business trip?"),
+        "WESTLAKE staff portal", "西湖大学 教职工门户"),
+    "national law has no short title and is cited in full": (
+        Citation("CN", "30", document="exit_entry_law"),
+        "Exit and Entry Administration Law of the People's Republic of China, Article 30",
+        "《中华人民共和国出境入境管理法》第三十条"),
+}
+
+
+@pytest.mark.parametrize(("citation", "english", "chinese"), SHORT_CITATIONS.values(),
+                         ids=SHORT_CITATIONS.keys())
+def test_a_short_citation_names_the_article_in_english_and_in_chinese(
+    citation: Citation, english: str, chinese: str,
+) -> None:
+    assert citation.short("en") == english
+    assert citation.short("zh") == chinese
+    assert citation.short("zh-CN") == chinese
+
+
+def test_every_provision_has_a_short_citation_in_both_languages_without_english_in_chinese(
+) -> None:
+    for provision in all_provisions():
+        citation = article(provision.institution, provision.article)
+        english, chinese = citation.short("en"), citation.short("zh")
+        assert english.startswith(provision.institution + " "), english
+        assert len(english) <= 40 and len(chinese) <= 24, (english, chinese)
+        assert not re.search(r"[A-Za-z]", chinese), chinese
+
+
+NUMBERS_AS_WRITTEN = {
+    "one month": (months_text(1), Text("one month", "一个月")),
+    "two months": (months_text(2), Text("2 months", "两个月")),
+    "three months": (months_text(3), Text("3 months", "三个月")),
+    "September 10": (month_day_text((9, 10)), Text("September 10", "9月10日")),
+    "January 5": (month_day_text((1, 5)), Text("January 5", "1月5日")),
+}
+
+
+@pytest.mark.parametrize(("written", "expected"), NUMBERS_AS_WRITTEN.values(),
+                         ids=NUMBERS_AS_WRITTEN.keys())
+def test_numbers_are_written_the_way_the_regulations_write_them(written: Text,
+                                                                 expected: Text) -> None:
+    assert written == expected
 
 
 def test_a_decision_renders_answer_numbered_steps_and_sources() -> None:

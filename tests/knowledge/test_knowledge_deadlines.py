@@ -22,7 +22,9 @@ from knowledge import (
     transfer_deadline,
     zero_entry_travel_deadline,
 )
+from knowledge.answers import article
 from knowledge.core import Period
+from knowledge.deadlines import EXTENSION_RULES
 
 WINTER = (Period(date(2026, 1, 20), date(2026, 2, 25)),)
 
@@ -216,6 +218,24 @@ def test_jsnu_article_9_procedures_are_finished_before_the_holidays(
     assert says in decision.render("en")
     if says:
         assert "假期" in decision.render("zh")
+
+
+@pytest.mark.parametrize("code", ["CPU", "JSNU", "WESTLAKE", "QJNU"])
+def test_article_9_in_brief_exists_exactly_where_a_rule_dates_the_extension_and_cites_it(
+    code: str,
+) -> None:
+    decision = extension_application_deadline(code, date(2026, 9, 10))
+    rule = EXTENSION_RULES.get(code)
+    assert decision.covered is (rule is not None)
+    if rule is not None:
+        assert decision.citations[0] == rule.citation == article(code, "9")
+        assert "one month" in rule.text.en and "一个月" in rule.text.zh
+
+
+def test_jsnu_article_9_in_brief_says_the_holidays_cpu_article_9_does_not() -> None:
+    jsnu, cpu = EXTENSION_RULES["JSNU"].text, EXTENSION_RULES["CPU"].text
+    assert "holidays" in jsnu.en and "假期" in jsnu.zh
+    assert "holidays" not in cpu.en and "假期" not in cpu.zh
 
 
 def test_jsnu_article_9_without_configured_holidays_the_rule_is_still_said() -> None:

@@ -24,6 +24,7 @@ from knowledge import (
     work_study_check,
     zero_entry_travel_deadline,
 )
+from knowledge.answers import article
 from office.case_types import CASE_TYPES, checklist_for, fact_label, source_of
 from office.cases import (
     CaseError,
@@ -313,8 +314,10 @@ def test_a_checklist_says_word_for_word_what_the_assistant_answers_with_its_arti
     assert [Text(item.text.en, item.text.zh) for item in items] == [
         text for texts, _ in said for text in texts]
     cited = {source_of(citation) for _, citations in said for citation in citations}
+    cited_zh = {source_of(citation, "zh") for _, citations in said for citation in citations}
     for item in items:
         assert set(item.source.split("; ")) <= cited, item
+        assert set(item.source_zh.split("；")) <= cited_zh, item
 
 
 def test_every_checklist_but_the_office_only_ones_comes_from_knowledge() -> None:
@@ -323,18 +326,19 @@ def test_every_checklist_but_the_office_only_ones_comes_from_knowledge() -> None
     assert checklists == compared | OFFICE_ONLY
 
 
-@pytest.mark.parametrize(("citation", "source"), [
-    (Citation("CPU", "13"), "CPU Art. 13"),
-    (Citation("CPU", "6(3)"), "CPU Art. 6(3)"),
-    (Citation("CPU", "10bis"), "CPU Art. 10 (dependents)"),
-    (Citation("QJNU", "7"), "QJNU responsibility 7"),
+@pytest.mark.parametrize(("citation", "source", "source_zh"), [
+    (Citation("CPU", "13"), "CPU Art. 13", "中国药科大学 第十三条"),
+    (Citation("CPU", "6(3)"), "CPU Art. 6(3)", "中国药科大学 第六条（三）"),
+    (article("CPU", "10bis"), "CPU Art. 10 (dependents)", "中国药科大学 第十条（家属陪读）"),
+    (Citation("QJNU", "7"), "QJNU responsibility 7", "曲靖师范学院 职责第七项"),
     (Citation("WESTLAKE", "Q: How do I get approval for my international business trip?"),
-     "WESTLAKE staff portal"),
+     "WESTLAKE staff portal", "西湖大学 教职工门户"),
 ])
-def test_a_checklist_names_each_article_the_way_the_office_writes_it(
-    citation: Citation, source: str,
+def test_a_checklist_names_each_article_the_way_the_office_writes_it_in_both_languages(
+    citation: Citation, source: str, source_zh: str,
 ) -> None:
     assert source_of(citation) == source
+    assert source_of(citation, "zh") == source_zh
 
 
 def test_missing_facts_are_listed_in_asking_order() -> None:

@@ -15,6 +15,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from knowledge import extension_application_deadline
+from knowledge.core import Period
 from office.cases import IdempotencyConflict, get_or_create_person
 from office.db import make_engine, make_session_factory
 from office.models import Notification, Person, Reminder, TrackedDocument
@@ -115,6 +117,71 @@ def test_the_last_day_to_apply_is_one_calendar_month_before_expiry(
     assert extension.due_on == deadline
     assert extension.source == ("China Pharmaceutical University, Article 9: apply one month "
                                 "in advance")
+
+
+# JSNU Art. 9: nothing is processed in the holidays. A permit expiring on 5 September 2027
+# would be extended by 5 August, in the summer holidays: the last day is 9 July, the day
+# before they start.
+SUMMER = (Period(date(2027, 7, 10), date(2027, 8, 31)),)
+SUMMER_SETTING = "2027-07-10..2027-08-31"
+AFTER_SUMMER = date(2027, 9, 5)
+REGISTERED = date(2027, 1, 4)
+JSNU_SOURCE = ("Jiangsu Normal University, Article 9: apply at least one month ahead and "
+               "before the holidays")
+
+
+@pytest.mark.parametrize("kind", ["residence_permit", "visa"])
+def test_jsnu_article_9_an_extension_deadline_in_the_holidays_is_the_day_knowledge_gives(
+    kind: str,
+) -> None:
+    planned = plan_reminders(kind, "JSNU", AFTER_SUMMER, REGISTERED, holidays=SUMMER)
+    [extension] = [p for p in planned if p.kind == "extension_deadline"]
+    decided = extension_application_deadline("JSNU", AFTER_SUMMER, holidays=SUMMER)
+    assert extension.due_on == decided.valid_until == date(2027, 7, 9)
+    assert extension.source == JSNU_SOURCE
+
+
+def test_cpu_article_9_sets_no_holiday_rule_so_the_office_holidays_move_nothing() -> None:
+    planned = plan_reminders("residence_permit", "CPU", AFTER_SUMMER, REGISTERED,
+                             holidays=SUMMER)
+    [extension] = [p for p in planned if p.kind == "extension_deadline"]
+    assert extension.due_on == date(2027, 8, 5)
+
+
+def test_jsnu_reminders_name_the_last_day_before_the_holidays_and_come_on_that_day(
+    factory: sessionmaker[Session],
+) -> None:
+    with factory.begin() as session:
+        register_document(session, _person(session, institution="JSNU"), "residence_permit",
+                          AFTER_SUMMER, REGISTERED, holidays=SUMMER)
+    for day in (date(2027, 7, 7), date(2027, 7, 9)):  # 60 days before expiry, the deadline
+        assert run_worker(factory, clock=lambda day=day: _at(day), once=True,
+                          holidays=SUMMER) == 1
+    assert _messages(factory) == [
+        "Reminder: your residence permit expires on 2027-09-05 (in 60 days). The last day to "
+        f"apply for an extension is 2027-07-09 (source: {JSNU_SOURCE}).",
+        "Reminder: your residence permit expires on 2027-09-05 (in 58 days). The last day to "
+        f"apply for an extension is today, 2027-07-09 (source: {JSNU_SOURCE}).",
+    ]
+
+
+def test_the_office_holidays_setting_reaches_the_schedule_and_the_worker_process(
+    factory: sessionmaker[Session], subprocess_env: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SEMESTER_HOLIDAYS", SUMMER_SETTING)
+    with factory.begin() as session:
+        document = register_document(session, _person(session, language="zh",
+                                                       institution="JSNU"),
+                                     "visa", AFTER_SUMMER, REGISTERED)
+        assert date(2027, 7, 9) in [r.due_on for r in document.reminders]
+    command = [sys.executable, "-m", "office.reminders", "--once", "--now", "2027-07-09T09:00"]
+    done = subprocess.run(command, env={**subprocess_env, "SEMESTER_HOLIDAYS": SUMMER_SETTING},
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert _messages(factory) == [
+        "提醒：您的签证将于2027-09-05到期（还有58天）。申请延期的最后一天是今天"
+        "（依据：江苏师范大学 第九条：至少提前一个月、并在假期前申请）。"]
 
 
 def test_reminder_days_come_from_the_setting_and_past_days_are_dropped() -> None:
