@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from actions.conversation import language
 from actions.loops import ListeningFormValidation
-from actions.requests import MAX_ANSWER_LENGTH, NOTE_SLOTS, TEXTS, latest_text, say
+from actions.requests import MAX_ANSWER_LENGTH, NOTE_SLOTS, latest_text
 from actions.store import StoreUnavailable, in_store, say_unreachable, the_person
 from office.case_types import CASE_TYPES, OPEN_STATUSES, STATUSES
 from office.cases import (
@@ -35,31 +35,34 @@ def case_line(case: Case, lang: str) -> str:
     return f"• {case.reference} — {kind} — {status} ({case.created_at:%Y-%m-%d})"
 
 
-def case_detail(case: Case, lang: str) -> str:
-    """A case with its status, checklist and the office's latest message to the person, for
-    "what's the status of CPU-2026-000001?"."""
-    items = "\n".join(
-        f"{'☑' if item.get('done') else '☐'} {item.get(lang) or item.get('en')} "
-        f"({item.get('source')})"
-        for item in case.checklist
-    )
-    detail = TEXTS["case_detail"].get(lang).format(
-        reference=case.reference,
-        type=CASE_TYPES[case.type].label.get(lang) if case.type in CASE_TYPES else case.type,
-        status=STATUSES[case.status].get(lang) if case.status in STATUSES else case.status,
-        opened=f"{case.created_at:%Y-%m-%d}",
-        items=items,
-    ).rstrip()
+def case_detail(case: Case, lang: str) -> tuple[str, dict[str, str]]:
+    """The response that shows a case with its status, checklist and the office's latest
+    message to the person, for "what's the status of CPU-2026-000001?", and its values."""
+    values = {
+        "reference": case.reference,
+        "type": CASE_TYPES[case.type].label.get(lang) if case.type in CASE_TYPES else case.type,
+        "status": STATUSES[case.status].get(lang) if case.status in STATUSES else case.status,
+        "opened": f"{case.created_at:%Y-%m-%d}",
+        # Each item starts its own line: a case without a checklist ends after its status.
+        "checklist": "".join(
+            f"\n{'☑' if item.get('done') else '☐'} {item.get(lang) or item.get('en')} "
+            f"({item.get('source')})"
+            for item in case.checklist
+        ),
+    }
     # People the office cannot push messages to (web, REST) read its notes and replies here.
     told = latest_office_message(case)
     if told is None:
-        return detail
-    return detail + "\n" + TEXTS["office_message"].get(lang).format(
-        at=china_clock(told.at), text=told.note)
+        return "utter_case_detail", values
+    return "utter_case_detail_and_office_message", {
+        **values, "at": china_clock(told.at), "message": str(told.note)}
 
 
-def own_case_detail(session: Session, tracker: Tracker, reference: str, lang: str) -> str | None:
-    """The person's case ``reference`` in detail, None when it is not theirs."""
+def own_case_detail(
+    session: Session, tracker: Tracker, reference: str, lang: str
+) -> tuple[str, dict[str, str]] | None:
+    """The person's case ``reference`` in detail (as `case_detail` gives it), None when it
+    is not theirs."""
     case = case_by_reference(session, the_person(session, tracker), reference)
     return case_detail(case, lang) if case is not None else None
 
@@ -89,9 +92,10 @@ class ActionCaseStatus(Action):
             return []
         if reference is not None:
             if detail is None:
-                say(dispatcher, tracker, "not_yours", reference=reference)
+                dispatcher.utter_message(response="utter_case_not_yours", reference=reference)
             else:
-                dispatcher.utter_message(text=detail)
+                response, values = detail
+                dispatcher.utter_message(response=response, **values)
         elif not lines:
             dispatcher.utter_message(response="utter_no_cases")
         else:
@@ -104,23 +108,25 @@ def cancel_own_case(
 ) -> tuple[str, dict[str, str]]:
     """Cancels the person's case ``reference`` if it is still open.
 
-    Returns the text to answer with (a key of `TEXTS`) and its values; with no reference,
-    the open cases to choose from.
+    Returns the response to answer with and its values; with no reference, the open cases
+    to choose from.
     """
     person = the_person(session, tracker)
     if reference is None:
         open_cases = [c for c in cases_of(session, person) if c.status in OPEN_STATUSES]
         if not open_cases:
-            return "nothing_to_cancel", {}
-        return "which_to_cancel", {"reference": open_cases[0].reference,
-                                   "cases": "\n".join(case_line(c, lang) for c in open_cases)}
+            return "utter_case_nothing_to_cancel", {}
+        return "utter_case_which_to_cancel", {
+            "reference": open_cases[0].reference,
+            "cases": "\n".join(case_line(c, lang) for c in open_cases)}
     case = case_by_reference(session, person, reference)
     if case is None:
-        return "not_yours", {"reference": reference}
+        return "utter_case_not_yours", {"reference": reference}
     if case.status not in OPEN_STATUSES:
-        return "too_late", {"reference": reference, "status": STATUSES[case.status].get(lang)}
+        return "utter_case_too_late_to_cancel", {"reference": reference,
+                                                 "status": STATUSES[case.status].get(lang)}
     cancel_case(session, case, actor=f"person:{person.id}")
-    return "cancelled", {"reference": reference}
+    return "utter_case_cancelled", {"reference": reference}
 
 
 class ActionCancelRequest(Action):
@@ -134,11 +140,11 @@ class ActionCancelRequest(Action):
     ) -> list[EventType]:
         lang, reference = language(tracker), find_reference(latest_text(tracker))
         try:
-            key, values = await in_store(cancel_own_case, tracker, reference, lang)
+            response, values = await in_store(cancel_own_case, tracker, reference, lang)
         except StoreUnavailable:
             say_unreachable(dispatcher, tracker)
             return []
-        say(dispatcher, tracker, key, **values)
+        dispatcher.utter_message(response=response, **values)
         return []
 
 
@@ -201,9 +207,9 @@ class ValidateNoteForm(ListeningFormValidation):
             say_unreachable(dispatcher, tracker)
             return {"note_reference": None}
         if typed is None:
-            say(dispatcher, tracker, "no_reference")
+            dispatcher.utter_message(response="utter_note_no_reference")
         elif reference is None:
-            say(dispatcher, tracker, "not_yours", reference=typed)
+            dispatcher.utter_message(response="utter_case_not_yours", reference=typed)
         return {"note_reference": reference}
 
     def validate_note_text(
@@ -211,7 +217,8 @@ class ValidateNoteForm(ListeningFormValidation):
     ) -> dict[str, Any]:
         text = str(value or "").strip()
         if len(text) > MAX_ANSWER_LENGTH:
-            say(dispatcher, tracker, "too_long", limit=MAX_ANSWER_LENGTH)
+            dispatcher.utter_message(response="utter_request_too_long",
+                                     limit=MAX_ANSWER_LENGTH)
             return {"note_text": None}
         return {"note_text": text or None}
 
@@ -244,8 +251,8 @@ class ActionAddCaseNote(Action):
             say_unreachable(dispatcher, tracker)
             return [SlotSet(slot, None) for slot in NOTE_SLOTS]
         if not added:
-            say(dispatcher, tracker, "not_yours", reference=reference or "—")
+            dispatcher.utter_message(response="utter_case_not_yours", reference=reference or "—")
         else:
-            say(dispatcher, tracker, "note_added", reference=reference)
+            dispatcher.utter_message(response="utter_note_added", reference=reference)
         return [SlotSet(slot, None) for slot in NOTE_SLOTS]
 

@@ -83,81 +83,18 @@ PAST_DATE_FIELDS = frozenset({"noticed_on", "arrived_on"})
 STRICTLY_READ = frozenset({"student_status"})
 
 
-TEXTS: Mapping[str, Label] = MappingProxyType({
-    "which_type": Label("Which kind of request would you like to open?",
-                        "您想提交哪类申请？"),
-    "unknown_type": Label("Sorry, I do not know that kind of request. Please choose one of "
-                          "these.", "抱歉，没有这类申请。请从下列选项中选择。"),
-    "summary": Label("Please check your request:\n{lines}\nShall I send it to the office?",
-                     "请核对您的申请：\n{lines}\n确认提交给国际处吗？"),
-    "sending": Label("As you asked, I am sending this to the office:\n{lines}",
-                     "按您的要求，我将以下内容提交给国际处：\n{lines}"),
-    "yes": Label("Yes, send it", "确认提交"),
-    "no": Label("No", "不提交"),
-    "discarded": Label("All right, I have not sent anything to the office.",
-                       "好的，没有向国际处提交任何内容。"),
-    "invalid_option": Label("Sorry, I did not get that. Please choose one of the buttons.",
-                            "抱歉，没有理解。请点击下面的选项之一。"),
-    "invalid_date": Label("I could not read a date from that. Please write it like "
-                          "20 December 2026 or 2026-12-20.",
-                          "没能识别这个日期。请写成类似 2026年12月20日 或 2026-12-20 的格式。"),
-    "date_order": Label("That is before {other} ({when}). Please give the date again.",
-                        "这一日期早于{other}（{when}），请重新输入。"),
-    "too_long": Label("That is a bit long: please answer in at most {limit} characters.",
-                      "内容过长，请控制在{limit}个字符以内。"),
-    "checklist": Label("What the {institution} regulations ask for:\n{items}",
-                       "{institution}规定需要准备：\n{items}"),
-    "no_checklist": Label("The {institution} documents I have do not list what this request "
-                          "needs, so I won't guess: the office will tell you.",
-                          "我掌握的{institution}规定没有列出此类申请所需材料，我不做猜测，"
-                          "国际处会告知您。"),
-    "invalid_full_name": Label("Please write just your name, for example \"Ali Khan\".",
-                               "请只写您的姓名，例如“王小明”。"),
-    "invalid_member_number": Label("Please give your student or staff number (letters and "
-                                   "digits, for example 2023123456).",
-                                   "请提供您的学号或工号（字母和数字，例如 2023123456）。"),
-    "invalid_contact": Label("I could not find an e-mail address or a phone number in that. "
-                             "Please write one, for example name@example.com or "
-                             "+86 138 0000 0000.",
-                             "没有找到邮箱或电话号码。请写一个，例如 name@example.com 或 "
-                             "13800000000。"),
-    "confirm_unclear": Label("Please answer yes or no.", "请回答“是”或“否”。"),
-    "case_detail": Label("{reference} — {type}\nStatus: {status} (opened {opened})\n{items}",
-                         "{reference} — {type}\n状态：{status}（{opened}提交）\n{items}"),
-    "office_message": Label("Latest message from the office ({at}, China time): {text}",
-                            "办公室最新留言（{at}，北京时间）：{text}"),
-    "no_reference": Label("Which request? Please give its reference, for example "
-                          "CPU-2026-000123 (\"what is the status of my request?\" lists yours).",
-                          "是哪一个申请？请告诉我申请编号，例如 CPU-2026-000123"
-                          "（问“我的申请进度如何”可以列出您的申请）。"),
-    "not_yours": Label("I found no request {reference} among yours.",
-                       "在您的申请中没有找到 {reference}。"),
-    "cancelled": Label("Request {reference} is cancelled.", "申请 {reference} 已撤销。"),
-    "too_late": Label("Request {reference} is already {status}, so it can no longer be "
-                      "cancelled. Ask to talk to a person if something is wrong.",
-                      "申请 {reference} 已{status}，无法撤销。如有问题，请说“转人工”。"),
-    "which_to_cancel": Label("Which request? Say for example \"cancel {reference}\".\n{cases}",
-                             "要撤销哪一项？例如说“撤销 {reference}”。\n{cases}"),
-    "nothing_to_cancel": Label("You have no open requests to cancel.",
-                               "您没有可以撤销的申请。"),
-    "already_opened": Label("I have already opened request {reference} for this: the office has "
-                            "it. To add something, say \"add a note to {reference}\".",
-                            "已经为此提交了申请 {reference}，国际处已收到。如需补充，请说"
-                            "“给 {reference} 补充说明”。"),
-    "already_open": Label("You already have an open request of this kind: {reference} "
-                          "({type}). Shall I add a note to it, or open another request?",
-                          "您已有一个同类申请正在办理：{reference}（{type}）。要给该申请补充"
-                          "说明，还是另外提交一个新申请？"),
-    "add_note_button": Label("Add a note to {reference}", "补充到 {reference}"),
-    "another_button": Label("Open another request", "另提交新申请"),
-    "note_added": Label("I added your note to request {reference}; the office will see it.",
-                        "已将您的补充说明添加到申请 {reference}，国际处会看到。"),
+# The response that tells a person what a "who is it for?" answer needs, by field.
+INVALID_ANSWER: Mapping[str, str] = MappingProxyType({
+    UNIVERSITY: "utter_request_invalid_option",
+    "full_name": "utter_request_invalid_full_name",
+    "member_number": "utter_request_invalid_member_number",
+    "contact": "utter_request_invalid_contact",
 })
-
-
-def say(dispatcher: CollectingDispatcher, tracker: Tracker, key: str, **values: Any) -> None:
-    """Utter one of `TEXTS` in the conversation's language, filled with ``values``."""
-    dispatcher.utter_message(text=TEXTS[key].get(language(tracker)).format(**values))
+# Titles of the buttons under `utter_request_already_open`: labels, not sentences. They stay
+# beside their payloads, which are built and read back in code (`ADD_NOTE_PAYLOAD`,
+# `actions.faq.request_payload`) and hold JSON that Rasa would take for placeholders.
+ADD_NOTE_TITLE = Label("Add a note to {reference}", "补充到 {reference}")
+ANOTHER_REQUEST_TITLE = Label("Open another request", "另提交新申请")
 
 
 def gathered_facts(tracker: Tracker) -> dict[str, str]:
@@ -200,13 +137,16 @@ def stored_details(session: Session, tracker: Tracker) -> dict[str, str]:
     return person_details(the_person(session, tracker))
 
 
-def checklist_message(case_type: str, institution_code: str, lang: str) -> str:
-    """The documents the institution's regulations list for the type, each with its source."""
+def checklist_response(
+    case_type: str, institution_code: str, lang: str
+) -> tuple[str, dict[str, str]]:
+    """The response that lists the documents the institution's regulations ask for the type,
+    each with its source, and its values (or says they list none)."""
     checklist = checklist_for(case_type, institution_code)
     if not checklist.covered:
-        return TEXTS["no_checklist"].get(lang).format(institution=institution_code)
+        return "utter_case_no_checklist", {"institution_code": institution_code}
     items = "\n".join(f"• {item.text.get(lang)} ({item.source})" for item in checklist.items)
-    return TEXTS["checklist"].get(lang).format(institution=institution_code, items=items)
+    return "utter_case_checklist", {"institution_code": institution_code, "items": items}
 
 
 def store_request(
@@ -383,14 +323,12 @@ def offer_note_or_another(dispatcher: CollectingDispatcher, tracker: Tracker, ca
     """Says the request of ``case_type`` is open already; offers a note to it, or another."""
     lang = language(tracker)
     buttons = [
-        {"title": TEXTS["add_note_button"].get(lang).format(reference=reference),
+        {"title": ADD_NOTE_TITLE.get(lang).format(reference=reference),
          "payload": f'{ADD_NOTE_PAYLOAD}{{"reference":"{reference}"}}'},
-        {"title": TEXTS["another_button"].get(lang), "payload": request_payload(case_type)},
+        {"title": ANOTHER_REQUEST_TITLE.get(lang), "payload": request_payload(case_type)},
     ]
-    dispatcher.utter_message(
-        text=TEXTS["already_open"].get(lang).format(
-            reference=reference, type=CASE_TYPES[case_type].label.get(lang)),
-        buttons=buttons)
+    dispatcher.utter_message(response="utter_request_already_open", buttons=buttons,
+                             reference=reference, type=CASE_TYPES[case_type].label.get(lang))
 
 
 class ActionLostPassport(Action):
@@ -425,7 +363,8 @@ class ActionNewRequest(Action):
         opened = just_opened(tracker)
         if opened is not None and named in (None, opened[0]):
             # "Please open a request for the loss letter" right after the assistant opened it.
-            say(dispatcher, tracker, "already_opened", reference=opened[1])
+            dispatcher.utter_message(response="utter_request_already_opened",
+                                     reference=opened[1])
             return [*(SlotSet(slot, None) for slot in REQUEST_SLOTS),
                     FollowupAction("action_listen")]
         case_type = named or offered_case_type(tracker)
@@ -455,7 +394,7 @@ class ActionNewRequest(Action):
             # The person asked for this request and their messages already say everything
             # it needs: it is sent at once, and they see what is sent.
             lines = request_summary(str(case_type), facts, language(tracker))
-            say(dispatcher, tracker, "sending", lines=lines)
+            dispatcher.utter_message(response="utter_request_sending", lines=lines)
         return [
             SlotSet("case_type", case_type),
             SlotSet("request_value", None),
@@ -490,7 +429,7 @@ class ValidateRequestForm(ListeningFormValidation):
     ) -> dict[str, Any]:
         case_type = known_case_type(value) or case_type_in(str(value or ""), [])
         if case_type is None:
-            say(dispatcher, tracker, "unknown_type")
+            dispatcher.utter_message(response="utter_request_unknown_type")
             return {"case_type": None}
         facts = {**named_university(tracker), **carried_facts(tracker, case_type)}
         return {"case_type": case_type,
@@ -530,23 +469,24 @@ class ValidateRequestForm(ListeningFormValidation):
         """The stored form of one answer, or None after saying what is wrong with it."""
         question = field_for(case_type, name)
         if name in PERSON_DETAILS or name == UNIVERSITY:
-            return self._who(name, question, text, dispatcher, tracker)
+            return self._who(name, question, text, dispatcher)
         if is_date_field(name):
             return self._date(name, text, facts, dispatcher, tracker)
         if question.options:
             choice = self._option(question, text)
             if choice is None:
-                say(dispatcher, tracker, "invalid_option")
+                dispatcher.utter_message(response="utter_request_invalid_option")
             return choice
         if not text:
             return None
         if len(text) > MAX_ANSWER_LENGTH:
-            say(dispatcher, tracker, "too_long", limit=MAX_ANSWER_LENGTH)
+            dispatcher.utter_message(response="utter_request_too_long",
+                                     limit=MAX_ANSWER_LENGTH)
             return None
         return text
 
-    def _who(self, name: str, question: Field, text: str, dispatcher: CollectingDispatcher,
-             tracker: Tracker) -> str | None:
+    def _who(self, name: str, question: Field, text: str,
+             dispatcher: CollectingDispatcher) -> str | None:
         """The university, name, number or contact an answer gives, or None after saying
         what the question needs."""
         if name == UNIVERSITY:
@@ -554,7 +494,7 @@ class ValidateRequestForm(ListeningFormValidation):
         else:
             read = answered_detail(name, text)
         if read is None:
-            say(dispatcher, tracker, "invalid_option" if name == UNIVERSITY else f"invalid_{name}")
+            dispatcher.utter_message(response=INVALID_ANSWER[name])
         return read
 
     @staticmethod
@@ -578,13 +518,14 @@ class ValidateRequestForm(ListeningFormValidation):
         lang = language(tracker)
         parsed = parse_date(text, today(), lang) if text else None
         if parsed is None:
-            say(dispatcher, tracker, "invalid_date")
+            dispatcher.utter_message(response="utter_invalid_date")
             return None
         for earlier, later in DATE_ORDER:
             if name == later and earlier in facts and parsed.isoformat() < facts[earlier]:
                 other = FIELDS[earlier].name.get(lang)
                 when = format_date(date.fromisoformat(facts[earlier]), lang)
-                say(dispatcher, tracker, "date_order", other=other, when=when)
+                dispatcher.utter_message(response="utter_request_date_order", other=other,
+                                         when=when)
                 return None
         return parsed.isoformat()
 
@@ -596,7 +537,7 @@ class ValidateRequestForm(ListeningFormValidation):
             return {"request_confirmed": intent == "affirm"}
         answer = value if isinstance(value, bool) else parse_yes_no(str(value or ""))
         if answer is None:
-            say(dispatcher, tracker, "confirm_unclear")
+            dispatcher.utter_message(response="utter_request_confirm_unclear")
         return {"request_confirmed": answer}
 
 
@@ -614,7 +555,7 @@ class ActionAskCaseType(Action):
             {"title": kind.label.get(lang), "payload": f'/inform{{"case_type":"{kind.id}"}}'}
             for kind in CASE_TYPES.values()
         ]
-        dispatcher.utter_message(text=TEXTS["which_type"].get(lang), buttons=buttons)
+        dispatcher.utter_message(response="utter_request_which_type", buttons=buttons)
         return []
 
 
@@ -633,14 +574,15 @@ class ActionAskRequestValue(Action):
         if case_type is None or name is None:
             return []
         question = field_for(case_type, name)
-        text = question.question.get(lang)
+        # Each type's questions are a table of their own (actions/request_fields.py FIELDS).
+        question_text = question.question.get(lang)
         if is_date_field(name):
-            text += DATE_EXAMPLE.get(lang)
+            question_text += DATE_EXAMPLE.get(lang)
         buttons = [
             {"title": option.label.get(lang), "payload": option.label.get(lang)}
             for option in question.options
         ]
-        dispatcher.utter_message(text=text, buttons=buttons)
+        dispatcher.utter_message(text=question_text, buttons=buttons)
         return []
 
 
@@ -657,13 +599,9 @@ class ActionAskRequestConfirmed(Action):
         case_type = known_case_type(tracker.get_slot("case_type"))
         if case_type is None:
             return []
+        # The yes and no buttons are the response's own (static payloads), in its language.
         lines = request_summary(case_type, gathered_facts(tracker), lang)
-        buttons = [
-            {"title": TEXTS["yes"].get(lang), "payload": "/affirm"},
-            {"title": TEXTS["no"].get(lang), "payload": "/deny"},
-        ]
-        dispatcher.utter_message(text=TEXTS["summary"].get(lang).format(lines=lines),
-                                 buttons=buttons)
+        dispatcher.utter_message(response="utter_request_summary", lines=lines)
         return []
 
 
@@ -680,11 +618,12 @@ class ActionSubmitRequest(Action):
         facts = gathered_facts(tracker)
         confirmed = tracker.get_slot("request_confirmed") is True
         if case_type is None or next_field(case_type, facts) is not None or not confirmed:
-            say(dispatcher, tracker, "discarded")
+            dispatcher.utter_message(response="utter_request_discarded")
         elif (await open_request(tracker, dispatcher, case_type, facts) is not None
               and case_type != "talk_to_person"):
-            dispatcher.utter_message(
-                text=checklist_message(case_type, institution(tracker), language(tracker)))
+            response, values = checklist_response(case_type, institution(tracker),
+                                                  language(tracker))
+            dispatcher.utter_message(response=response, **values)
         return [SlotSet(slot, None) for slot in REQUEST_SLOTS]
 
 

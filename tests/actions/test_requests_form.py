@@ -19,21 +19,23 @@ from sqlalchemy import select
 
 from actions.conversation import today
 from actions.faq import request_payload
-from actions.request_fields import asked_fields, field_for, is_date_field
+from actions.request_fields import UNIVERSITY, asked_fields, field_for, is_date_field
 from actions.requests import (
+    INVALID_ANSWER,
     ActionAskCaseType,
     ActionAskRequestConfirmed,
     ActionAskRequestValue,
     ActionNewRequest,
     ActionSubmitRequest,
     ValidateRequestForm,
-    checklist_message,
+    checklist_response,
     open_request,
 )
 from actions.store import sessions
 from office.case_types import CASE_TYPES, checklist_for
-from office.cases import get_or_create_person, person_details, set_person_details
+from office.cases import PERSON_DETAILS, get_or_create_person, person_details, set_person_details
 from office.models import Case, Person
+from tests.actions.test_responses_exist import rendered, uttered
 
 REFERENCE = re.compile(r"^[A-Z]+-\d{4}-\d{6}$")
 
@@ -197,10 +199,10 @@ async def test_every_case_type_is_asked_field_by_field_and_stored_after_confirma
         slots, _ = await answer(slots, text, domain)
         expected[name] = stored
     assert slots["requested_slot"] == "request_confirmed" and slots["institution"] == "CPU"
-    summary = await asked(slots, domain)
-    assert CASE_TYPES[case_type].label.en in summary["text"]
-    assert "Name: Ali Khan" in summary["text"] and "ali.khan@example.com" in summary["text"]
-    assert [b["payload"] for b in summary["buttons"]] == ["/affirm", "/deny"]
+    [(response, values)] = uttered([await asked(slots, domain)], domain)
+    assert response == "utter_request_summary"  # its yes and no buttons are the response's
+    assert CASE_TYPES[case_type].label.en in values["lines"]
+    assert "Name: Ali Khan" in values["lines"] and "ali.khan@example.com" in values["lines"]
 
     slots, dispatcher = await confirm(slots, domain)
 
@@ -222,17 +224,33 @@ async def test_every_case_type_is_asked_field_by_field_and_stored_after_confirma
     if case_type == "talk_to_person":  # nothing to bring: a person will answer
         assert checklist == []
     else:
-        assert [m["text"] for m in checklist] == [checklist_message(case_type, "CPU", "en")]
+        assert uttered(checklist, domain) == [checklist_response(case_type, "CPU", "en")]
     assert all(slots[s] is None for s in ("case_type", "request_facts", "request_confirmed"))
 
 
 async def test_the_checklist_cites_each_article_and_says_so_when_no_source_covers_the_type(
+    domain: dict[str, Any]
 ) -> None:
-    covered = checklist_message("lost_document", "CPU", "en")
+    response, values = checklist_response("lost_document", "CPU", "en")
+    covered = rendered(domain, response, values)
+    assert covered.startswith("What the CPU regulations ask for:\n• ")
     assert "(CPU Art. 13)" in covered and "police" in covered
     assert not checklist_for("transfer", "QJNU").covered
-    uncovered = checklist_message("transfer", "QJNU", "zh")
+    response, values = checklist_response("transfer", "QJNU", "zh")
+    uncovered = rendered(domain, response, values, "zh")
     assert "不做猜测" in uncovered and "QJNU" in uncovered
+
+
+def test_the_summary_offers_yes_and_no_in_the_conversations_language(
+    domain: dict[str, Any]
+) -> None:
+    [english, chinese] = domain["responses"]["utter_request_summary"]
+    assert [(b["title"], b["payload"]) for b in english["buttons"]] == [
+        ("Yes, send it", "/affirm"), ("No", "/deny")]
+    assert [(b["title"], b["payload"]) for b in chinese["buttons"]] == [
+        ("确认提交", "/affirm"), ("不提交", "/deny")]
+    assert rendered(domain, "utter_request_summary", {"lines": "Type: Other"}) == (
+        "Please check your request:\nType: Other\nShall I send it to the office?")
 
 
 async def test_the_type_named_in_the_first_message_is_not_asked_again(
@@ -257,8 +275,10 @@ async def test_an_unknown_type_is_asked_again_with_a_button_per_type(
     slots = await start("I want to open a request", domain)
     slots, dispatcher = await answer(slots, "a pony", domain)
     assert slots["case_type"] is None and slots["requested_slot"] == "case_type"
-    assert "do not know that kind" in dispatcher.messages[0]["text"]
-    buttons = (await asked(slots, domain))["buttons"]
+    assert uttered(dispatcher.messages, domain) == [("utter_request_unknown_type", {})]
+    question = await asked(slots, domain)
+    assert question["response"] == "utter_request_which_type"
+    buttons = question["buttons"]
     assert len(buttons) == len(CASE_TYPES)
     assert '/inform{"case_type":"transfer"}' in [b["payload"] for b in buttons]
 
@@ -270,7 +290,7 @@ async def test_an_unreadable_date_is_asked_again(database: str, domain: dict[str
     assert slots["requested_slot"] == "request_value"
     assert slots["request_facts"]["fields"] == {"university": "CPU", **KNOWN,
                                                  "destination": "Thailand"}
-    assert "could not read a date" in dispatcher.messages[0]["text"]
+    assert uttered(dispatcher.messages, domain) == [("utter_invalid_date", {})]
 
 
 async def test_a_return_before_the_departure_is_refused(
@@ -281,7 +301,9 @@ async def test_a_return_before_the_departure_is_refused(
     slots, _ = await answer(slots, "2027-05-10", domain)
     slots, dispatcher = await answer(slots, "2027-05-01", domain)
     assert "returns_on" not in slots["request_facts"]["fields"]
-    assert "before Departs on (10 May 2027)" in dispatcher.messages[0]["text"]
+    [(response, values)] = uttered(dispatcher.messages, domain)
+    assert rendered(domain, response, values) == (
+        "That is before Departs on (10 May 2027). Please give the date again.")
     slots, _ = await answer(slots, "20 May 2027", domain)
     assert slots["request_facts"]["fields"]["returns_on"] == "2027-05-20"
 
@@ -295,7 +317,8 @@ async def test_chinese_answers_are_read_for_choices_and_dates(
     assert slots["request_facts"]["fields"] == {
         "university": "CPU", **KNOWN, "permit_expires_on": "2027-03-01",
         "student_status": "returning"}
-    summary = (await asked(slots, domain))["text"]
+    [(_, values)] = uttered([await asked(slots, domain)], domain)
+    summary = rendered(domain, "utter_request_summary", values, "zh")
     assert "居留许可到期日：2027年3月1日" in summary and "学生类别：老生" in summary
 
 
@@ -306,7 +329,7 @@ async def test_saying_no_at_the_summary_stores_nothing(
     slots, _ = await answer(slots, "Can I travel during the holidays?", domain)
     slots, dispatcher = await confirm(slots, domain, intent="deny")
     assert stored_cases() == []
-    assert "not sent anything" in dispatcher.messages[0]["text"]
+    assert uttered(dispatcher.messages, domain) == [("utter_request_discarded", {})]
 
 
 async def test_the_confirming_message_delivered_twice_opens_one_case(
@@ -436,7 +459,8 @@ async def test_a_request_after_the_rules_do_not_settle_a_case_goes_to_a_person_w
     assert slots["request_facts"]["fields"]["question"] == question
     # Asked for, with nothing missing: sent at once, showing what is sent.
     assert slots["request_confirmed"] is True
-    assert question in dispatcher.messages[0]["text"]
+    [(response, values)] = uttered(dispatcher.messages, domain)
+    assert response == "utter_request_sending" and question in values["lines"]
 
 
 async def test_a_first_request_asks_the_university_and_takes_who_it_is_for_from_the_message(
@@ -491,7 +515,12 @@ async def test_a_detail_that_is_not_one_is_asked_again_with_what_is_needed(
              "request_facts": {"case_type": "talk_to_person", "fields": fields}}
     slots, dispatcher = await answer(slots, text, domain)
     assert name not in slots["request_facts"]["fields"]
-    assert complaint in dispatcher.messages[0]["text"]
+    [(response, values)] = uttered(dispatcher.messages, domain)
+    assert response == INVALID_ANSWER[name] and complaint in rendered(domain, response, values)
+
+
+def test_every_question_about_who_the_request_is_for_has_its_complaint() -> None:
+    assert set(INVALID_ANSWER) == {UNIVERSITY, *PERSON_DETAILS}
 
 
 async def test_a_type_the_message_names_wins_over_the_offered_one(
@@ -519,7 +548,8 @@ async def test_asking_for_the_request_just_opened_gives_its_reference_instead_of
     tracker.events.insert(2, {"event": "action", "name": "action_talk_to_person"})
     dispatcher = CollectingDispatcher()
     events = await ActionNewRequest().run(dispatcher, tracker, domain)
-    assert "CPU-2026-000002" in dispatcher.messages[0]["text"]
+    assert uttered(dispatcher.messages, domain) == [
+        ("utter_request_already_opened", {"reference": "CPU-2026-000002"})]
     assert any(e.get("event") == "followup" and e.get("name") == "action_listen"
                for e in events)
     # Another type named in so many words is still opened.
@@ -541,9 +571,12 @@ async def test_a_request_of_a_type_already_open_offers_a_note_to_it_or_another_r
     dispatcher = CollectingDispatcher()
     events = await ActionNewRequest().run(dispatcher, again, domain)
     [offer] = dispatcher.messages
-    assert reference is not None and reference in offer["text"]
-    assert [b["payload"] for b in offer["buttons"]] == [
-        f'/add_case_note{{"reference":"{reference}"}}', request_payload("lost_document")]
+    assert reference is not None
+    assert uttered([offer], domain) == [("utter_request_already_open", {
+        "reference": reference, "type": "Lost or damaged passport or permit"})]
+    assert [(b["title"], b["payload"]) for b in offer["buttons"]] == [
+        (f"Add a note to {reference}", f'/add_case_note{{"reference":"{reference}"}}'),
+        ("Open another request", request_payload("lost_document"))]
     assert any(e.get("event") == "followup" and e.get("name") == "action_listen"
                for e in events)
     # "Open another request" right after that offer starts the second one.

@@ -3,8 +3,9 @@ would send nothing, or nothing in one language), and both languages take the sam
 
 from __future__ import annotations
 
+import ast
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from bot.processes import REPO_ROOT
@@ -20,6 +21,14 @@ PLACEHOLDER = re.compile(r"{([^\n{}]+?)}")
 # What `CollectingDispatcher.utter_message` puts in every message besides the values.
 SDK_KEYS = frozenset({"text", "image", "json_message", "template", "response", "attachment",
                       "buttons", "elements", "custom"})
+# Modules whose fixed sentences are responses (issue 25).
+SPEAKING_THROUGH_RESPONSES = ("reminders", "privacy", "store", "requests", "followup")
+# What they may still utter as plain text, as written in the call: texts made elsewhere and
+# passed on (the regulations' answer from knowledge/; the question of a request's field, from
+# its table in actions/request_fields.py).
+PASSED_ON: Mapping[str, frozenset[str]] = {
+    "requests": frozenset({"lost_passport(institution(tracker)).render(lang)", "question_text"}),
+}
 
 
 def names_in_actions(pattern: re.Pattern[str]) -> set[str]:
@@ -64,6 +73,27 @@ def uttered(messages: Iterable[dict[str, Any]], domain: dict[str, Any]
     return said
 
 
+def rendered(domain: dict[str, Any], name: str, values: Mapping[str, Any],
+             language: str = "en") -> str:
+    """The text Rasa sends for response ``name`` in ``language`` filled with ``values``, as
+    its interpolator fills it (rasa/core/nlg/interpolator.py): unfilled when a value holds
+    "0[" (Rasa's sign that a placeholder was left)."""
+    [text] = variations(domain, name)[language]
+    filled = PLACEHOLDER.sub(r"{0[\1]}", text).format(values)
+    return text if "0[" in filled else filled
+
+
+def plain_texts(code: str) -> set[str]:
+    """The texts the module's `utter_message` calls send as they are (``text=`` or the first
+    argument), as written in the call."""
+    return {ast.get_source_segment(code, argument) or "?"
+            for node in ast.walk(ast.parse(code))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "utter_message"
+            for argument in [*node.args[:1],
+                             *(k.value for k in node.keywords if k.arg == "text")]}
+
+
 def test_every_response_named_in_actions_is_in_the_domain(domain: dict[str, Any]) -> None:
     named = names_in_actions(NAMED)
     assert len(named) > 10
@@ -88,9 +118,10 @@ def test_both_languages_of_a_response_take_the_same_values(domain: dict[str, Any
     assert differing == {}
 
 
-def test_reminders_personal_data_and_the_store_speak_only_through_responses() -> None:
+def test_reminders_personal_data_the_store_and_requests_speak_only_through_responses() -> None:
     """No bilingual table of sentences of their own (issue 25): they name responses."""
-    for module in ("reminders", "privacy", "store"):
+    for module in SPEAKING_THROUGH_RESPONSES:
         code = (REPO_ROOT / "actions" / f"{module}.py").read_text(encoding="utf-8")
-        assert "utter_message(text=" not in code, module
         assert "TEXTS" not in code, module
+        assert "def say(" not in code, module
+        assert plain_texts(code) == PASSED_ON.get(module, set()), module
