@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 
 from actions.conversation import language, speaker
 from actions.store import StoreUnavailable, in_store, say_unreachable, the_person
-from office.case_types import STATUSES, Label
+from knowledge import Text
+from office.case_types import STATUSES
 from office.cases import PERSON_DETAILS
 from office.privacy import delete_person_data, export_person_data
 from office.reminders import DOCUMENT_KINDS
@@ -40,7 +41,7 @@ FORGOTTEN_SLOTS = (
 
 # The word for nothing inside `utter_data_summary`'s values (no requests, no identity given):
 # part of a sentence, not a message of its own, so it is not a response.
-NONE = Label("none", "无")
+NONE = Text("none", "无")
 
 
 def _listing(items: list[str], lang: str) -> str:
@@ -48,7 +49,7 @@ def _listing(items: list[str], lang: str) -> str:
     return f"{len(items)} ({', '.join(items)})" if items else NONE.get(lang)
 
 
-def _label(labels: Mapping[str, Label], key: str, lang: str) -> str:
+def _label(labels: Mapping[str, Text], key: str, lang: str) -> str:
     """The text of ``key`` in ``lang`` (the key itself when it has no label)."""
     return labels[key].get(lang) if key in labels else key
 

@@ -25,8 +25,7 @@ from actions.conversation import institution, language, message_key, speaker, to
 from actions.loops import ListeningFormValidation
 from actions.parsing import parse_choice, parse_date
 from actions.store import StoreUnavailable, in_store, say_unreachable, the_person
-from knowledge import format_date
-from office.case_types import Label
+from knowledge import Text, format_date
 from office.cases import get_or_create_person
 from office.models import Reminder, TrackedDocument
 from office.reminders import (
@@ -60,12 +59,12 @@ DATE_PATTERNS: tuple[re.Pattern[str], ...] = (
 
 # Parts of the reminder lines that `utter_reminder_scheduled`, `utter_reminder_list` and
 # `utter_reminder_which` carry in {lines}: pieces of one message, so not responses.
-DAYS_BEFORE = Label("{days} days before", "到期前{days}天")
-LAST_DAY_TO_EXTEND = Label("last day to apply for an extension ({source})",
+DAYS_BEFORE = Text("{days} days before", "到期前{days}天")
+LAST_DAY_TO_EXTEND = Text("last day to apply for an extension ({source})",
                            "申请延期的最后一天（依据：{source}）")
-DOCUMENT_LINE = Label("• {document}, expires {expires}: {dates}",
+DOCUMENT_LINE = Text("• {document}, expires {expires}: {dates}",
                       "• {document}，{expires}到期：{dates}")
-NO_REMINDER_LEFT = Label("no reminder left", "没有待发送的提醒")
+NO_REMINDER_LEFT = Text("no reminder left", "没有待发送的提醒")
 
 
 def document_in(text: str) -> str | None:

@@ -12,9 +12,9 @@ from types import MappingProxyType
 from typing import Any
 
 from actions.parsing import parse_choice
-from knowledge import INSTITUTION_CODES, format_date
+from knowledge import INSTITUTION_CODES, Text, format_date
 from knowledge import institution as institution_profile
-from office.case_types import CASE_TYPES, FACT_LABEL_OVERRIDES, FACT_LABELS, Label
+from office.case_types import CASE_TYPES, FACT_LABEL_OVERRIDES, FACT_LABELS
 from office.cases import PERSON_DETAILS
 
 WHAT_HAPPENED = {
@@ -28,7 +28,7 @@ class Option:
     """One answer to a multiple-choice question: stored value, button title, keywords."""
 
     value: str
-    label: Label
+    label: Text
     keywords: tuple[str, ...]
 
 
@@ -40,8 +40,8 @@ class Field:
     the rest are free text.
     """
 
-    name: Label
-    question: Label
+    name: Text
+    question: Text
     options: tuple[Option, ...] = ()
 
     @property
@@ -50,17 +50,17 @@ class Field:
         return {option.value: option.keywords for option in self.options}
 
 
-def _f(name: Label, question_en: str, question_zh: str, *options: Option) -> Field:
+def _f(name: Text, question_en: str, question_zh: str, *options: Option) -> Field:
     """Shorthand for a field (its name is the label staff see too: ``FACT_LABELS``)."""
-    return Field(name, Label(question_en, question_zh), options)
+    return Field(name, Text(question_en, question_zh), options)
 
 
 def _o(value: str, en: str, zh: str, *keywords: str) -> Option:
     """Shorthand for an option; its titles count as keywords too."""
-    return Option(value, Label(en, zh), (en.lower(), zh, *keywords))
+    return Option(value, Text(en, zh), (en.lower(), zh, *keywords))
 
 
-DATE_EXAMPLE = Label(" For example: 3 May 2026 or 2026-05-03.", "例如：2026年5月3日。")
+DATE_EXAMPLE = Text(" For example: 3 May 2026 or 2026-05-03.", "例如：2026年5月3日。")
 
 UNIVERSITY = "university"
 """Asked before any request when the person never named their university: the default

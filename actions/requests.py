@@ -49,8 +49,8 @@ from actions.request_fields import (
     request_summary,
 )
 from actions.store import StoreUnavailable, in_store, say_unreachable, the_person
-from knowledge import INSTITUTION_CODES, find_institution, format_date, lost_passport
-from office.case_types import CASE_TYPES, OPEN_STATUSES, Label, checklist_for
+from knowledge import INSTITUTION_CODES, Text, find_institution, format_date, lost_passport
+from office.case_types import CASE_TYPES, OPEN_STATUSES, checklist_for
 from office.cases import (
     PERSON_DETAILS,
     CaseError,
@@ -93,8 +93,8 @@ INVALID_ANSWER: Mapping[str, str] = MappingProxyType({
 # Titles of the buttons under `utter_request_already_open`: labels, not sentences. They stay
 # beside their payloads, which are built and read back in code (`ADD_NOTE_PAYLOAD`,
 # `actions.faq.request_payload`) and hold JSON that Rasa would take for placeholders.
-ADD_NOTE_TITLE = Label("Add a note to {reference}", "补充到 {reference}")
-ANOTHER_REQUEST_TITLE = Label("Open another request", "另提交新申请")
+ADD_NOTE_TITLE = Text("Add a note to {reference}", "补充到 {reference}")
+ANOTHER_REQUEST_TITLE = Text("Open another request", "另提交新申请")
 
 
 def gathered_facts(tracker: Tracker) -> dict[str, str]:

@@ -46,8 +46,8 @@ class Text:
     en: str
     zh: str
 
-    def get(self, lang: str) -> str:
-        """Return the text in ``lang`` ("en" or "zh"; anything else gives English)."""
+    def get(self, lang: str | None) -> str:
+        """Return the text in ``lang`` ("zh", "zh-CN"…: Chinese; anything else English)."""
         return self.zh if normalise_language(lang) == "zh" else self.en
 
     def join(self, other: Text, en_sep: str = " ", zh_sep: str = "") -> Text:

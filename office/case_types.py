@@ -25,23 +25,7 @@ from knowledge import (
     study,
     topic,
 )
-
-
-@dataclass(frozen=True)
-class Label:
-    """A text in both languages."""
-
-    en: str
-    zh: str
-
-    def get(self, language: str | None) -> str:
-        """The text in ``language`` ("zh" for Chinese, anything else English)."""
-        return self.zh if is_chinese(language) else self.en
-
-
-def is_chinese(language: str | None) -> bool:
-    """Whether a language code ("zh", "zh-CN", "zh_Hans") means Chinese; otherwise English."""
-    return (language or "").lower().startswith("zh")
+from knowledge.core import normalise_language
 
 
 @dataclass(frozen=True)
@@ -52,13 +36,13 @@ class ChecklistItem:
     ("中国药科大学 第十三条"), both as ``knowledge`` writes citations in short.
     """
 
-    text: Label
+    text: Text
     source: str
     source_zh: str
 
     def source_in(self, language: str | None) -> str:
         """The article(s) the item comes from, in ``language``."""
-        return self.source_zh if is_chinese(language) else self.source
+        return self.source_zh if normalise_language(language) == "zh" else self.source
 
 
 @dataclass(frozen=True)
@@ -66,7 +50,7 @@ class CaseType:
     """A kind of request: who opens it, which facts it needs, which documents the sources list."""
 
     id: str
-    label: Label
+    label: Text
     audience: str  # "student" | "staff" | "anyone"
     required_fields: tuple[str, ...]
     optional_fields: tuple[str, ...] = ()
@@ -91,13 +75,13 @@ class Checklist:
 def source_of(citation: Citation, language: str | None = "en") -> str:
     """How a checklist names an article: knowledge's short citation ("CPU Art. 13",
     "QJNU responsibility 7"; "中国药科大学 第十三条" in Chinese)."""
-    return citation.short("zh" if is_chinese(language) else "en")
+    return citation.short(normalise_language(language))
 
 
 def _item(text: Text, citations: tuple[Citation, ...]) -> ChecklistItem:
     """An item saying ``text``, from the articles ``citations`` name."""
     return ChecklistItem(
-        Label(text.en, text.zh),
+        Text(text.en, text.zh),
         "; ".join(source_of(citation, "en") for citation in citations),
         "；".join(source_of(citation, "zh") for citation in citations),
     )
@@ -135,7 +119,7 @@ def _frozen(table: dict[str, tuple[ChecklistItem, ...]]) -> Mapping[str, tuple[C
 _STUDENT_TYPES: tuple[CaseType, ...] = (
     CaseType(
         id="lost_document",
-        label=Label("Lost or damaged passport or permit", "护照或居留证件遗失/损毁"),
+        label=Text("Lost or damaged passport or permit", "护照或居留证件遗失/损毁"),
         audience="student",
         required_fields=("document", "what_happened", "noticed_on"),
         optional_fields=("police_report", "details"),
@@ -146,7 +130,7 @@ _STUDENT_TYPES: tuple[CaseType, ...] = (
     ),
     CaseType(
         id="residence_permit_extension_letter",
-        label=Label("Residence permit extension letter", "居留许可延期介绍信"),
+        label=Text("Residence permit extension letter", "居留许可延期介绍信"),
         audience="student",
         required_fields=("permit_expires_on", "student_status"),
         optional_fields=("paid", "attendance_percent", "details"),
@@ -167,7 +151,7 @@ _STUDENT_TYPES: tuple[CaseType, ...] = (
     ),
     CaseType(
         id="dependent_invitation",
-        label=Label("Dependent (family member) invitation", "家属陪读申请"),
+        label=Text("Dependent (family member) invitation", "家属陪读申请"),
         audience="student",
         required_fields=("relationship", "degree_programme"),
         optional_fields=("planned_arrival", "details"),
@@ -178,7 +162,7 @@ _STUDENT_TYPES: tuple[CaseType, ...] = (
     ),
     CaseType(
         id="transfer",
-        label=Label("Transfer from another university", "转学"),
+        label=Text("Transfer from another university", "转学"),
         audience="student",
         required_fields=("previous_university", "arrived_on"),
         optional_fields=("details",),
@@ -186,7 +170,7 @@ _STUDENT_TYPES: tuple[CaseType, ...] = (
     ),
     CaseType(
         id="work_study_annotation",
-        label=Label("Work-study or internship annotation", "勤工助学或实习加注"),
+        label=Text("Work-study or internship annotation", "勤工助学或实习加注"),
         audience="student",
         required_fields=("kind", "employer", "starts_on", "ends_on"),
         optional_fields=("details",),
@@ -194,7 +178,7 @@ _STUDENT_TYPES: tuple[CaseType, ...] = (
     ),
     CaseType(
         id="reentry_certificate",
-        label=Label("Re-entry certificate (zero-entry X visa)", "X字零次签证往返签证证明"),
+        label=Text("Re-entry certificate (zero-entry X visa)", "X字零次签证往返签证证明"),
         audience="student",
         required_fields=("destination", "leaving_on", "reason"),
         optional_fields=("returning_on", "details"),
@@ -202,7 +186,7 @@ _STUDENT_TYPES: tuple[CaseType, ...] = (
     ),
     CaseType(
         id="withdrawal_stay_permit",
-        label=Label("Withdrawal and stay permit", "退学/休学及停留证件"),
+        label=Text("Withdrawal and stay permit", "退学/休学及停留证件"),
         audience="student",
         required_fields=("reason", "leaving_on"),
         optional_fields=("flight", "details"),
@@ -216,7 +200,7 @@ _STUDENT_TYPES: tuple[CaseType, ...] = (
 _SHARED_TYPES: tuple[CaseType, ...] = (
     CaseType(
         id="talk_to_person",
-        label=Label("Talk to a person at the office", "联系办公室工作人员"),
+        label=Text("Talk to a person at the office", "联系办公室工作人员"),
         audience="anyone",
         required_fields=("question",),
         optional_fields=("details",),
@@ -226,7 +210,7 @@ _SHARED_TYPES: tuple[CaseType, ...] = (
 _STAFF_TYPES: tuple[CaseType, ...] = (
     CaseType(
         id="short_term_visitor_invitation",
-        label=Label("Short-term international visitor invitation", "短期来访外宾邀请"),
+        label=Text("Short-term international visitor invitation", "短期来访外宾邀请"),
         audience="staff",
         required_fields=("visitor_country", "purpose", "arrives_on", "leaves_on"),
         optional_fields=("host_department", "details"),
@@ -237,7 +221,7 @@ _STAFF_TYPES: tuple[CaseType, ...] = (
     ),
     CaseType(
         id="visiting_scholar",
-        label=Label("International visiting scholar (15 days to 1 year)",
+        label=Text("International visiting scholar (15 days to 1 year)",
                     "国际访问学者（15天至1年）"),
         audience="staff",
         required_fields=("category", "arrives_on", "leaves_on"),
@@ -254,7 +238,7 @@ _STAFF_TYPES: tuple[CaseType, ...] = (
     ),
     CaseType(
         id="foreign_expert_work_permit",
-        label=Label("Foreign expert work visa and permit", "外国专家工作签证及许可"),
+        label=Text("Foreign expert work visa and permit", "外国专家工作签证及许可"),
         audience="staff",
         required_fields=("expert_type", "starts_on"),
         optional_fields=("family_members", "details"),
@@ -266,7 +250,7 @@ _STAFF_TYPES: tuple[CaseType, ...] = (
     ),
     CaseType(
         id="overseas_business_trip",
-        label=Label("Overseas business trip approval", "因公出国（境）审批"),
+        label=Text("Overseas business trip approval", "因公出国（境）审批"),
         audience="staff",
         required_fields=("destination", "departs_on", "returns_on", "purpose"),
         optional_fields=("details",),
@@ -277,7 +261,7 @@ _STAFF_TYPES: tuple[CaseType, ...] = (
     ),
     CaseType(
         id="student_overseas_academic_trip",
-        label=Label("Student overseas academic trip (with report after it)",
+        label=Text("Student overseas academic trip (with report after it)",
                     "学生出国（境）学术交流（含返回后报告）"),
         audience="staff",
         required_fields=("student", "destination", "departs_on", "returns_on"),
@@ -289,7 +273,7 @@ _STAFF_TYPES: tuple[CaseType, ...] = (
     ),
     CaseType(
         id="international_conference_filing",
-        label=Label("International conference filing", "国际会议报备"),
+        label=Text("International conference filing", "国际会议报备"),
         audience="staff",
         required_fields=("title", "announcement_on", "held_on"),
         optional_fields=("expected_participants", "details"),
@@ -300,7 +284,7 @@ _STAFF_TYPES: tuple[CaseType, ...] = (
     ),
     CaseType(
         id="partnership_enquiry",
-        label=Label("International partnership enquiry", "国际合作伙伴关系咨询"),
+        label=Text("International partnership enquiry", "国际合作伙伴关系咨询"),
         audience="staff",
         required_fields=("partner", "kind"),
         optional_fields=("details",),
@@ -311,79 +295,79 @@ _STAFF_TYPES: tuple[CaseType, ...] = (
     ),
 )
 
-FACT_LABELS: Mapping[str, Label] = MappingProxyType({
-    "announcement_on": Label("Announced on", "公开发布日期"),
-    "arrived_on": Label("Arrived on", "到校日期"),
-    "arrives_on": Label("Arrives on", "抵达日期"),
-    "attendance_percent": Label("Attendance (%)", "出勤率（%）"),
-    "category": Label("Category", "类别"),
-    "contact": Label("Contact (e-mail or phone)", "联系方式（邮箱或电话）"),
-    "degree_programme": Label("Programme", "学习层次"),
-    "departs_on": Label("Departs on", "出发日期"),
-    "destination": Label("Destination", "目的地"),
-    "details": Label("Details", "补充说明"),
-    "document": Label("Document", "证件"),
-    "employer": Label("Organisation", "单位"),
-    "ends_on": Label("Ends on", "结束日期"),
-    "expected_participants": Label("Expected participants", "预计参会人数"),
-    "expert_type": Label("Kind of expert", "专家类别"),
-    "family_members": Label("Family members", "随行家属"),
-    "flight": Label("Flight", "航班"),
-    "full_name": Label("Name", "姓名"),
-    "held_on": Label("Held on", "举办日期"),
-    "host_department": Label("Host department", "接待部门"),
-    "kind": Label("Kind", "类型"),
-    "leaves_on": Label("Leaves on", "离开日期"),
-    "leaving_on": Label("Leaving on", "离境日期"),
-    "member_number": Label("Student or staff number", "学号或工号"),
-    "noticed_on": Label("Noticed on", "发现日期"),
-    "paid": Label("Fees paid", "是否已缴费"),
-    "partner": Label("Partner", "合作方"),
-    "permit_expires_on": Label("Permit expires on", "居留许可到期日"),
-    "planned_arrival": Label("Planned arrival", "计划抵达时间"),
-    "police_report": Label("Police report", "报警回执"),
-    "previous_university": Label("Previous university", "原就读学校"),
-    "purpose": Label("Purpose", "目的"),
-    "question": Label("Question", "问题"),
-    "reason": Label("Reason", "原因"),
-    "relationship": Label("Family member", "家属关系"),
-    "returning_on": Label("Returning on", "返回日期"),
-    "returns_on": Label("Returns on", "返回日期"),
-    "starts_on": Label("Starts on", "开始日期"),
-    "student": Label("Student", "学生"),
-    "student_status": Label("Student status", "学生类别"),
-    "title": Label("Title", "会议名称"),
-    "university": Label("University", "学校"),
-    "visitor_country": Label("Visitor's country", "来访者国籍"),
-    "what_happened": Label("What happened", "情况"),
+FACT_LABELS: Mapping[str, Text] = MappingProxyType({
+    "announcement_on": Text("Announced on", "公开发布日期"),
+    "arrived_on": Text("Arrived on", "到校日期"),
+    "arrives_on": Text("Arrives on", "抵达日期"),
+    "attendance_percent": Text("Attendance (%)", "出勤率（%）"),
+    "category": Text("Category", "类别"),
+    "contact": Text("Contact (e-mail or phone)", "联系方式（邮箱或电话）"),
+    "degree_programme": Text("Programme", "学习层次"),
+    "departs_on": Text("Departs on", "出发日期"),
+    "destination": Text("Destination", "目的地"),
+    "details": Text("Details", "补充说明"),
+    "document": Text("Document", "证件"),
+    "employer": Text("Organisation", "单位"),
+    "ends_on": Text("Ends on", "结束日期"),
+    "expected_participants": Text("Expected participants", "预计参会人数"),
+    "expert_type": Text("Kind of expert", "专家类别"),
+    "family_members": Text("Family members", "随行家属"),
+    "flight": Text("Flight", "航班"),
+    "full_name": Text("Name", "姓名"),
+    "held_on": Text("Held on", "举办日期"),
+    "host_department": Text("Host department", "接待部门"),
+    "kind": Text("Kind", "类型"),
+    "leaves_on": Text("Leaves on", "离开日期"),
+    "leaving_on": Text("Leaving on", "离境日期"),
+    "member_number": Text("Student or staff number", "学号或工号"),
+    "noticed_on": Text("Noticed on", "发现日期"),
+    "paid": Text("Fees paid", "是否已缴费"),
+    "partner": Text("Partner", "合作方"),
+    "permit_expires_on": Text("Permit expires on", "居留许可到期日"),
+    "planned_arrival": Text("Planned arrival", "计划抵达时间"),
+    "police_report": Text("Police report", "报警回执"),
+    "previous_university": Text("Previous university", "原就读学校"),
+    "purpose": Text("Purpose", "目的"),
+    "question": Text("Question", "问题"),
+    "reason": Text("Reason", "原因"),
+    "relationship": Text("Family member", "家属关系"),
+    "returning_on": Text("Returning on", "返回日期"),
+    "returns_on": Text("Returns on", "返回日期"),
+    "starts_on": Text("Starts on", "开始日期"),
+    "student": Text("Student", "学生"),
+    "student_status": Text("Student status", "学生类别"),
+    "title": Text("Title", "会议名称"),
+    "university": Text("University", "学校"),
+    "visitor_country": Text("Visitor's country", "来访者国籍"),
+    "what_happened": Text("What happened", "情况"),
 })
 """What each fact is called, for the person (the request form's summary) and for staff."""
 
-FACT_LABEL_OVERRIDES: Mapping[tuple[str, str], Label] = MappingProxyType({
-    ("partnership_enquiry", "kind"): Label("Kind of partnership", "合作类型"),
-    ("overseas_business_trip", "purpose"): Label("Purpose", "目的"),
-    ("foreign_expert_work_permit", "starts_on"): Label("Starts work on", "入职日期"),
+FACT_LABEL_OVERRIDES: Mapping[tuple[str, str], Text] = MappingProxyType({
+    ("partnership_enquiry", "kind"): Text("Kind of partnership", "合作类型"),
+    ("overseas_business_trip", "purpose"): Text("Purpose", "目的"),
+    ("foreign_expert_work_permit", "starts_on"): Text("Starts work on", "入职日期"),
 })
 """A fact name that means something else in one case type."""
 
 
-def fact_label(case_type: str, name: str) -> Label:
+def fact_label(case_type: str, name: str) -> Text:
     """The label of fact ``name`` in a case of ``case_type`` (the name itself when unknown)."""
-    return FACT_LABEL_OVERRIDES.get((case_type, name)) or FACT_LABELS.get(name) or Label(name, name)
+    return FACT_LABEL_OVERRIDES.get((case_type, name)) or FACT_LABELS.get(name) or Text(name, name)
 
 
 CASE_TYPES: Mapping[str, CaseType] = MappingProxyType(
     {t.id: t for t in _STUDENT_TYPES + _SHARED_TYPES + _STAFF_TYPES}
 )
 
-STATUSES: Mapping[str, Label] = MappingProxyType({
-    "submitted": Label("submitted", "已提交"),
-    "in_review": Label("in review", "审核中"),
-    "needs_information": Label("needs information", "需补充信息"),
-    "approved": Label("approved", "已批准"),
-    "rejected": Label("rejected", "未获批准"),
-    "done": Label("done", "已办结"),
-    "closed": Label("closed", "已关闭"),
+STATUSES: Mapping[str, Text] = MappingProxyType({
+    "submitted": Text("submitted", "已提交"),
+    "in_review": Text("in review", "审核中"),
+    "needs_information": Text("needs information", "需补充信息"),
+    "approved": Text("approved", "已批准"),
+    "rejected": Text("rejected", "未获批准"),
+    "done": Text("done", "已办结"),
+    "closed": Text("closed", "已关闭"),
 })
 
 TRANSITIONS: Mapping[str, frozenset[str]] = MappingProxyType({

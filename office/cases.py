@@ -22,6 +22,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from knowledge import Text
+from knowledge.core import normalise_language
 from office.case_types import (
     CASE_TYPES,
     FINISHED_STATUSES,
@@ -29,10 +31,8 @@ from office.case_types import (
     STATUSES,
     TRANSITIONS,
     CaseType,
-    Label,
     can_move,
     checklist_for,
-    is_chinese,
 )
 from office.log_masking import mask_identifiers
 from office.models import Case, CaseEvent, ChecklistTick, Person, ReferenceCounter, utcnow
@@ -485,9 +485,9 @@ def _tell_person(session: Session, case: Case, old_status: str, note: str | None
 
 def status_message(case: Case, old_status: str, note: str | None, language: str | None) -> str:
     """The text telling a person their request changed status."""
-    label = CASE_TYPES[case.type].label if case.type in CASE_TYPES else Label(case.type, case.type)
+    label = CASE_TYPES[case.type].label if case.type in CASE_TYPES else Text(case.type, case.type)
     old, new = STATUSES[old_status].get(language), STATUSES[case.status].get(language)
-    if is_chinese(language):
+    if normalise_language(language) == "zh":
         text = f"您的申请 {case.reference}（{label.zh}）状态已由“{old}”变更为“{new}”。"
         return text + (f"\n办公室留言：{note}" if note else "")
     text = f"Your request {case.reference} ({label.en}) changed from \"{old}\" to \"{new}\"."
@@ -534,7 +534,7 @@ def latest_office_message(case: Case) -> CaseEvent | None:
 
 def reply_message(case: Case, text: str, language: str | None) -> str:
     """The text carrying a reply from the office about ``case``."""
-    if is_chinese(language):
+    if normalise_language(language) == "zh":
         return f"关于您的申请 {case.reference}，办公室留言：{text}"
     return f"About your request {case.reference}, the office writes: {text}"
 

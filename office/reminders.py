@@ -31,10 +31,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from knowledge import INSTITUTION_CODES, extension_application_deadline
-from knowledge.core import Period
+from knowledge import INSTITUTION_CODES, Text, extension_application_deadline
+from knowledge.core import Period, normalise_language
 from knowledge.deadlines import EXTENSION_RULES
-from office.case_types import Label, is_chinese
 from office.cases import IdempotencyConflict
 from office.db import make_engine, make_session_factory, migrate
 from office.models import Notification, Person, Reminder, TrackedDocument
@@ -49,11 +48,11 @@ DEFAULT_DAYS_BEFORE: tuple[int, ...] = (60, 30, 7)
 BEFORE_EXPIRY = "before_expiry"
 EXTENSION_DEADLINE = "extension_deadline"
 
-DOCUMENT_KINDS: Mapping[str, Label] = MappingProxyType({
-    "passport": Label("passport", "护照"),
-    "visa": Label("visa", "签证"),
-    "residence_permit": Label("residence permit", "居留许可"),
-    "work_permit": Label("work permit", "工作许可"),
+DOCUMENT_KINDS: Mapping[str, Text] = MappingProxyType({
+    "passport": Text("passport", "护照"),
+    "visa": Text("visa", "签证"),
+    "residence_permit": Text("residence permit", "居留许可"),
+    "work_permit": Text("work permit", "工作许可"),
 })
 
 
@@ -102,7 +101,7 @@ def _extension_deadline(kind: str, institution: str | None, expires_on: date,
 def extension_source(institution: str | None, language: str | None) -> str:
     """The cited rule behind the extension deadline, e.g. "... Article 9: apply ..."."""
     rule = EXTENSION_RULES[(institution or "").upper()]
-    if is_chinese(language):
+    if normalise_language(language) == "zh":
         return f"{rule.citation.render('zh')}：{rule.text.zh}"
     return f"{rule.citation.render('en')}: {rule.text.en}"
 
@@ -331,7 +330,7 @@ def reminder_text(reminder: Reminder, document: TrackedDocument, today: date,
     days_left = (document.expires_on - today).days
     deadline = _extension_deadline(document.kind, document.institution, document.expires_on,
                                    holidays)
-    chinese = is_chinese(language)
+    chinese = normalise_language(language) == "zh"
     text = (_expiry_zh if chinese else _expiry_en)(name.get(language), document.expires_on,
                                                    days_left)
     if deadline is None or deadline < today:

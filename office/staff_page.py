@@ -39,7 +39,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from office.case_types import STATUSES, Label, is_chinese
+from knowledge import Text
+from knowledge.core import normalise_language
+from office.case_types import STATUSES
 from office.cases import (
     CaseError,
     add_note,
@@ -74,7 +76,7 @@ SESSION_COOKIE = "staff_session"
 SIGN_IN_COOKIE = "staff_sign_in"
 LANGUAGE_COOKIE = "staff_lang"
 MAX_FORM_BYTES = 64 * 1024
-TOO_MANY_WRONG_TOKENS = Label(
+TOO_MANY_WRONG_TOKENS = Text(
     "Sign-in is paused: too many wrong staff tokens were typed from this address or with this "
     "name in the last {window} minutes. Try again in {minutes} minute(s).",
     "登录已暂停：最近 {window} 分钟内，从此地址或以此姓名输入错误的工作人员令牌次数过多。"
@@ -99,7 +101,7 @@ def page_language(request: Request) -> str:
         if choice in ("en", "zh"):
             return choice
     accepted = request.headers.get("accept-language", "")
-    return "zh" if is_chinese(accepted.split(",")[0].strip()) else "en"
+    return normalise_language(accepted.split(",")[0].strip())
 
 
 def local_path(candidate: str | None) -> str:
@@ -180,7 +182,8 @@ class StaffPage:
     def context(self, request: Request, staff: StaffSession | None = None) -> PageContext:
         """Language, language-switch link and (when signed in) the sign-out form's token."""
         lang = page_language(request)
-        switch = request.url.include_query_params(lang="en" if is_chinese(lang) else "zh")
+        other = "en" if normalise_language(lang) == "zh" else "zh"
+        switch = request.url.include_query_params(lang=other)
         csrf = self.signer.csrf_token(staff) if staff is not None and self.signer else None
         return PageContext(lang=lang, switch_url=f"{switch.path}?{switch.query}",
                            staff_name=staff.name if staff else None, csrf=csrf)
