@@ -183,12 +183,16 @@ def _chinese_relative(text: str, today: date) -> date | str:
     return stripped
 
 
+_ZH_TODAY = re.compile(r"今早|今晚")
+
+
 def parse_date(text: str, today: date, language: str = "en") -> date | None:
     """A calendar date from free text ("3 March 2026", "next Friday", "2026年12月20日").
 
     Relative dates count from `today`; None when no date can be read.
     """
     text = _ZH_HAO.sub(r"\1日", text)  # "9月5号": 号 is the spoken 日
+    text = _ZH_TODAY.sub("今天", text)  # "今早" (this morning), "今晚" (tonight)
     numeric = _DAY_MONTH_YEAR.fullmatch(text.strip())
     if numeric:  # "05/03/2027" is the 5th of March, as written outside the US
         day, month, year = (int(part) for part in numeric.groups())
@@ -226,7 +230,8 @@ _DATE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p, re.IGNORECASE)
     r"(?:\d{4}\s*年\s*|明年|今年|去年|后年)?\d{1,2}\s*月\s*\d{1,2}\s*[日号]?",
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b{_YEAR}",
     rf"\b(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?\b{_YEAR}",
-    r"\b(?:today|tomorrow|yesterday)\b|大前天|今天|明天|后天|昨天|前天",
+    r"\b(?:today|tomorrow|yesterday|tonight|this\s+(?:morning|afternoon|evening))\b|"
+    r"大前天|今天|明天|后天|昨天|前天|今早|今晚",
     r"\b(?:next|this|last)\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day\b",
     r"(?:上|下|本|这)个?(?:周|星期|礼拜)[一二三四五六日天]",
     r"\b(?:\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
@@ -235,8 +240,8 @@ _DATE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p, re.IGNORECASE)
 ))
 _HAS_YEAR = re.compile(r"\d{4}|明年|今年|去年|后年")
 # Days named relative to today: never moved to another year.
-_RELATIVE = re.compile(r"ago|today|tomorrow|yesterday|next|this|last|前|今天|明天|后天|周|星期|"
-                       r"礼拜", re.IGNORECASE)
+_RELATIVE = re.compile(r"ago|today|tomorrow|yesterday|tonight|next|this|last|前|今天|明天|后天|"
+                       r"今早|今晚|周|星期|礼拜", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

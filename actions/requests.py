@@ -32,7 +32,7 @@ from actions.conversation import (
 )
 from actions.faq import offer_case, offered_request, request_payload
 from actions.loops import ListeningFormValidation
-from actions.parsing import find_dates, parse_choice, parse_date, parse_yes_no
+from actions.parsing import find_dates, parse_choice, parse_yes_no, read_date
 from actions.permit_text import stated_permit_facts
 from actions.person_details import answered_detail, details_in
 from actions.request_fields import (
@@ -516,7 +516,9 @@ class ValidateRequestForm(ListeningFormValidation):
     ) -> str | None:
         """An ISO date, checked against the date it must not precede."""
         lang = language(tracker)
-        parsed = parse_date(text, today(), lang) if text else None
+        # "washed it by accident yesterday": the date inside the answer, else the whole answer.
+        parsed = read_date(text, today(), lang, in_past=name in PAST_DATE_FIELDS) if text \
+            else None
         if parsed is None:
             dispatcher.utter_message(response="utter_invalid_date")
             return None

@@ -213,3 +213,12 @@ def test_a_corrected_date_without_a_year_is_read_near_the_date_it_corrects(
         text: str, near: date, expected: date) -> None:
     assert find_date(text, TODAY, "zh" if "月" in text else "en", in_past=True,
                      near=near) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "stolen on metro line 2 this morning", "I lost it tonight", "this afternoon at the bank",
+    "我今早发现的", "今晚丢的", "今天上午",
+])
+def test_a_time_of_today_names_today(text: str) -> None:
+    assert [m.day for m in find_dates(text, TODAY, "zh" if "今" in text else "en",
+                                      in_past=True)] == [TODAY]

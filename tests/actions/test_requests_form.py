@@ -584,3 +584,15 @@ async def test_a_request_of_a_type_already_open_offers_a_note_to_it_or_another_r
                            request_payload("lost_document"), "open_request")
     slots = await new_request(another, domain)
     assert slots["case_type"] == "lost_document"
+
+
+async def test_a_date_answer_inside_a_sentence_is_read(database: str, domain: dict[str, Any]
+                                                       ) -> None:
+    fields = {"university": "CPU", **KNOWN, "document": "passport", "what_happened": "damaged"}
+    slots = {"case_type": "lost_document", "requested_slot": "request_value",
+             "institution": "CPU",
+             "request_facts": {"case_type": "lost_document", "fields": fields}}
+    slots, dispatcher = await answer(slots, "washed it by accident yesterday", domain)
+    assert dispatcher.messages == []
+    assert slots["request_facts"]["fields"]["noticed_on"] == (
+        today() - timedelta(days=1)).isoformat()
