@@ -228,15 +228,25 @@ def _last_answer(tracker: Tracker) -> list[dict[str, Any]]:
 
 
 def just_opened(tracker: Tracker) -> tuple[str, str] | None:
-    """(type, reference) of the request the assistant's last answer opened at once (a
-    person asked for), None when it opened none."""
+    """(type, reference) of the request the assistant's last answer opened (a person asked
+    for, or the request form sent), None when it opened none."""
     kind = reference = None
     for event in _last_answer(tracker):
         if event.get("event") == "action" and event.get("name") in OPENED_AT_ONCE:
             kind = OPENED_AT_ONCE[str(event["name"])]
+        elif event.get("event") == "action" and event.get("name") == "action_submit_request":
+            kind = last_case_type(tracker)
         elif (event.get("metadata") or {}).get("utter_action") == "utter_case_opened":
             reference = find_reference(str(event.get("text") or ""))
     return (kind, reference) if kind and reference else None
+
+
+def last_case_type(tracker: Tracker) -> str | None:
+    """The request type the form was filling last (its slot is emptied once it is sent)."""
+    chosen = [event.get("value") for event in tracker.events
+              if event.get("event") == "slot" and event.get("name") == "case_type"
+              and event.get("value")]
+    return known_case_type(chosen[-1]) if chosen else None
 
 
 def offered_case_type(tracker: Tracker) -> str | None:
@@ -261,7 +271,9 @@ def facts_from_conversation(tracker: Tracker, case_type: str) -> dict[str, str]:
     contact, each multiple-choice field one option of which they name, and the date when
     the type asks for one date only and a message names one. The newest message wins; the
     form asks for the rest, and the summary shows all of them before anything is sent."""
-    texts = [latest_text(tracker), *reversed(conversation_summary(tracker, RECENT_MESSAGES))]
+    # A button's payload ('/open_request{"case_type":"lost_document"}') states no fact.
+    typed = [latest_text(tracker)] if not latest_text(tracker).startswith("/") else []
+    texts = [*typed, *reversed(conversation_summary(tracker, RECENT_MESSAGES))]
     facts: dict[str, str] = {}
     for text in reversed(texts):  # the newest message wins
         facts.update(details_in(text))

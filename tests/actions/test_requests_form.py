@@ -596,3 +596,31 @@ async def test_a_date_answer_inside_a_sentence_is_read(database: str, domain: di
     assert dispatcher.messages == []
     assert slots["request_facts"]["fields"]["noticed_on"] == (
         today() - timedelta(days=1)).isoformat()
+
+
+async def test_the_request_button_pressed_last_is_not_read_as_a_fact(
+    database: str, domain: dict[str, Any]
+) -> None:
+    tracker = after_answer("Someone stole my passport on the metro this morning",
+                           LOST_DOCUMENT_BUTTON, request_payload("lost_document"),
+                           "open_request")
+    facts = (await new_request(tracker, domain))["request_facts"]["fields"]
+    assert facts["what_happened"] == "stolen"  # not "lost" from the payload's "lost_document"
+    assert facts["noticed_on"] == today().isoformat()
+
+
+async def test_asking_again_right_after_the_form_sent_a_request_gives_its_reference(
+    database: str, domain: dict[str, Any]
+) -> None:
+    opened = {"text": "I have opened request CPU-2026-000007 with the office.", "data": {},
+              "metadata": {"utter_action": "utter_case_opened"}}
+    tracker = after_answer("yes", opened,
+                           "ok please open a request with the office so they prepare the letter",
+                           "open_request")
+    tracker.events[1:1] = [{"event": "slot", "name": "case_type", "value": "lost_document"}]
+    tracker.events.insert(4, {"event": "action", "name": "action_submit_request"})
+    dispatcher = CollectingDispatcher()
+    await ActionNewRequest().run(dispatcher, tracker, domain)
+    [said] = dispatcher.messages
+    assert said["response"] == "utter_request_already_opened"
+    assert said["reference"] == "CPU-2026-000007"
