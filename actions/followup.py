@@ -46,7 +46,7 @@ def case_detail(case: Case, lang: str) -> tuple[str, dict[str, str]]:
         # Each item starts its own line: a case without a checklist ends after its status.
         "checklist": "".join(
             f"\n{'☑' if item.get('done') else '☐'} {item.get(lang) or item.get('en')} "
-            f"({item.get('source')})"
+            f"({(lang == 'zh' and item.get('source_zh')) or item.get('source')})"
             for item in case.checklist
         ),
     }

@@ -106,6 +106,18 @@ def gathered_facts(tracker: Tracker) -> dict[str, str]:
     return dict(fields) if isinstance(fields, dict) else {}
 
 
+ASKED = "asked"
+"""Key of `request_facts` marking a request the person named or said yes to."""
+
+
+def asked_for(tracker: Tracker) -> bool:
+    """Whether the request being filled is one the person named or said yes to (not one
+    they chose from the list of types after "I want to open a request")."""
+    stored = tracker.get_slot("request_facts")
+    return isinstance(stored, dict) and stored.get(ASKED) is True \
+        and stored.get("case_type") == tracker.get_slot("case_type")
+
+
 def named_university(tracker: Tracker) -> dict[str, str]:
     """``{"university": code}`` once the person named (or chose) one of the universities.
 
@@ -145,7 +157,8 @@ def checklist_response(
     checklist = checklist_for(case_type, institution_code)
     if not checklist.covered:
         return "utter_case_no_checklist", {"institution_code": institution_code}
-    items = "\n".join(f"• {item.text.get(lang)} ({item.source})" for item in checklist.items)
+    items = "\n".join(f"• {item.text.get(lang)} ({item.source_in(lang)})"
+                      for item in checklist.items)
     return "utter_case_checklist", {"institution_code": institution_code, "items": items}
 
 
@@ -407,11 +420,14 @@ class ActionNewRequest(Action):
             # it needs: it is sent at once, and they see what is sent.
             lines = request_summary(str(case_type), facts, language(tracker))
             dispatcher.utter_message(response="utter_request_sending", lines=lines)
+        # A request the person named or said yes to is theirs to send: once the form has the
+        # facts it still lacks, it is sent without asking "shall I send it?" again.
+        asked = {ASKED: True} if case_type is not None else {}
         return [
             SlotSet("case_type", case_type),
             SlotSet("request_value", None),
-            SlotSet("request_facts", {"case_type": case_type, "fields": facts} if facts
-                    else None),
+            SlotSet("request_facts", {"case_type": case_type, "fields": facts, **asked}
+                    if facts or asked else None),
             SlotSet("request_confirmed", True if complete else None),
         ]
 
@@ -444,8 +460,13 @@ class ValidateRequestForm(ListeningFormValidation):
             dispatcher.utter_message(response="utter_request_unknown_type")
             return {"case_type": None}
         facts = {**named_university(tracker), **carried_facts(tracker, case_type)}
+        stored = tracker.get_slot("request_facts")
+        asked = isinstance(stored, dict) and stored.get("case_type") == case_type \
+            and stored.get(ASKED) is True
         return {"case_type": case_type,
-                "request_facts": {"case_type": case_type, "fields": facts} if facts else None}
+                "request_facts": {"case_type": case_type, "fields": facts,
+                                  **({ASKED: True} if asked else {})}
+                if facts or asked else None}
 
     def validate_request_value(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -464,9 +485,16 @@ class ValidateRequestForm(ListeningFormValidation):
             # "Ali Khan, 2023123456, ali@example.com" answers the next questions too.
             facts.update({k: v for k, v in details_in(str(value or "")).items()
                           if k not in facts})
-        stored = {"case_type": case_type, "fields": facts}
+        asked = asked_for(tracker)
+        stored = {"case_type": case_type, "fields": facts, **({ASKED: True} if asked else {})}
         chosen = {"institution": answer} if name == UNIVERSITY else {}
-        return {"request_value": None, "request_facts": stored, "request_confirmed": None,
+        confirmed = None
+        if asked and next_field(case_type, facts) is None:
+            # The person asked for this request: it is sent now, and they see what is sent.
+            lines = request_summary(case_type, facts, language(tracker))
+            dispatcher.utter_message(response="utter_request_sending", lines=lines)
+            confirmed = True
+        return {"request_value": None, "request_facts": stored, "request_confirmed": confirmed,
                 **chosen}
 
     def _answer(

@@ -339,7 +339,8 @@ def _insert_case(
         status="submitted",
         facts=_stored_facts(kind, facts),
         checklist=[
-            {"en": item.text.en, "zh": item.text.zh, "source": item.source, "done": False}
+            {"en": item.text.en, "zh": item.text.zh, "source": item.source,
+             "source_zh": item.source_zh, "done": False}
             for item in checklist.items
         ],
         person_id=person.id,

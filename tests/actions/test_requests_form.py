@@ -311,7 +311,9 @@ async def test_a_return_before_the_departure_is_refused(
 async def test_chinese_answers_are_read_for_choices_and_dates(
     database: str, domain: dict[str, Any]
 ) -> None:
-    slots = await start("我需要居留许可延期介绍信", domain, language="zh")
+    # Chosen from the list of types (not named): the summary asks before sending.
+    slots = await start("我要提交一个申请", domain, language="zh")
+    slots, _ = await answer(slots, "x", domain, value="residence_permit_extension_letter")
     slots, _ = await answer(slots, "2027年3月1日", domain)
     slots, _ = await answer(slots, "我是老生", domain)
     assert slots["request_facts"]["fields"] == {
@@ -325,7 +327,8 @@ async def test_chinese_answers_are_read_for_choices_and_dates(
 async def test_saying_no_at_the_summary_stores_nothing(
     database: str, domain: dict[str, Any]
 ) -> None:
-    slots = await start("I want to talk to a person", domain)
+    slots = await start("I want to open a request", domain)
+    slots, _ = await answer(slots, "x", domain, value="talk_to_person")
     slots, _ = await answer(slots, "Can I travel during the holidays?", domain)
     slots, dispatcher = await confirm(slots, domain, intent="deny")
     assert stored_cases() == []
@@ -439,7 +442,7 @@ async def test_yes_to_an_offered_request_opens_that_type_with_the_facts_already_
     assert slots["case_type"] == "lost_document"
     assert slots["request_facts"] == {"case_type": "lost_document", "fields": {
         "university": "CPU", **KNOWN, "document": "passport", "what_happened": "stolen",
-        "noticed_on": (today() - timedelta(days=1)).isoformat()}}
+        "noticed_on": (today() - timedelta(days=1)).isoformat()}, "asked": True}
     form = turn_tracker(slots, "yes please")
     required = await ValidateRequestForm().required_slots([], CollectingDispatcher(), form,
                                                            domain)
@@ -479,10 +482,15 @@ async def test_a_first_request_asks_the_university_and_takes_who_it_is_for_from_
     question = await asked(slots, domain)
     assert question["text"] == "Which university is this request for?"
     assert len(question["buttons"]) == 4
-    slots, _ = await answer(slots, "Jiangsu Normal", domain)
+    slots, dispatcher = await answer(slots, "Jiangsu Normal", domain)
     assert slots["institution"] == "JSNU"
     assert slots["request_facts"]["fields"]["university"] == "JSNU"
-    assert slots["requested_slot"] == "request_confirmed"
+    # The person said yes to this request: with nothing left to ask it is sent, not asked
+    # again, and they see what is sent.
+    assert slots["request_confirmed"] is True and slots["requested_slot"] is None
+    [sending] = dispatcher.messages
+    assert sending["response"] == "utter_request_sending"
+    assert "Jiangsu Normal University" in sending["lines"]
 
 
 async def test_an_answer_that_gives_several_details_at_once_answers_the_next_questions(
@@ -624,3 +632,8 @@ async def test_asking_again_right_after_the_form_sent_a_request_gives_its_refere
     [said] = dispatcher.messages
     assert said["response"] == "utter_request_already_opened"
     assert said["reference"] == "CPU-2026-000007"
+
+
+def test_a_chinese_checklist_cites_its_articles_in_chinese() -> None:
+    _response, values = checklist_response("lost_document", "CPU", "zh")
+    assert "中国药科大学 第十三条" in values["items"] and "CPU Art." not in values["items"]

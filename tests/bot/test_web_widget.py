@@ -114,14 +114,14 @@ def legibility(page: Page, selector: str, pseudo: str | None = None) -> list[dic
     return found
 
 
-# A first request asks which university, then who it is for, then shows the summary.
+# A request the person said yes to asks which university, then who it is for, and is sent
+# with the last answer.
 FIRST_REQUEST = {
     "en": ("China Pharmaceutical University",
            (("full name", "Ali Khan"), ("student or staff number", "2023123456"),
-            ("reach you", "ali.khan@example.com")), "Yes, send it"),
+            ("reach you", "ali.khan@example.com"))),
     "zh": ("中国药科大学",
-           (("您的姓名", "王小明"), ("学号或工号是多少", "2023123456"), ("联系您", "13812345678")),
-           "确认提交"),
+           (("您的姓名", "王小明"), ("学号或工号是多少", "2023123456"), ("联系您", "13812345678"))),
 }
 
 
@@ -133,14 +133,13 @@ def click(page: Page, title: str) -> None:
 
 
 def answer_first_request(page: Page, lang: str) -> None:
-    """Answers a first request's questions in the widget and confirms its summary."""
-    university, details, confirm = FIRST_REQUEST[lang]
+    """Answers a first request's questions in the widget."""
+    university, details = FIRST_REQUEST[lang]
     click(page, university)
     for prompt, answer in details:
         expect(page.locator(".rw-response").filter(has_text=prompt).first).to_be_visible(
             timeout=REPLY_TIMEOUT_MS)
         send(page, answer)
-    click(page, confirm)
 
 
 def record_timing(name: str, seconds: float) -> None:

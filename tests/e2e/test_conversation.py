@@ -63,9 +63,9 @@ def test_a_lost_passport_is_opened_on_yes_and_the_status_question_finds_it(
     reply = assistant.text(sender, "I lost my passport yesterday")
     assert "police" in reply and "Article 13" in reply
     assert not REFERENCE.search(reply)  # steps and an offer: nothing is opened unasked
-    summary = assistant.introduce(sender, assistant.text(sender, "yes"))
-    assert "Document: Passport" in summary and "Please check your request" in summary
-    reply = assistant.text(sender, "yes")
+    # Said yes to: the university and who it is for are asked, then it is sent, shown whole.
+    reply = assistant.introduce(sender, assistant.text(sender, "yes"))
+    assert "I am sending this to the office" in reply and "Document: Passport" in reply
     match = REFERENCE.search(reply)
     assert match, reply
     reference = match.group()

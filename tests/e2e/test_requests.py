@@ -71,13 +71,13 @@ def test_a_request_named_in_chinese_asks_its_own_fields_and_can_be_cancelled(
     assert "这份申请是哪所学校的？" in assistant.text(sender, "我要提交转学申请")
     assert "您从哪所学校转来" in assistant.text(sender, "江苏师范大学")
     assert "哪天到校" in assistant.text(sender, "南京大学")
-    summary = assistant.introduce(sender, assistant.text(sender, "2026年9月1日"), "JSNU")
-    assert "请核对您的申请" in summary and "姓名：王小明" in summary
-    reply = assistant.text(sender, "是的")
+    # Named by the person: once the last question is answered it is sent, shown whole.
+    reply = assistant.introduce(sender, assistant.text(sender, "2026年9月1日"), "JSNU")
+    assert "按您的要求" in reply and "姓名：王小明" in reply
     match = REFERENCE.search(reply)
     assert match and match.group().startswith("JSNU-"), reply
     reference = match.group()
-    assert "JSNU Art. 6" in reply  # the transfer checklist of the university chosen
+    assert "江苏师范大学 第六条" in reply  # the transfer checklist of the university chosen
 
     assert "已撤销" in assistant.text(sender, f"撤销申请 {reference}")
     with store(assistant).begin() as session:
