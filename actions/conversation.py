@@ -6,15 +6,14 @@ import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from rasa_sdk import Tracker
 
 from knowledge import INSTITUTION_CODES, find_institution
+from knowledge.core import CHINA_TIME
 from office.settings import load_settings
 
 # The regulations count days in China's calendar, whatever the server's zone.
-CHINA_TIME = ZoneInfo("Asia/Shanghai")
 LANGUAGES = ("en", "zh")
 SUMMARY_MESSAGES = 5  # the person's latest messages passed on to the office
 

@@ -25,7 +25,7 @@ import calendar
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, timedelta, timezone
 from types import MappingProxyType
 from typing import Final
 
@@ -356,6 +356,10 @@ class Period:
 
     def __contains__(self, day: object) -> bool:
         return isinstance(day, date) and self.first <= day <= self.last
+
+
+CHINA_TIME: Final = timezone(timedelta(hours=8), "CST")
+"""China Standard Time (UTC+8 all year, no daylight saving): the office's clock."""
 
 
 def format_date(day: date, lang: str) -> str:

@@ -24,7 +24,7 @@ import signal
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from types import FrameType, MappingProxyType
 
 from sqlalchemy import select
@@ -32,7 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge import INSTITUTION_CODES, Text, extension_application_deadline
-from knowledge.core import Period, normalise_language
+from knowledge.core import CHINA_TIME, Period, format_date, normalise_language
 from knowledge.deadlines import EXTENSION_RULES
 from office.cases import IdempotencyConflict
 from office.db import make_engine, make_session_factory, migrate
@@ -43,7 +43,6 @@ from office.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
 
-CHINA_TIME = timezone(timedelta(hours=8), "CST")
 DEFAULT_DAYS_BEFORE: tuple[int, ...] = (60, 30, 7)
 BEFORE_EXPIRY = "before_expiry"
 EXTENSION_DEADLINE = "extension_deadline"
@@ -337,29 +336,31 @@ def reminder_text(reminder: Reminder, document: TrackedDocument, today: date,
         return text
     source = extension_source(document.institution, language)
     if chinese:
-        when = "今天" if deadline == today else deadline.isoformat()
+        when = "今天" if deadline == today else format_date(deadline, "zh")
         return text + f"申请延期的最后一天是{when}（依据：{source}）。"
-    when = f"today, {deadline.isoformat()}" if deadline == today else deadline.isoformat()
+    when = f"today, {format_date(deadline, 'en')}" if deadline == today \
+        else format_date(deadline, "en")
     return text + f" The last day to apply for an extension is {when} (source: {source})."
 
 
 def _expiry_en(name: str, expires_on: date, days_left: int) -> str:
     """English sentence about when the document expires."""
     if days_left < 0:
-        return f"Reminder: your {name} expired on {expires_on.isoformat()}."
+        return f"Reminder: your {name} expired on {format_date(expires_on, 'en')}."
     if days_left == 0:
-        return f"Reminder: your {name} expires today ({expires_on.isoformat()})."
+        return f"Reminder: your {name} expires today ({format_date(expires_on, 'en')})."
     unit = "day" if days_left == 1 else "days"
-    return f"Reminder: your {name} expires on {expires_on.isoformat()} (in {days_left} {unit})."
+    when = format_date(expires_on, "en")
+    return f"Reminder: your {name} expires on {when} (in {days_left} {unit})."
 
 
 def _expiry_zh(name: str, expires_on: date, days_left: int) -> str:
     """Chinese sentence about when the document expires."""
     if days_left < 0:
-        return f"提醒：您的{name}已于{expires_on.isoformat()}到期。"
+        return f"提醒：您的{name}已于{format_date(expires_on, 'zh')}到期。"
     if days_left == 0:
-        return f"提醒：您的{name}今天（{expires_on.isoformat()}）到期。"
-    return f"提醒：您的{name}将于{expires_on.isoformat()}到期（还有{days_left}天）。"
+        return f"提醒：您的{name}今天（{format_date(expires_on, 'zh')}）到期。"
+    return f"提醒：您的{name}将于{format_date(expires_on, 'zh')}到期（还有{days_left}天）。"
 
 
 def china_now() -> datetime:

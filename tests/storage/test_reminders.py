@@ -158,10 +158,10 @@ def test_jsnu_reminders_name_the_last_day_before_the_holidays_and_come_on_that_d
         assert run_worker(factory, clock=lambda day=day: _at(day), once=True,
                           holidays=SUMMER) == 1
     assert _messages(factory) == [
-        "Reminder: your residence permit expires on 2027-09-05 (in 60 days). The last day to "
-        f"apply for an extension is 2027-07-09 (source: {JSNU_SOURCE}).",
-        "Reminder: your residence permit expires on 2027-09-05 (in 58 days). The last day to "
-        f"apply for an extension is today, 2027-07-09 (source: {JSNU_SOURCE}).",
+        "Reminder: your residence permit expires on 5 September 2027 (in 60 days). The last day to "
+        f"apply for an extension is 9 July 2027 (source: {JSNU_SOURCE}).",
+        "Reminder: your residence permit expires on 5 September 2027 (in 58 days). The last day to "
+        f"apply for an extension is today, 9 July 2027 (source: {JSNU_SOURCE}).",
     ]
 
 
@@ -180,7 +180,7 @@ def test_the_office_holidays_setting_reaches_the_schedule_and_the_worker_process
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert _messages(factory) == [
-        "提醒：您的签证将于2027-09-05到期（还有58天）。申请延期的最后一天是今天"
+        "提醒：您的签证将于2027年9月5日到期（还有58天）。申请延期的最后一天是今天"
         "（依据：江苏师范大学 第九条：至少提前一个月、并在假期前申请）。"]
 
 
@@ -275,9 +275,9 @@ def test_the_worker_sends_each_reminder_once_on_its_day_in_the_persons_language(
     clock[0] = _at(date(2026, 8, 10))
     assert run_worker(factory, clock=lambda: clock[0], once=True) == 1
     assert _messages(factory) == [
-        "提醒：您的居留许可将于2026-09-10到期（还有60天）。申请延期的最后一天是2026-08-10"
+        "提醒：您的居留许可将于2026年9月10日到期（还有60天）。申请延期的最后一天是2026年8月10日"
         "（依据：中国药科大学 第九条：需提前一个月申请）。",
-        "提醒：您的居留许可将于2026-09-10到期（还有31天）。申请延期的最后一天是今天"
+        "提醒：您的居留许可将于2026年9月10日到期（还有31天）。申请延期的最后一天是今天"
         "（依据：中国药科大学 第九条：需提前一个月申请）。",
     ]
     with factory.begin() as session:
@@ -291,7 +291,7 @@ def test_an_english_reminder_says_how_many_days_are_left(factory: sessionmaker[S
     _register(factory, kind="passport", expires_on=date(2026, 3, 1), language="en")
     with factory.begin() as session:
         send_due_reminders(session, _at(date(2026, 2, 22)))
-    assert _messages(factory) == ["Reminder: your passport expires on 2026-03-01 (in 7 days)."]
+    assert _messages(factory) == ["Reminder: your passport expires on 1 March 2026 (in 7 days)."]
 
 
 def test_no_reminder_is_sent_twice_across_a_restart(database_url: str) -> None:
@@ -322,7 +322,7 @@ def test_a_worker_back_after_weeks_sends_one_message_per_document_not_a_pile(
     _register(factory)
     run_worker(factory, clock=lambda: _at(date(2026, 9, 4)), once=True)
     assert _messages(factory) == [
-        "Reminder: your residence permit expires on 2026-09-10 (in 6 days)."]
+        "Reminder: your residence permit expires on 10 September 2026 (in 6 days)."]
 
 
 def test_a_reminder_that_failed_to_commit_is_sent_by_the_next_round(
@@ -367,8 +367,8 @@ def test_the_worker_process_sends_due_reminders_once_even_when_started_twice(
                               timeout=120)
         assert done.returncode == 0, done.stderr
     assert _messages(factory) == [
-        "Reminder: your visa expires on 2026-06-30 (in 60 days). The last day to apply for an "
-        "extension is 2026-05-31 (source: China Pharmaceutical University, Article 9: apply one "
+        "Reminder: your visa expires on 30 June 2026 (in 60 days). The last day to apply for an "
+        "extension is 31 May 2026 (source: China Pharmaceutical University, Article 9: apply one "
         "month in advance)."
     ]
 
