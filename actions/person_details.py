@@ -33,6 +33,9 @@ CUES: Mapping[str, re.Pattern[str]] = MappingProxyType({
         r"|(?:学号|工号|学生证号)\s*(?:是|为|[:：])?\s*(?P<zh>[A-Za-z0-9][A-Za-z0-9-]{2,31})",
         re.IGNORECASE),
 })
+MAX_NAME_WORDS = 6
+NOT_IN_NAMES = ("?", "？", "!", "！", "。", ",", "，", ":", "：", ";", "；")
+
 # Words that end a name written after "my name is" ("Ali Khan and my number is ...").
 NAME_ENDS = re.compile(r"\s+(?:and|my|student|staff|email|e-mail|phone|tel)\b.*$",
                        re.IGNORECASE)
@@ -73,6 +76,13 @@ def answered_detail(name: str, text: str) -> str | None:
     if name == "member_number":
         return text if NUMBER.match(text) and any(c.isdigit() for c in text) else None
     if name == "full_name":
-        plain = any(c.isalpha() for c in text) and not any(c.isdigit() for c in text)
-        return text[:100] if plain and len(text) <= 100 else None
+        return text if looks_like_a_name(text) else None
     return None
+
+
+def looks_like_a_name(text: str) -> bool:
+    """Whether a whole answer can be a name: letters, at most ``MAX_NAME_WORDS`` words, no
+    digits and no question or sentence mark ("Can I travel to Yunnan?" is not a name)."""
+    return (any(c.isalpha() for c in text) and not any(c.isdigit() for c in text)
+            and not any(mark in text for mark in NOT_IN_NAMES)
+            and len(text.split()) <= MAX_NAME_WORDS and len(text) <= 100)
