@@ -43,7 +43,7 @@ from office.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
 
-DEFAULT_DAYS_BEFORE: tuple[int, ...] = (60, 30, 7)
+DEFAULT_DAYS_BEFORE: tuple[int, ...] = Settings().reminder_days_before  # office/settings.py
 BEFORE_EXPIRY = "before_expiry"
 EXTENSION_DEADLINE = "extension_deadline"
 
