@@ -144,9 +144,15 @@ def carried_facts(tracker: Tracker, case_type: str) -> dict[str, str]:
     return {k: v for k, v in fields.items() if k == UNIVERSITY or k in PERSON_DETAILS}
 
 
-def stored_details(session: Session, tracker: Tracker) -> dict[str, str]:
-    """The name, number and contact stored with the person of ``tracker``."""
-    return person_details(the_person(session, tracker))
+def what_the_store_knows(session: Session, tracker: Tracker, case_type: str | None
+                         ) -> tuple[str | None, dict[str, str]]:
+    """In one transaction: the reference of the person's open request of ``case_type`` (None
+    when there is none, or no type to look for), and their stored name, number and contact."""
+    person = the_person(session, tracker)
+    open_one = next((case.reference for case in cases_of(session, person)
+                     if case.type == case_type and case.status in OPEN_STATUSES), None) \
+        if case_type is not None else None
+    return open_one, person_details(person)
 
 
 def checklist_response(
@@ -328,13 +334,6 @@ def _one_date_in(tracker: Tracker, texts: list[str], name: str) -> str | None:
     return None
 
 
-def open_reference_of_type(session: Session, tracker: Tracker, case_type: str) -> str | None:
-    """The reference of the person's newest request of ``case_type`` still open, if any."""
-    person = the_person(session, tracker)
-    return next((case.reference for case in cases_of(session, person)
-                 if case.type == case_type and case.status in OPEN_STATUSES), None)
-
-
 def asked_for_another(tracker: Tracker) -> bool:
     """Whether the assistant's last answer was "you already have one open" (so asking for the
     request again means another one)."""
@@ -395,19 +394,16 @@ class ActionNewRequest(Action):
         case_type = named or offered_case_type(tracker)
         # Each question for a person is a thread of its own; any other type already open
         # gets a note rather than a twin, unless the person asks for another.
-        if case_type not in (None, "talk_to_person") and not asked_for_another(tracker):
-            try:
-                existing = await in_store(open_reference_of_type, tracker, case_type)
-            except StoreUnavailable:
-                existing = None  # the form goes on; storing will say the store is away
-            if existing is not None:
-                offer_note_or_another(dispatcher, tracker, case_type, existing)
-                return [*(SlotSet(slot, None) for slot in REQUEST_SLOTS),
-                        FollowupAction("action_listen")]
+        twin = case_type if case_type not in (None, "talk_to_person") \
+            and not asked_for_another(tracker) else None
         try:
-            stored = await in_store(stored_details, tracker)
+            existing, stored = await in_store(what_the_store_knows, tracker, twin)
         except StoreUnavailable:
-            stored = {}  # the form asks; storing will say the store is away
+            existing, stored = None, {}  # the form asks; storing will say the store is away
+        if twin is not None and existing is not None:
+            offer_note_or_another(dispatcher, tracker, twin, existing)
+            return [*(SlotSet(slot, None) for slot in REQUEST_SLOTS),
+                    FollowupAction("action_listen")]
         # What every request of this person starts with: the name, number and contact stored
         # with them; then what their latest messages say.
         facts = dict(stored)
