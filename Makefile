@@ -11,7 +11,7 @@ export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
 .PHONY: run test setup train validate check-data lint clean cluster
 
 run: setup
-	.venv/bin/python -m bot.launcher
+	.venv/bin/python -m supervisor.launcher
 
 test: setup
 	bash scripts/test.sh
@@ -20,7 +20,7 @@ test: setup
 # servers behind nginx, Redis as the lock store, PostgreSQL for conversations and cases.
 REPLICAS ?= 2
 cluster: setup
-	.venv/bin/python -m bot.cluster --replicas $(REPLICAS)
+	.venv/bin/python -m supervisor.cluster --replicas $(REPLICAS)
 
 setup: $(UV) bot/web/node_modules/.package-lock.json
 	@# The project's own environment: Python 3.11+, current libraries, locked.
@@ -38,7 +38,7 @@ $(UV):
 	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 train: setup
-	.venv/bin/python -c "from bot.model import ensure_model; print(ensure_model())"
+	.venv/bin/python -c "from training.model import ensure_model; print(ensure_model())"
 
 validate: setup
 	RASA_TELEMETRY_ENABLED=false $(RASA) data validate

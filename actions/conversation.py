@@ -9,9 +9,9 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from config.settings import load_settings
 from knowledge import INSTITUTION_CODES, find_institution
 from knowledge.core import CHINA_TIME
-from office.settings import load_settings
 
 # The regulations count days in China's calendar, whatever the server's zone.
 LANGUAGES = ("en", "zh")

@@ -35,6 +35,7 @@ from actions.faq import (
 )
 from actions.loops import ListeningFormValidation, resume_interrupted_form
 from actions.parsing import find_date, read_date, registration_event
+from config.settings import load_settings
 from knowledge import (
     Decision,
     conference_contact_deadline,
@@ -48,7 +49,6 @@ from knowledge import (
     zero_entry_travel_deadline,
 )
 from knowledge.core import Period
-from office.settings import load_settings
 
 # (institution, the person's date, today or None for the bare rule, the question's words)
 Compute = Callable[[str, date, date | None, str], Decision]

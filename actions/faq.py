@@ -12,6 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.conversation import institution, language
+from casestore.case_types import CASE_TYPES
+from config.questions import plain_topics
 from knowledge import (
     FAQ_TOPICS,
     INSTITUTION_CODES,
@@ -24,8 +26,6 @@ from knowledge import (
 from knowledge import institution as institution_profile
 from knowledge.faq import topic_answer
 from knowledge.institutions import westlake
-from office.case_types import CASE_TYPES
-from office.questions import plain_topics
 
 # Intents whose name is not the topic id. Every other topic id is its own intent.
 INTENT_TOPICS: Final[Mapping[str, str]] = MappingProxyType({
@@ -33,7 +33,7 @@ INTENT_TOPICS: Final[Mapping[str, str]] = MappingProxyType({
     "ask_permit_duration": "residence_permit_validity",
 })
 
-# Topics whose procedure the office runs as a request (office.case_types): after the
+# Topics whose procedure the office runs as a request (casestore.case_types): after the
 # answer, "how do I invite a visiting scholar?" is one button away from opening that request.
 TOPIC_CASE_TYPES: Final[Mapping[str, str]] = MappingProxyType({
     "lost_passport": "lost_document",

@@ -15,8 +15,8 @@ from actions.conversation import language
 from actions.loops import ListeningFormValidation
 from actions.requests import MAX_ANSWER_LENGTH, NOTE_SLOTS, latest_text
 from actions.store import StoreUnavailable, in_store, say_unreachable, the_person
-from office.case_types import CASE_TYPES, OPEN_STATUSES, STATUSES
-from office.cases import (
+from casestore.case_types import CASE_TYPES, OPEN_STATUSES, STATUSES
+from casestore.cases import (
     add_note,
     cancel_case,
     case_by_reference,
@@ -24,8 +24,8 @@ from office.cases import (
     find_reference,
     latest_office_message,
 )
-from office.models import Case
-from office.reminders import china_clock
+from casestore.models import Case
+from reminders.schedule import china_clock
 
 
 def case_line(case: Case, lang: str) -> str:

@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 from actions.conversation import Speaker, language, previous_turn, speaker
 from actions.faq import answer_for, tell, topic_of
 from actions.store import StoreUnavailable, in_store
+from casestore.cases import get_or_create_person
+from casestore.models import Person
 from knowledge import INSTITUTION_CODES, OTHER_UNIVERSITY, recognise_university
 from knowledge import institution as profile
-from office.cases import get_or_create_person
-from office.models import Person
 
 log = logging.getLogger(__name__)
 

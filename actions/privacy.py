@@ -1,7 +1,7 @@
 """Data protection in chat: "what data do you have about me?" and "delete my data".
 
-The summary comes from `office.privacy.export_person_data`; erasure from
-`office.privacy.delete_person_data`, and only right after the person said yes to
+The summary comes from `casestore.privacy.export_person_data`; erasure from
+`casestore.privacy.delete_person_data`, and only right after the person said yes to
 `utter_confirm_delete_data`. The conversation itself lives in Rasa's tracker store: once
 Rasa has finished this turn (it holds the conversation's lock while the action runs), the
 action server replaces the conversation's events with none through Rasa's HTTP API.
@@ -24,12 +24,12 @@ from sqlalchemy.orm import Session
 
 from actions.conversation import language, speaker
 from actions.store import StoreUnavailable, in_store, say_unreachable, the_person
+from casestore.case_types import STATUSES
+from casestore.cases import PERSON_DETAILS
+from casestore.privacy import delete_person_data, export_person_data
+from config.settings import load_settings
 from knowledge import Text
-from office.case_types import STATUSES
-from office.cases import PERSON_DETAILS
-from office.privacy import delete_person_data, export_person_data
-from office.reminders import DOCUMENT_KINDS
-from office.settings import load_settings
+from reminders.schedule import DOCUMENT_KINDS
 
 log = logging.getLogger(__name__)
 

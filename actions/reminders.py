@@ -1,7 +1,7 @@
 """Document-expiry reminders in chat: register a document, list and delete reminders.
 
 "Remind me before my passport expires on 2027-03-01" registers the document with
-`office.reminders.register_document`, which schedules the reminders (the office's
+`reminders.schedule.register_document`, which schedules the reminders (the office's
 ``REMINDER_DAYS_BEFORE``: 60, 30 and 7 days before by default; plus the last day to apply
 for an extension where the institution's regulation sets one); the answer lists those dates
 with the article behind the deadline.
@@ -25,10 +25,11 @@ from actions.conversation import institution, language, message_key, speaker, to
 from actions.loops import ListeningFormValidation
 from actions.parsing import parse_choice, parse_date
 from actions.store import StoreUnavailable, in_store, say_unreachable, the_person
+from casestore.cases import get_or_create_person
+from casestore.models import Reminder, TrackedDocument
+from config.settings import load_settings
 from knowledge import Text, format_date
-from office.cases import get_or_create_person
-from office.models import Reminder, TrackedDocument
-from office.reminders import (
+from reminders.schedule import (
     DOCUMENT_KINDS,
     EXTENSION_DEADLINE,
     DocumentError,
@@ -37,7 +38,6 @@ from office.reminders import (
     extension_source,
     register_document,
 )
-from office.settings import load_settings
 
 REMINDER_SLOTS = ("reminder_document", "reminder_expires_on")
 

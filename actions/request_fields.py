@@ -12,10 +12,10 @@ from types import MappingProxyType
 from typing import Any
 
 from actions.parsing import parse_choice
+from casestore.case_types import CASE_TYPES, FACT_LABEL_OVERRIDES, FACT_LABELS
+from casestore.cases import PERSON_DETAILS
 from knowledge import INSTITUTION_CODES, Text, format_date
 from knowledge import institution as institution_profile
-from office.case_types import CASE_TYPES, FACT_LABEL_OVERRIDES, FACT_LABELS
-from office.cases import PERSON_DETAILS
 
 WHAT_HAPPENED = {
     "stolen": ("stole", "stolen", "robbed", "theft", "偷", "盗", "抢"),

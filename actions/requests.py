@@ -1,6 +1,6 @@
 """Requests with the office: opening one of any type, following it up, cancelling, adding notes.
 
-One generic form (`request_form`) opens every case type of `office.case_types.CASE_TYPES`:
+One generic form (`request_form`) opens every case type of `casestore.case_types.CASE_TYPES`:
 it asks for the type, then for each of that type's `required_fields` through the single
 slot `request_value` (the answers gather in `request_facts`), shows a summary, and stores
 the case only after the person confirms. The questions for each field live in `FIELDS`.
@@ -49,9 +49,8 @@ from actions.request_fields import (
     request_summary,
 )
 from actions.store import StoreUnavailable, in_store, say_unreachable, the_person
-from knowledge import INSTITUTION_CODES, Text, find_institution, format_date, lost_passport
-from office.case_types import CASE_TYPES, OPEN_STATUSES, checklist_for
-from office.cases import (
+from casestore.case_types import CASE_TYPES, OPEN_STATUSES, checklist_for
+from casestore.cases import (
     PERSON_DETAILS,
     CaseError,
     cases_of,
@@ -61,7 +60,8 @@ from office.cases import (
     person_details,
     set_person_details,
 )
-from office.notifications import PUSHED_CHANNELS
+from casestore.notifications import PUSHED_CHANNELS
+from knowledge import INSTITUTION_CODES, Text, find_institution, format_date, lost_passport
 
 log = logging.getLogger(__name__)
 

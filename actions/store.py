@@ -24,10 +24,10 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from actions.conversation import speaker
-from office.cases import get_or_create_person
-from office.db import READS_ONLY, make_engine, make_session_factory
-from office.models import Person
-from office.settings import load_settings
+from casestore.cases import get_or_create_person
+from casestore.db import READS_ONLY, make_engine, make_session_factory
+from casestore.models import Person
+from config.settings import load_settings
 
 log = logging.getLogger(__name__)
 

@@ -1,2 +1,2 @@
-"""The assistant's edges: the channels (Telegram bridge, web widget) and the launcher that
-starts every process of the assistant."""
+"""The channels people write in: the Telegram bridge and the web chat page and widget, with the
+outbox rounds that push the office's messages to both."""

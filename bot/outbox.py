@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from office.notifications import mark_delivered, pending_notifications
+from casestore.notifications import mark_delivered, pending_notifications
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Rasa learns the maintainers' plain questions (``data/questions/``, ``office/questions.py``).
+"""Rasa learns the maintainers' plain questions (``data/questions/``, ``config/questions.py``).
 
 ``config.yml`` lists this importer after Rasa's own. For every usable question file it adds
 the question's examples as an intent, the intent to the domain, and the one rule that answers
@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text, Union
 
+from config import questions
 from knowledge.questions import PlainQuestion
-from office import questions
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
 from rasa.shared.core.training_data.structures import StoryGraph

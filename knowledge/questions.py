@@ -21,7 +21,7 @@ never edits code, the domain or a rule::
 
 This module turns a file's parsed content into a ``Topic`` (answered like every registry
 topic, ``knowledge.faq.topic_answer``) or a ``QuestionError`` that names every problem in plain
-words. Reading the files is ``office/questions.py``'s work: the domain core touches no file.
+words. Reading the files is ``config/questions.py``'s work: the domain core touches no file.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ run's JSON (``--stock-figures``). ``--profile`` then runs one more concurrent pa
 last 50 turns of one more long conversation, with py-spy (from PyPI through `.tools/bin/uv
 tool run`) attached to our Rasa server and action server, and writes flame graphs, raw stacks
 and summaries (stages of a turn, top functions) to test-artifacts/bench-profile/. It never
-trains this project's model: it waits for the one `bot.model.model_path()` names.
+trains this project's model: it waits for the one `training.model.model_path()` names.
 docs/performance.md has the figures of a run and what the profile showed.
 """
 
@@ -58,8 +58,9 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.model import model_path
-from bot.processes import (
+from casestore.db import migrate
+from config.settings import load_settings
+from supervisor.processes import (
     REPO_ROOT,
     ProcessGroup,
     Supervision,
@@ -68,8 +69,7 @@ from bot.processes import (
     rasa_executable,
     with_run_secrets,
 )
-from office.db import migrate
-from office.settings import load_settings
+from training.model import model_path
 
 log = logging.getLogger("bench")
 

@@ -47,7 +47,7 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))  # knowledge/: the universities' documents and articles
 
-from office import questions  # noqa: E402
+from config import questions  # noqa: E402
 
 MIN_EXAMPLES = 10
 LEAK_SIMILARITY = 0.9

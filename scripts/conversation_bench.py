@@ -941,9 +941,9 @@ def free_port() -> int:
 @contextmanager
 def running_assistant(model: Path) -> Iterator[str]:
     """The assistant as the end-to-end tests start it; yields Rasa's URL."""
-    from bot.processes import ProcessGroup, assistant_processes, with_run_secrets
-    from office.db import migrate
-    from office.settings import load_settings
+    from casestore.db import migrate
+    from config.settings import load_settings
+    from supervisor.processes import ProcessGroup, assistant_processes, with_run_secrets
 
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
         database_url = f"sqlite:///{Path(scratch) / 'office.db'}"
@@ -1001,7 +1001,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         model_name = "(running assistant)"
         results = run_all(conversations, args.rasa_url.rstrip("/"), args.workers)
     else:
-        from bot.model import model_path
+        from training.model import model_path
 
         model = args.model or model_path()
         if not model.exists():

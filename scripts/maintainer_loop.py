@@ -36,11 +36,11 @@ import httpx
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from bot.launcher import START_TIMEOUT_SECONDS  # noqa: E402
-from bot.live_model import served_model  # noqa: E402
-from bot.model import ensure_model, model_path  # noqa: E402
+from supervisor.launcher import START_TIMEOUT_SECONDS  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
 from tests.plain_question import question, write  # noqa: E402
+from training.live_model import served_model  # noqa: E402
+from training.model import ensure_model, model_path  # noqa: E402
 
 # Shared with the checkout instead of copied: environments, installed packages and Rasa's
 # training cache (.rasa/cache: `make run` in the checkout trains with it).
@@ -108,7 +108,7 @@ def running(root: Path) -> Iterator[ScratchAssistant]:
            "RASA_API_TOKEN": TOKEN, "TELEGRAM_BOT_TOKEN": ""}
     log = root / "launcher.log"
     with log.open("wb") as output:
-        launcher = subprocess.Popen([str(root / ".venv/bin/python"), "-m", "bot.launcher"],
+        launcher = subprocess.Popen([str(root / ".venv/bin/python"), "-m", "supervisor.launcher"],
                                     cwd=root, env=env, stdout=output, stderr=subprocess.STDOUT)
     assistant = ScratchAssistant(root, f"http://localhost:{ports['RASA_PORT']}", log)
     try:

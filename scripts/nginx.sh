@@ -4,14 +4,14 @@
 #
 #   bash scripts/nginx.sh var/cluster/nginx.conf                # in the background; prints
 #                                                               # http://127.0.0.1:5005
-#   bash scripts/nginx.sh var/cluster/nginx.conf --foreground   # for a supervisor (bot/cluster.py)
+#   bash scripts/nginx.sh var/cluster/nginx.conf --foreground   # for a supervisor (supervisor/cluster.py)
 #   bash scripts/nginx.sh var/cluster/nginx.conf --stop         # stops the background one
 #   bash scripts/nginx.sh --install                             # only install; prints nginx's path
 #
 # Installs Debian's `nginx` package when nginx is missing (without starting Debian's own
 # service on port 80), checks the configuration (`nginx -t`), then runs nginx as the project's
 # own process with that configuration only: the Debian site files are not read, and the error
-# log goes to stderr until the configuration names its own. bot/cluster.py writes the
+# log goes to stderr until the configuration names its own. supervisor/cluster.py writes the
 # configuration (upstreams, pid file and temporary files under var/cluster). With
 # --foreground the script becomes nginx's master process (`daemon off`), so whoever started it
 # stops it with SIGTERM. Needs root the first time (package install).

@@ -2,7 +2,7 @@
 # Start a local Redis for Rasa's lock store and print its URL on stdout (all else on stderr):
 #
 #   export REDIS_URL="$(bash scripts/redis.sh)"        # redis://127.0.0.1:6379/1
-#   bash scripts/redis.sh --foreground                  # for a supervisor (bot/cluster.py)
+#   bash scripts/redis.sh --foreground                  # for a supervisor (supervisor/cluster.py)
 #   bash scripts/redis.sh --install                     # only install; prints redis-server's path
 #
 # Installs Debian's `redis-server` package when the server is missing (without starting

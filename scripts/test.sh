@@ -19,10 +19,10 @@ step "training data (make check-data: rasa data validate + the maintainers' chec
 .venv/bin/python scripts/check_data.py --rasa
 
 step "model"
-.venv/bin/python -c "import logging; logging.basicConfig(level=logging.INFO); from bot.model import ensure_model; ensure_model()"
+.venv/bin/python -c "import logging; logging.basicConfig(level=logging.INFO); from training.model import ensure_model; ensure_model()"
 
 step "test stories"
-model=$(.venv/bin/python -c "from bot.model import model_path; print(model_path())")
+model=$(.venv/bin/python -c "from training.model import model_path; print(model_path())")
 .venv-rasa/bin/rasa test core --model "$model" --stories tests/stories \
   --fail-on-prediction-errors --out test-artifacts/stories
 

@@ -19,10 +19,10 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from bot.model import ensure_model
-from bot.processes import REPO_ROOT, ProcessGroup, assistant_processes, with_run_secrets
-from office.db import migrate
-from office.settings import Settings, load_settings
+from casestore.db import migrate
+from config.settings import Settings, load_settings
+from supervisor.processes import REPO_ROOT, ProcessGroup, assistant_processes, with_run_secrets
+from training.model import ensure_model
 
 # The office's holidays for the end-to-end tests' processes (SEMESTER_HOLIDAYS): from 60 to
 # 90 days ahead, so that the JSNU Art. 9 answers have a holiday to keep clear of.

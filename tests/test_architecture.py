@@ -14,16 +14,22 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("knowledge", "office", "actions", "bot", "engine")
+PACKAGES = ("knowledge", "config", "casestore", "reminders", "staff", "actions", "bot",
+            "supervisor", "training", "engine")
 FIRST_PARTY = frozenset({*PACKAGES, "scripts", "tests"})
 STANDARD_LIBRARY = frozenset({*sys.stdlib_module_names, "__future__"})
 SCRIPT_NAMES = frozenset(path.stem for path in (ROOT / "scripts").glob("*.py"))
 
 MAY_IMPORT: dict[str, frozenset[str]] = {
     "knowledge": frozenset({"knowledge"}),
-    "office": frozenset({"office", "knowledge"}),
-    "actions": frozenset({"actions", "knowledge", "office"}),
-    "bot": frozenset({"bot", "knowledge", "office"}),
+    "config": frozenset({"config", "knowledge"}),
+    "casestore": frozenset({"casestore", "config", "knowledge"}),
+    "reminders": frozenset({"reminders", "casestore", "config", "knowledge"}),
+    "staff": frozenset({"staff", "reminders", "casestore", "config", "knowledge"}),
+    "actions": frozenset({"actions", "reminders", "casestore", "config", "knowledge"}),
+    "bot": frozenset({"bot", "casestore", "config", "knowledge"}),
+    "training": frozenset({"training", "supervisor", "config"}),
+    "supervisor": frozenset({"supervisor", "training", "casestore", "config", "knowledge"}),
     "engine": frozenset({"engine", "knowledge"}),
 }
 """The folders of this repository each package may import (``scripts/``, ``tests/``: any)."""
@@ -31,7 +37,7 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
 STANDARD_LIBRARY_ONLY = frozenset({"knowledge"})
 RASA_ONLY = frozenset({"rasa"})
 """Installed in ``.venv-rasa`` only: what runs in ``.venv`` must not import it."""
-RUNS_IN_VENV = frozenset({"knowledge", "office", "actions", "bot"})
+RUNS_IN_VENV = frozenset(PACKAGES) - {"engine"}
 
 
 @dataclass(frozen=True)
@@ -48,14 +54,14 @@ class Exemption:
 
 EXEMPTIONS = (
     Exemption(
-        "bot", "engine.serving.server",
-        "bot/live_model.py reads TOKEN_VARIABLE, the name of the variable holding Rasa's API "
+        "training", "engine.serving.server",
+        "training/live_model.py reads TOKEN_VARIABLE, the name of the variable holding Rasa's API "
         "token, from the module that reads it; Rasa and the masking are imported in main()"),
     Exemption(
-        "engine", "office.log_masking",
+        "engine", "config.log_masking",
         "the Rasa server masks identifiers in its logs with the rule every other process uses"),
     Exemption(
-        "engine", "office.questions",
+        "engine", "config.questions",
         "Rasa learns the maintainers' question files through the reader the action server "
         "and make check-data use", frozenset({"yaml"})),
 )
@@ -83,7 +89,7 @@ def is_module(dotted: str, root: Path = ROOT) -> bool:
 
 
 def imported_modules(node: ast.Import | ast.ImportFrom, file: str, root: Path) -> list[str]:
-    """The full names an import statement imports (``from office import db`` -> office.db)."""
+    """The full names an import statement imports (``from casestore import db`` -> casestore.db)."""
     if isinstance(node, ast.Import):
         return [alias.name for alias in node.names]
     module = node.module or ""
@@ -219,22 +225,26 @@ def test_what_rasa_loads_is_python_3_10(path: Path) -> None:
 # The checker must be able to fail: made-up files with imports the rules refuse.
 
 @pytest.mark.parametrize(("file", "source", "reported"), [
-    ("engine/new_component.py", "from office.db import make_engine\n",
-     "engine/new_component.py:1 imports office.db: "),
-    ("engine/new_component.py", "from office import db\n",
-     "engine/new_component.py:1 imports office.db: "),
+    ("engine/new_component.py", "from casestore.db import make_engine\n",
+     "engine/new_component.py:1 imports casestore.db: "),
+    ("engine/new_component.py", "from casestore import db\n",
+     "engine/new_component.py:1 imports casestore.db: "),
     ("knowledge/new_rule.py", "import sqlalchemy\n",
      "knowledge/new_rule.py:1 imports sqlalchemy: "),
-    ("knowledge/new_rule.py", "from office.cases import open_case\n",
-     "knowledge/new_rule.py:1 imports office.cases: "),
+    ("knowledge/new_rule.py", "from casestore.cases import open_case\n",
+     "knowledge/new_rule.py:1 imports casestore.cases: "),
     ("actions/new_action.py", "from bot.outbox import Outgoing\n",
      "actions/new_action.py:1 imports bot.outbox: "),
     ("actions/new_action.py", "from engine.languages import HAN\n",
      "actions/new_action.py:1 imports engine.languages: "),
-    ("office/new_store.py", "def later():\n    from actions import store\n",
-     "office/new_store.py:2 imports actions.store: "),
-    ("office/new_store.py", "import check_data\n",
-     "office/new_store.py:1 imports scripts.check_data: "),
+    ("casestore/new_store.py", "def later():\n    from actions import store\n",
+     "casestore/new_store.py:2 imports actions.store: "),
+    ("casestore/new_store.py", "import check_data\n",
+     "casestore/new_store.py:1 imports scripts.check_data: "),
+    ("config/new_setting.py", "from casestore.db import make_engine\n",
+     "config/new_setting.py:1 imports casestore.db: "),
+    ("bot/new_channel.py", "from staff.api import main\n",
+     "bot/new_channel.py:1 imports staff.api: "),
     ("bot/new_channel.py", "from engine.serving.channels import bearer_matches\n",
      "bot/new_channel.py:1 imports engine.serving.channels: "),
     ("bot/new_channel.py", "from rasa.core.agent import Agent\n",
@@ -250,10 +260,10 @@ def test_a_forbidden_import_is_reported_with_its_file_and_module(
 
 
 @pytest.mark.parametrize(("file", "source"), [
-    ("engine/serving/server.py", "from office.log_masking import install_log_masking\n"),
-    ("engine/questions.py", "from office import questions\n"),
-    ("bot/live_model.py", "from engine.serving.server import TOKEN_VARIABLE\n"),
-    ("actions/new_action.py", "from . import parsing\nfrom office.cases import open_case\n"),
+    ("engine/serving/server.py", "from config.log_masking import install_log_masking\n"),
+    ("engine/questions.py", "from config import questions\n"),
+    ("training/live_model.py", "from engine.serving.server import TOKEN_VARIABLE\n"),
+    ("actions/new_action.py", "from . import parsing\nfrom casestore.cases import open_case\n"),
     ("scripts/new_tool.py", "from tests.conftest import free_port\nimport rasa\n"),
 ])
 def test_an_allowed_import_is_not_reported(file: str, source: str) -> None:
@@ -261,11 +271,12 @@ def test_an_allowed_import_is_not_reported(file: str, source: str) -> None:
 
 
 def test_an_exempted_module_that_starts_loading_sqlalchemy_is_reported(tmp_path: Path) -> None:
-    (tmp_path / "office").mkdir()
-    (tmp_path / "office" / "__init__.py").write_text("")
-    (tmp_path / "office" / "log_masking.py").write_text("import re\nfrom office import db\n")
-    (tmp_path / "office" / "db.py").write_text("import logging\nimport sqlalchemy\n")
-    loaded = loaded_by_importing("office.log_masking", tmp_path)
+    for folder in ("config", "casestore"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "__init__.py").write_text("")
+    (tmp_path / "config" / "log_masking.py").write_text("import re\nfrom casestore import db\n")
+    (tmp_path / "casestore" / "db.py").write_text("import logging\nimport sqlalchemy\n")
+    loaded = loaded_by_importing("config.log_masking", tmp_path)
     assert [(found.file, found.line, found.module) for found in loaded
             if found.root not in STANDARD_LIBRARY | FIRST_PARTY] == [
-        ("office/db.py", 2, "sqlalchemy")]
+        ("casestore/db.py", 2, "sqlalchemy")]

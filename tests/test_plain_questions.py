@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from config import questions
 from knowledge.faq import topic_answer
 from knowledge.questions import QuestionError
-from office import questions
 from tests.plain_question import ANSWER_EN, ANSWER_ZH, question, write
 
 

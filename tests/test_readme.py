@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from office.settings import SETTINGS_TABLE
+from config.settings import SETTINGS_TABLE
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text("utf-8")

@@ -53,9 +53,9 @@ from bot.telegram.messages import (
 from bot.telegram.outbox import DEFAULT_POLL_SECONDS, push_forever
 from bot.telegram.queues import Backlogged, ChatQueues
 from bot.telegram.rasa import RasaClient, RasaUnavailable
+from casestore.cases import get_or_create_person
 from knowledge import INSTITUTION_CODES
 from knowledge import institution as institution_profile
-from office.cases import get_or_create_person
 
 log = logging.getLogger(__name__)
 

@@ -30,9 +30,9 @@ from bot.telegram.bridge import Bridge
 from bot.telegram.outbox import DEFAULT_POLL_SECONDS
 from bot.telegram.queues import DEFAULT_BACKLOG, ChatQueues
 from bot.telegram.rasa import REPLY_TIMEOUT_SECONDS, RasaClient
-from office.db import make_engine, make_session_factory, migrate
-from office.log_masking import install_log_masking
-from office.settings import REPO_ROOT, Settings, load_settings
+from casestore.db import make_engine, make_session_factory, migrate
+from config.log_masking import install_log_masking
+from config.settings import REPO_ROOT, Settings, load_settings
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ import uvicorn
 
 from bot.web.outbox import WebPush
 from bot.web.server import WebConfig, install_widget, make_app
-from office.db import make_engine, make_session_factory
-from office.settings import load_settings
+from casestore.db import make_engine, make_session_factory
+from config.settings import load_settings
 
 log = logging.getLogger("bot.web")
 

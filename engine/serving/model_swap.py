@@ -10,7 +10,7 @@ the model it has, then swaps the new one in between two messages:
 
 204 once the new model answers; 400 for a file that is not there; 401 without the API token.
 The conversations, the lock store and the action server stay as they were. The maintainers'
-model watcher (bot/live_model.py) calls it after each training.
+model watcher (training/live_model.py) calls it after each training.
 """
 
 from __future__ import annotations

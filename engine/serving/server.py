@@ -31,7 +31,7 @@ def main() -> None:
         sys.exit(f"{TOKEN_VARIABLE} is not set: refusing to open Rasa's HTTP API without a token")
     # Rasa logs whole trackers and request bodies when an action fails: mask identifiers in
     # every record, with the rule every other process uses.
-    from office.log_masking import install_log_masking
+    from config.log_masking import install_log_masking
     from rasa.__main__ import main as rasa_main
 
     from engine.serving import action_results, responses

@@ -11,7 +11,7 @@ import yaml
 from rasa_sdk import Tracker
 
 from actions import conversation, store
-from office.db import migrate
+from casestore.db import migrate
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

@@ -26,6 +26,8 @@ from actions.faq import INTENT_TOPICS, TOPIC_CASE_TYPES, ActionAnswerFaq
 from actions.institution import ActionChooseInstitution, ActionSessionStart
 from actions.permit import ActionRestorePermitFacts, answered_facts
 from actions.store import sessions
+from casestore.case_types import CASE_TYPES
+from casestore.models import Case, Person
 from knowledge import (
     FAQ_TOPICS,
     Decision,
@@ -36,8 +38,6 @@ from knowledge import (
     transfer_deadline,
 )
 from knowledge.core import Period
-from office.case_types import CASE_TYPES
-from office.models import Case, Person
 from tests.actions.conftest import make_tracker
 
 

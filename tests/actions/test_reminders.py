@@ -21,9 +21,9 @@ from actions.reminders import (
     document_in,
 )
 from actions.store import sessions
+from casestore.models import Reminder, TrackedDocument
 from knowledge import format_date
 from knowledge.core import months_before
-from office.models import Reminder, TrackedDocument
 from tests.actions.conftest import make_tracker
 from tests.actions.test_responses_exist import uttered
 

@@ -14,7 +14,7 @@ from actions.faq import request_payload
 from actions.followup import ActionCaseStatus
 from actions.requests import ActionLostPassport, open_request
 from actions.store import sessions
-from office.models import Case
+from casestore.models import Case
 from tests.actions.conftest import make_tracker
 
 REFERENCE = re.compile(r"^CPU-\d{4}-\d{6}$")

@@ -18,7 +18,7 @@ from actions.followup import (
     inline_note,
 )
 from actions.store import sessions
-from office.cases import (
+from casestore.cases import (
     add_note,
     change_status,
     find_case,
@@ -26,7 +26,7 @@ from office.cases import (
     open_case,
     reply_to_person,
 )
-from office.models import Case, CaseEvent
+from casestore.models import Case, CaseEvent
 from tests.actions.conftest import make_tracker
 from tests.actions.test_responses_exist import rendered, uttered
 

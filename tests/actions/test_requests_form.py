@@ -32,9 +32,9 @@ from actions.requests import (
     open_request,
 )
 from actions.store import sessions
-from office.case_types import CASE_TYPES, checklist_for
-from office.cases import PERSON_DETAILS, get_or_create_person, person_details, set_person_details
-from office.models import Case, Person
+from casestore.case_types import CASE_TYPES, checklist_for
+from casestore.cases import PERSON_DETAILS, get_or_create_person, person_details, set_person_details
+from casestore.models import Case, Person
 from tests.actions.test_responses_exist import rendered, uttered
 
 REFERENCE = re.compile(r"^[A-Z]+-\d{4}-\d{6}$")

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from actions.conversation import today
 from actions.privacy import ActionDeleteMyData, ActionExportMyData
 from actions.store import sessions
-from office.cases import get_or_create_person, open_case
-from office.models import Case, Person, TrackedDocument
-from office.reminders import register_document
+from casestore.cases import get_or_create_person, open_case
+from casestore.models import Case, Person, TrackedDocument
+from reminders.schedule import register_document
 from tests.actions.conftest import make_tracker
 from tests.actions.test_responses_exist import uttered
 

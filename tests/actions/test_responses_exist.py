@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from bot.processes import REPO_ROOT
+from supervisor.processes import REPO_ROOT
 
 NAMED = re.compile(r"""response=["'](utter_[a-z0-9_]+)["']""")
 # Any quoted name: also those an action picks through a helper (`register_own_document`

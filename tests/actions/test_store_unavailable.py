@@ -20,8 +20,8 @@ from actions.fallback import ActionTalkToPerson
 from actions.faq import ActionAnswerFaq
 from actions.followup import ActionCaseStatus
 from actions.institution import ActionSessionStart
-from office.cases import get_or_create_person
-from office.models import Case
+from casestore.cases import get_or_create_person
+from casestore.models import Case
 from tests.actions.conftest import make_tracker
 from tests.actions.test_responses_exist import uttered
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.processes import REPO_ROOT, ProcessGroup, ProcessSpec, assistant_processes
-from office.settings import Settings
+from config.settings import Settings
+from supervisor.processes import REPO_ROOT, ProcessGroup, ProcessSpec, assistant_processes
 from tests.bot.fake_rasa import FakeRasa
 from tests.bot.fake_telegram import TOKEN, FakeTelegram, fake_telegram
 from tests.conftest import RunningAssistant, free_port

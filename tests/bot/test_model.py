@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.model import TRAINING_INPUTS, fingerprint, model_path
-from bot.processes import REPO_ROOT
+from supervisor.processes import REPO_ROOT
+from training.model import TRAINING_INPUTS, fingerprint, model_path
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from bot.processes import REPO_ROOT, assistant_processes, rasa_python
-from office.settings import load_settings
+from config.settings import load_settings
+from supervisor.processes import REPO_ROOT, assistant_processes, rasa_python
 
 # Rasa's own parser for `rasa run`, in the engine's environment, given the argv that
 # engine.serving.server builds from the launcher's arguments and RASA_API_TOKEN.

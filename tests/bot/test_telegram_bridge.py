@@ -13,11 +13,11 @@ from sqlalchemy import func, select
 
 from bot.telegram import texts
 from bot.telegram.messages import MAX_MESSAGE_UNITS, utf16_units
-from office.cases import change_status, get_or_create_person, open_case
-from office.db import make_engine, make_session_factory
-from office.models import Case, Notification, Person
-from office.notifications import enqueue
-from office.settings import REPO_ROOT
+from casestore.cases import change_status, get_or_create_person, open_case
+from casestore.db import make_engine, make_session_factory
+from casestore.models import Case, Notification, Person
+from casestore.notifications import enqueue
+from config.settings import REPO_ROOT
 from tests.bot.conftest import RunningBridge
 from tests.bot.fake_telegram import Call, FakeTelegram
 

@@ -13,8 +13,8 @@ import time
 import httpx
 import pytest
 
-from bot.processes import REPO_ROOT
 from bot.telegram import texts
+from supervisor.processes import REPO_ROOT
 from tests.bot.conftest import RunningBridge
 from tests.bot.fake_rasa import LONG_PAYLOAD, FakeRasa
 

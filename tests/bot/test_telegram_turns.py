@@ -8,7 +8,7 @@ import pytest
 
 from bot.telegram.queues import Backlogged, ChatQueues
 from bot.telegram.service import parse_options, secret_matches, webhook_path
-from office.settings import Settings
+from config.settings import Settings
 
 
 async def test_messages_of_one_chat_are_answered_in_arrival_order() -> None:

@@ -10,7 +10,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.processes import assistant_processes
 from bot.web.server import (
     WebConfig,
     install_widget,
@@ -19,7 +18,8 @@ from bot.web.server import (
     render_page,
     socket_url,
 )
-from office.settings import Settings
+from config.settings import Settings
+from supervisor.processes import assistant_processes
 
 RASA = "http://localhost:5005"
 

@@ -20,7 +20,7 @@ import pytest
 import yaml
 from playwright.sync_api import Browser, Page, expect
 
-from bot.processes import REPO_ROOT, rasa_environment, rasa_python
+from supervisor.processes import REPO_ROOT, rasa_environment, rasa_python
 from tests.conftest import RunningAssistant
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]

@@ -1,4 +1,4 @@
-"""The cluster's pieces as bot/cluster.py lays them out: ports, tokens, stores, nginx."""
+"""The cluster's pieces as supervisor/cluster.py lays them out: ports, tokens, stores, nginx."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.cluster import (
+from config.settings import Settings
+from supervisor.cluster import (
     CLUSTER_ENDPOINTS,
     LOCK_LIFETIME_SECONDS,
     RASA_READ_TIMEOUT_SECONDS,
@@ -19,8 +20,7 @@ from bot.cluster import (
     office_processes,
     replica_processes,
 )
-from bot.processes import REPO_ROOT, ProcessSpec, with_run_secrets
-from office.settings import Settings
+from supervisor.processes import REPO_ROOT, ProcessSpec, with_run_secrets
 
 MODEL = Path("models/model.tar.gz")
 SETTINGS = with_run_secrets(Settings(

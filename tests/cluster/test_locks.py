@@ -11,8 +11,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.cluster import wait_for_redis
-from bot.processes import REPO_ROOT, rasa_environment, rasa_python
+from supervisor.cluster import wait_for_redis
+from supervisor.processes import REPO_ROOT, rasa_environment, rasa_python
 from tests.conftest import free_port
 
 # Each of PROCESSES processes takes the lock of one conversation TURNS times; inside it

@@ -26,11 +26,10 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from bot.cluster import SUPERVISION, ClusterLayout, install_services, start_cluster
-from bot.model import ensure_model
-from bot.processes import REPO_ROOT, ProcessGroup, with_run_secrets
-from office.db import make_engine, migrate, normalize_url
-from office.settings import Settings, load_settings
+from casestore.db import make_engine, migrate, normalize_url
+from config.settings import Settings, load_settings
+from supervisor.cluster import SUPERVISION, ClusterLayout, install_services, start_cluster
+from supervisor.processes import REPO_ROOT, ProcessGroup, with_run_secrets
 from tests.cluster.load import (
     Answered,
     LoadResult,
@@ -42,6 +41,7 @@ from tests.cluster.load import (
     stored_events,
 )
 from tests.conftest import free_port, rest_id
+from training.model import ensure_model
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 

@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import select
 
 from actions.conversation import today
+from casestore.db import make_engine, make_session_factory
+from casestore.models import Case
 from knowledge import PermitFacts, residence_permit_validity
-from office.db import make_engine, make_session_factory
-from office.models import Case
 from tests.e2e.conftest import RunningAssistant
 
 pytestmark = pytest.mark.e2e

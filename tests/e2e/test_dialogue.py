@@ -10,6 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from actions.conversation import today
+from casestore.db import make_engine, make_session_factory
+from casestore.models import Case, Person
 from knowledge import (
     PermitFacts,
     extension_application_deadline,
@@ -18,8 +20,6 @@ from knowledge import (
     residence_permit_validity,
     transfer_deadline,
 )
-from office.db import make_engine, make_session_factory
-from office.models import Case, Person
 from tests.conftest import rest_id
 from tests.e2e.conftest import RunningAssistant
 

@@ -14,10 +14,10 @@ import httpx
 import psutil
 import pytest
 
-from bot.launcher import START_TIMEOUT_SECONDS
-from bot.model import ensure_model
-from bot.processes import REPO_ROOT
+from supervisor.launcher import START_TIMEOUT_SECONDS
+from supervisor.processes import REPO_ROOT
 from tests.e2e.conftest import free_port
+from training.model import ensure_model
 
 pytestmark = pytest.mark.e2e
 
@@ -42,7 +42,7 @@ def test_launcher_serves_the_rest_channel_and_ctrl_c_stops_every_process(tmp_pat
            "RASA_API_TOKEN": "launcher-test-token"}
     log = (tmp_path / "launcher.log").open("wb")
     launcher = subprocess.Popen(
-        [sys.executable, "-m", "bot.launcher"], cwd=REPO_ROOT, env=env,
+        [sys.executable, "-m", "supervisor.launcher"], cwd=REPO_ROOT, env=env,
         stdout=log, stderr=subprocess.STDOUT,
     )
     try:

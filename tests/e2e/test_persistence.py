@@ -10,11 +10,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.model import ensure_model
-from bot.processes import REPO_ROOT, ProcessGroup, assistant_processes, with_run_secrets
-from office.db import migrate
-from office.settings import Settings, load_settings
+from casestore.db import migrate
+from config.settings import Settings, load_settings
+from supervisor.processes import REPO_ROOT, ProcessGroup, assistant_processes, with_run_secrets
 from tests.conftest import free_port
+from training.model import ensure_model
 
 pytestmark = pytest.mark.e2e
 

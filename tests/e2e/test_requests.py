@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from actions.conversation import today
-from office.db import make_engine, make_session_factory
-from office.models import Case, Person, TrackedDocument
+from casestore.db import make_engine, make_session_factory
+from casestore.models import Case, Person, TrackedDocument
 from tests.conftest import rest_id
 from tests.e2e.conftest import RunningAssistant
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 
-from bot.processes import REPO_ROOT, rasa_environment, rasa_python
+from supervisor.processes import REPO_ROOT, rasa_environment, rasa_python
 
 CHECK = """
 import json

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from bot.processes import REPO_ROOT, rasa_environment, rasa_python
+from supervisor.processes import REPO_ROOT, rasa_environment, rasa_python
 
 # Imports, the tiny data set, the components' settings and the messages they are asked about,
 # shared by both processes. The settings are config.yml's; the classifier weighs its own

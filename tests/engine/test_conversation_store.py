@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from bot.processes import REPO_ROOT, rasa_environment, rasa_python
+from supervisor.processes import REPO_ROOT, rasa_environment, rasa_python
 
 OPENING = """
 async def open_session(store):

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from bot.processes import REPO_ROOT, rasa_environment, rasa_python
+from supervisor.processes import REPO_ROOT, rasa_environment, rasa_python
 from tests.plain_question import CHINESE, ENGLISH, question, write
 
 # Run in the Rasa engine's environment: what Rasa's own importer chain makes of config.yml

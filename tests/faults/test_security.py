@@ -13,10 +13,10 @@ import psutil
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.processes import REPO_ROOT
-from office.cases import get_or_create_person, open_case
-from office.db import make_engine, make_session_factory
-from office.models import Case
+from casestore.cases import get_or_create_person, open_case
+from casestore.db import make_engine, make_session_factory
+from casestore.models import Case
+from supervisor.processes import REPO_ROOT
 from tests.conftest import RunningAssistant, rest_id
 
 pytestmark = pytest.mark.e2e

@@ -74,6 +74,6 @@ def test_under_a_held_write_lock_a_question_that_needs_no_store_is_answered_in_s
         visa, seconds = timed_text(assistant, sender, VISA)
     print(f"\nwrite lock held: visa question alone {seconds:.2f} s")
     assert "X1" in visa
-    # Conversations have their own SQLite file (office.settings.conversation_store_url): in the
+    # Conversations have their own SQLite file (config.settings.conversation_store_url): in the
     # case store's, saving the turn waited 5 s for this lock on Rasa's event loop (6.8 s).
     assert seconds < 4.0

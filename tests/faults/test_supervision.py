@@ -26,11 +26,11 @@ import psutil
 import pytest
 from sqlalchemy import select
 
-from bot.model import ensure_model
-from bot.processes import REPO_ROOT, ProcessGroup, ProcessSpec, Supervision, group_members
-from office.db import make_engine, make_session_factory
-from office.models import Case, Person
+from casestore.db import make_engine, make_session_factory
+from casestore.models import Case, Person
+from supervisor.processes import REPO_ROOT, ProcessGroup, ProcessSpec, Supervision, group_members
 from tests.conftest import free_port
+from training.model import ensure_model
 
 FAST = Supervision(health_interval=0.3, health_timeout=0.5, failures_before_restart=3,
                    first_backoff=0.2, max_backoff=2.0, restart_grace=1.0, ready_interval=0.1,
@@ -124,7 +124,7 @@ def restart_delays(caplog: pytest.LogCaptureFixture) -> list[float]:
 def test_a_process_whose_health_check_hangs_is_restarted_with_its_whole_tree(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.processes")
+    caplog.set_level(logging.INFO, logger="supervisor.processes")
     port = free_port()
     url = f"http://127.0.0.1:{port}/health"
     group = ProcessGroup(supervision=FAST)
@@ -191,7 +191,7 @@ def test_stop_kills_descendants_that_left_the_process_group(tmp_path: Path) -> N
 
 
 def test_restarts_back_off_exponentially_up_to_the_cap(caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO, logger="bot.processes")
+    caplog.set_level(logging.INFO, logger="supervisor.processes")
     rules = Supervision(first_backoff=0.1, max_backoff=0.4, stable_after=60, step=0.05)
     group = ProcessGroup(supervision=rules)
     try:
@@ -207,7 +207,7 @@ def test_restarts_back_off_exponentially_up_to_the_cap(caplog: pytest.LogCapture
 def test_backoff_starts_over_once_the_process_has_been_healthy_for_a_while(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.processes")
+    caplog.set_level(logging.INFO, logger="supervisor.processes")
     rules = Supervision(first_backoff=0.1, max_backoff=0.4, stable_after=0.3, step=0.05)
     group = ProcessGroup(supervision=rules)
     try:
@@ -221,7 +221,7 @@ def test_backoff_starts_over_once_the_process_has_been_healthy_for_a_while(
 def test_a_process_that_never_becomes_ready_after_a_restart_is_restarted_again(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.processes")
+    caplog.set_level(logging.INFO, logger="supervisor.processes")
     port = free_port()
     url = f"http://127.0.0.1:{port}/health"
     marker = tmp_path / "started-once"
@@ -264,8 +264,8 @@ time.sleep(600)
 LAUNCHER = """
 import sys
 from pathlib import Path
-import bot.launcher as launcher
-from bot.model import ensure_model
+import supervisor.launcher as launcher
+from training.model import ensure_model
 launcher.migrate = lambda url: None
 launcher.ensure_model = lambda: ensure_model(Path(sys.argv[1]))
 sys.exit(launcher.main())
@@ -321,7 +321,7 @@ def test_the_launcher_started_in_the_background_stops_the_training_on_a_signal(
             shell.kill()
 
 
-# --- The real assistant under `python -m bot.launcher`, one launcher for the tests below ---
+# --- The real assistant under `python -m supervisor.launcher`, one launcher for the tests below ---
 
 TOKEN = "supervision-test-token"
 PORTS = ("RASA_PORT", "ACTION_SERVER_PORT", "WEB_PORT", "STAFF_API_PORT")
@@ -390,7 +390,7 @@ def action_server_back(launched: Launched, victim: psutil.Process) -> Callable[[
     seen = launched.log.read_text().count("action-server is ready again")
 
     def back() -> bool:
-        return (launched.leader("bot.action_server") not in (None, victim)
+        return (launched.leader("actions.server") not in (None, victim)
                 and answers(launched.health("ACTION_SERVER_PORT")) and rule_answer(launched)
                 and launched.log.read_text().count("action-server is ready again") > seen)
     return back
@@ -420,8 +420,8 @@ def launched(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Launched]:
     env.update({name: str(port) for name, port in ports.items()},
                DATABASE_URL=database_url, RASA_API_TOKEN=TOKEN)
     log = here / "launcher.log"
-    process = subprocess.Popen([sys.executable, "-m", "bot.launcher"], cwd=REPO_ROOT, env=env,
-                               stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    process = subprocess.Popen([sys.executable, "-m", "supervisor.launcher"], cwd=REPO_ROOT,
+                               env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     began = time.monotonic()
     try:
         while not all(answers(health_url(ports, port)) for port in PORTS):
@@ -441,7 +441,7 @@ def launched(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Launched]:
 
 @pytest.mark.e2e
 def test_a_killed_action_server_is_restarted_and_rules_answer_again(launched: Launched) -> None:
-    victim = launched.leader("bot.action_server")
+    victim = launched.leader("actions.server")
     assert victim is not None and rule_answer(launched)
     victim.kill()
     recovery_time(launched, "action server (kill -9)", action_server_back(launched, victim),
@@ -452,7 +452,7 @@ def test_a_killed_action_server_is_restarted_and_rules_answer_again(launched: La
 def test_a_frozen_action_server_is_restarted_after_failing_its_health_checks(
     launched: Launched,
 ) -> None:
-    victim = launched.leader("bot.action_server")
+    victim = launched.leader("actions.server")
     assert victim is not None
     victim.suspend()  # alive to `poll()`, answering nothing
     recovery_time(launched, "action server (SIGSTOP, found by health checks)",
@@ -463,16 +463,16 @@ def test_a_frozen_action_server_is_restarted_after_failing_its_health_checks(
 
 @pytest.mark.e2e
 @pytest.mark.parametrize(("module", "port"), [
-    ("office.staff_api", "STAFF_API_PORT"),
+    ("staff.api", "STAFF_API_PORT"),
     ("bot.web", "WEB_PORT"),
-    ("office.reminders", None),
+    ("reminders.schedule", None),
 ])
 def test_a_killed_process_comes_back_while_the_others_keep_serving(
     launched: Launched, module: str, port: str | None
 ) -> None:
     victim = launched.leader(module)
     assert victim is not None
-    others = {m: launched.leader(m) for m in ("engine.serving.server", "bot.action_server")}
+    others = {m: launched.leader(m) for m in ("engine.serving.server", "actions.server")}
     victim.kill()
 
     def back() -> bool:
@@ -490,7 +490,7 @@ def test_a_killed_rasa_server_is_restarted_while_the_others_keep_serving(
 ) -> None:
     victim = launched.leader("engine.serving.server")
     assert victim is not None
-    staff = launched.leader("office.staff_api")
+    staff = launched.leader("staff.api")
     sender = f"before-kill-{uuid.uuid4().hex[:8]}"
     acknowledged = [text for text in ("hello", "talk to a person", "which visa do I need?")
                     if said(launched, sender, text, message_id=text)]
@@ -503,7 +503,7 @@ def test_a_killed_rasa_server_is_restarted_while_the_others_keep_serving(
     # Loading the model takes one to two minutes, several on a machine busy training.
     limit = max(300.0, 2 * launched.startup_seconds)
     recovery_time(launched, "rasa (kill -9)", lambda: rule_answer(launched), limit=limit)
-    assert launched.leader("office.staff_api") == staff
+    assert launched.leader("staff.api") == staff
     assert "rasa exited with code -9; restarting in" in launched.log.read_text()
     # Nothing acknowledged before the kill is lost, and a redelivery duplicates no case.
     assert said(launched, sender, "talk to a person", message_id="talk to a person")

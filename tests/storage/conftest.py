@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from office.db import make_engine, make_session_factory, migrate, normalize_url
+from casestore.db import make_engine, make_session_factory, migrate, normalize_url
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,4 +1,4 @@
-"""Start and stop the staff app (``python -m office.staff_api``) as a real server process."""
+"""Start and stop the staff app (``python -m staff.api``) as a real server process."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def start_staff_app(env: dict[str, str]) -> RunningStaffApp:
     """Start the staff app on a free port; return it once it answers."""
     port = free_port()
     output = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed by stop()
-    process = subprocess.Popen([sys.executable, "-m", "office.staff_api", "--port", str(port)],
+    process = subprocess.Popen([sys.executable, "-m", "staff.api", "--port", str(port)],
                                env=env, stdout=output, stderr=subprocess.STDOUT)
     app = RunningStaffApp(process, f"http://127.0.0.1:{port}", output)
     deadline = time.monotonic() + 60

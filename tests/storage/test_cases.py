@@ -9,6 +9,26 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from casestore.case_types import CASE_TYPES, checklist_for, fact_label, source_of
+from casestore.cases import (
+    CaseError,
+    IdempotencyConflict,
+    MissingFacts,
+    case_by_reference,
+    cases_of,
+    checklist_key,
+    checklist_ticks,
+    find_case,
+    find_reference,
+    get_or_create_person,
+    missing_facts,
+    open_case,
+    tick_checklist_item,
+    untick_checklist_item,
+)
+from casestore.export import export_rows
+from casestore.models import Case, CaseEvent, ChecklistTick, Person
+from casestore.privacy import delete_person_data
 from knowledge import (
     Citation,
     Decision,
@@ -25,26 +45,6 @@ from knowledge import (
     zero_entry_travel_deadline,
 )
 from knowledge.answers import article
-from office.case_types import CASE_TYPES, checklist_for, fact_label, source_of
-from office.cases import (
-    CaseError,
-    IdempotencyConflict,
-    MissingFacts,
-    case_by_reference,
-    cases_of,
-    checklist_key,
-    checklist_ticks,
-    find_case,
-    find_reference,
-    get_or_create_person,
-    missing_facts,
-    open_case,
-    tick_checklist_item,
-    untick_checklist_item,
-)
-from office.export import export_rows
-from office.models import Case, CaseEvent, ChecklistTick, Person
-from office.privacy import delete_person_data
 
 LOST = {"document": "passport", "what_happened": "lost", "noticed_on": date(2026, 3, 1)}
 TODAY = date(2026, 3, 2)

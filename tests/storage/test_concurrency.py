@@ -11,9 +11,9 @@ from typing import TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from office.cases import get_or_create_person, open_case
-from office.models import Case, Person, Reminder, TrackedDocument
-from office.reminders import register_document
+from casestore.cases import get_or_create_person, open_case
+from casestore.models import Case, Person, Reminder, TrackedDocument
+from reminders.schedule import register_document
 
 T = TypeVar("T")
 THREADS = 40

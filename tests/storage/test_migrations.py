@@ -13,8 +13,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from office.db import alembic_config, make_engine, migrate
-from office.models import Base
+from casestore.db import alembic_config, make_engine, migrate
+from casestore.models import Base
 
 TABLES = {
     "people", "cases", "case_events", "reference_counters", "tracked_documents", "reminders",
@@ -72,7 +72,7 @@ def test_threads_migrating_at_the_same_moment_take_turns(blank_database_url: str
 def test_processes_migrating_at_the_same_moment_do_not_trip_over_each_other(
     blank_database_url: str, project_env: dict[str, str]
 ) -> None:
-    code = "import sys; from office.db import migrate; migrate(sys.argv[1])"
+    code = "import sys; from casestore.db import migrate; migrate(sys.argv[1])"
     processes = [
         subprocess.Popen([sys.executable, "-c", code, blank_database_url], env=project_env,
                          stderr=subprocess.PIPE, text=True)

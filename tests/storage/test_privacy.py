@@ -12,14 +12,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from office.cases import (
+from casestore.cases import (
     add_note,
     change_status,
     get_or_create_person,
     open_case,
     set_person_details,
 )
-from office.models import (
+from casestore.models import (
     Case,
     CaseEvent,
     Notification,
@@ -28,14 +28,14 @@ from office.models import (
     Reminder,
     TrackedDocument,
 )
-from office.privacy import (
+from casestore.privacy import (
     IdentifierMaskingFilter,
     delete_person_data,
     export_person_data,
     install_log_masking,
     mask_identifiers,
 )
-from office.reminders import register_document, send_due_reminders
+from reminders.schedule import register_document, send_due_reminders
 
 TODAY = date(2026, 5, 1)
 

@@ -6,8 +6,8 @@ from datetime import date
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from office.case_types import FINISHED_STATUSES, STATUSES
-from office.cases import (
+from casestore.case_types import FINISHED_STATUSES, STATUSES
+from casestore.cases import (
     QueueFilter,
     change_status,
     count_cases,

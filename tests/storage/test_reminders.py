@@ -15,12 +15,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from casestore.cases import IdempotencyConflict, get_or_create_person
+from casestore.db import make_engine, make_session_factory
+from casestore.models import Notification, Person, Reminder, TrackedDocument
 from knowledge import extension_application_deadline
 from knowledge.core import Period
-from office.cases import IdempotencyConflict, get_or_create_person
-from office.db import make_engine, make_session_factory
-from office.models import Notification, Person, Reminder, TrackedDocument
-from office.reminders import (
+from reminders.schedule import (
     CHINA_TIME,
     DocumentError,
     china_date,
@@ -31,9 +31,9 @@ from office.reminders import (
     plan_reminders,
     register_document,
     reminders_of,
-    run_worker,
     send_due_reminders,
 )
+from reminders.worker import run_worker
 
 TODAY = date(2026, 1, 5)
 PERMIT_EXPIRES = date(2026, 9, 10)
@@ -175,7 +175,7 @@ def test_the_office_holidays_setting_reaches_the_schedule_and_the_worker_process
                                                        institution="JSNU"),
                                      "visa", AFTER_SUMMER, REGISTERED)
         assert date(2027, 7, 9) in [r.due_on for r in document.reminders]
-    command = [sys.executable, "-m", "office.reminders", "--once", "--now", "2027-07-09T09:00"]
+    command = [sys.executable, "-m", "reminders.worker", "--once", "--now", "2027-07-09T09:00"]
     done = subprocess.run(command, env={**subprocess_env, "SEMESTER_HOLIDAYS": SUMMER_SETTING},
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
@@ -361,7 +361,7 @@ def test_the_worker_process_sends_due_reminders_once_even_when_started_twice(
     factory: sessionmaker[Session], subprocess_env: dict[str, str],
 ) -> None:
     _register(factory, kind="visa", expires_on=date(2026, 6, 30), language="en")
-    command = [sys.executable, "-m", "office.reminders", "--once", "--now", "2026-05-01T09:00"]
+    command = [sys.executable, "-m", "reminders.worker", "--once", "--now", "2026-05-01T09:00"]
     for _ in range(2):
         done = subprocess.run(command, env=subprocess_env, capture_output=True, text=True,
                               timeout=120)
@@ -379,7 +379,7 @@ def test_the_worker_loop_keeps_polling_without_resending_and_stops_cleanly_on_si
     _register(factory, kind="passport", expires_on=date(2026, 6, 30))
     env = {**subprocess_env, "REMINDER_POLL_SECONDS": "0.2"}
     worker = subprocess.Popen(
-        [sys.executable, "-m", "office.reminders", "--now", "2026-05-01T09:00+08:00"],
+        [sys.executable, "-m", "reminders.worker", "--now", "2026-05-01T09:00+08:00"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 60

@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from office.settings import (
+from config.settings import (
     REPO_ROOT,
     SETTINGS_TABLE,
     SettingDoc,
@@ -115,7 +115,7 @@ def _code_literals(source: str) -> list[object]:
 
 
 def test_the_settings_module_writes_each_default_once() -> None:
-    literals = _code_literals((REPO_ROOT / "office" / "settings.py").read_text("utf-8"))
+    literals = _code_literals((REPO_ROOT / "config" / "settings.py").read_text("utf-8"))
     shown = {name: default for name, default, _ in describe()}
     for item in dataclasses.fields(Settings):
         if item.default is None or item.default == ():

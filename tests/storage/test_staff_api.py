@@ -9,8 +9,8 @@ import httpx
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from office.cases import find_case, get_or_create_person, open_case
-from office.notifications import pending_notifications
+from casestore.cases import find_case, get_or_create_person, open_case
+from casestore.notifications import pending_notifications
 from tests.storage.servers import start_staff_app
 
 TOKEN = "test-staff-token-6f1c"

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from office.cases import change_status, find_case, get_or_create_person, open_case
-from office.notifications import pending_notifications
-from office.staff import CREDENTIAL_REFUSED, credential_problem
+from casestore.cases import change_status, find_case, get_or_create_person, open_case
+from casestore.notifications import pending_notifications
+from staff.cli import CREDENTIAL_REFUSED, credential_problem
 
 TODAY = date(2026, 3, 9)
 TOKEN = "cli-staff-token-93a1"
@@ -27,7 +27,7 @@ def _staff(env: dict[str, str], *args: str, token: str | None = TOKEN,
     """Run the CLI as staff do in scripts: the token on standard input (--token-stdin)."""
     env = {**env, "STAFF_API_TOKEN": configured} if configured is not None else env
     given = ["--token-stdin"] if token is not None else []
-    return subprocess.run([sys.executable, "-m", "office.staff", "--actor", "ann", *given, *args],
+    return subprocess.run([sys.executable, "-m", "staff.cli", "--actor", "ann", *given, *args],
                           env=env, input=f"{token}\n" if token is not None else None,
                           stdin=None if token is not None else subprocess.DEVNULL,
                           capture_output=True, text=True, timeout=120)
@@ -175,7 +175,7 @@ def test_without_the_staff_token_every_command_is_refused_and_changes_nothing(
 
 
 def test_the_help_explains_the_credential_and_needs_none(project_env: dict[str, str]) -> None:
-    shown = subprocess.run([sys.executable, "-m", "office.staff", "--help"], env=project_env,
+    shown = subprocess.run([sys.executable, "-m", "staff.cli", "--help"], env=project_env,
                            capture_output=True, text=True, timeout=60)
     assert shown.returncode == 0
     assert "STAFF_API_TOKEN" in shown.stdout and "--token-stdin" in shown.stdout

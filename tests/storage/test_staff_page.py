@@ -26,7 +26,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy.orm import Session, sessionmaker
 
-from office.cases import (
+from casestore.cases import (
     change_status,
     checklist_ticks,
     find_case,
@@ -34,7 +34,7 @@ from office.cases import (
     open_case,
     set_person_details,
 )
-from office.notifications import pending_notifications
+from casestore.notifications import pending_notifications
 from tests.storage.servers import start_staff_app
 
 TOKEN = "page-staff-token-2b7e"
@@ -42,7 +42,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CSRF_FIELD = re.compile(r'name="csrf" value="([^"]+)"')
 LOST = "CPU-2026-000001"
 POLICE = "2-report-the-loss-to-your-local-police-station"
-"""The key of the lost passport's second checklist item (``office.cases.checklist_key``)."""
+"""The key of the lost passport's second checklist item (``casestore.cases.checklist_key``)."""
 TRANSFER = "JSNU-2026-000001"
 
 

@@ -7,7 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from office.sign_in_limits import (
+from staff.session import SESSION_SECONDS, SessionSigner, same_secret
+from staff.sign_in_limits import (
     MAX_FAILURES,
     WINDOW_SECONDS,
     Attempt,
@@ -16,7 +17,6 @@ from office.sign_in_limits import (
     address_key,
     name_key,
 )
-from office.staff_session import SESSION_SECONDS, SessionSigner, same_secret
 
 NOW = 1_800_000_000
 
@@ -68,7 +68,7 @@ def test_an_empty_secret_never_matches() -> None:
     assert same_secret("s3cret", "s3cret") and not same_secret("s3cre", "s3cret")
 
 
-# --- how many wrong tokens the sign-in form checks (office.sign_in_limits) -----------------
+# --- how many wrong tokens the sign-in form checks (staff.sign_in_limits) -----------------
 
 ANN_AT_WORK, HOME, CAFE = "10.1.2.3", "198.51.100.7", "203.0.113.9"
 

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from office.case_types import STATUSES, TRANSITIONS, can_move
-from office.cases import (
+from casestore.case_types import STATUSES, TRANSITIONS, can_move
+from casestore.cases import (
     QueueFilter,
     TransitionNotAllowed,
     add_note,
@@ -21,8 +21,8 @@ from office.cases import (
     open_case,
     reply_to_person,
 )
-from office.models import Case, CaseEvent, Notification
-from office.notifications import mark_delivered, pending_notifications
+from casestore.models import Case, CaseEvent, Notification
+from casestore.notifications import mark_delivered, pending_notifications
 
 TODAY = date(2026, 4, 1)
 ALL_MOVES = [(old, new) for old in STATUSES for new in STATUSES if old != new]
