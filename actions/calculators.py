@@ -30,7 +30,6 @@ from actions.conversation import institution, language, today
 from actions.facts import DATE, FACTS, LENGTH, YES_NO, Fact, Facts, decode, encode, read_facts
 from actions.faq import general_answer, tell, with_institution_answer
 from actions.loops import ListeningFormValidation, resume_interrupted_form
-from actions.parsing import StayLength
 from knowledge import (
     Decision,
     Text,
@@ -44,6 +43,7 @@ from knowledge import (
     work_study_check,
 )
 from knowledge.dependents import MASTER, OTHER
+from knowledge.durations import StayLength
 
 FORM: Final = "calculator_form"
 ANSWER_SLOT: Final = "calculator_answer"

@@ -17,14 +17,8 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any, Final
 
-from actions.parsing import (
-    DateMention,
-    StayLength,
-    find_dates,
-    parse_stay_length,
-    parse_yes_no,
-    read_date,
-)
+from actions.parsing import DateMention, find_dates, parse_stay_length, parse_yes_no, read_date
+from knowledge.durations import StayLength
 
 DATE: Final = "date"
 LENGTH: Final = "length"

@@ -18,6 +18,7 @@ from knowledge.deadlines import (
     zero_entry_travel_deadline,
 )
 from knowledge.dependents import dependent_permit
+from knowledge.durations import StayLength
 from knowledge.faq import FAQ_TOPICS, TOPICS, faq_answer, topic
 from knowledge.institutions import (
     INSTITUTION_CODES,
@@ -60,6 +61,7 @@ __all__ = [
     "Institution",
     "PermitFacts",
     "Provision",
+    "StayLength",
     "Step",
     "Text",
     "Topic",

@@ -26,9 +26,10 @@ from actions.calculators import (
 from actions.conversation import today
 from actions.facts import FACTS, assign_dates, decode, encode, phrase_answer, read_facts
 from actions.loops import interrupted_form
-from actions.parsing import DateMention, StayLength
+from actions.parsing import DateMention
 from knowledge import dependent_permit, overstay_penalty_since, visiting_scholar_stay
 from knowledge.dependents import MASTER
+from knowledge.durations import StayLength
 from tests.actions.conftest import make_tracker
 
 TODAY = date(2026, 11, 23)
