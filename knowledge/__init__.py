@@ -5,6 +5,7 @@ Imports only the standard library. Nothing here reads files, the clock or the ne
 ``covered=False`` where the sources do not decide a case.
 """
 
+from knowledge.calculations import CALCULATIONS, Calculation
 from knowledge.core import LANGUAGES, Citation, Decision, Step, Text, format_date
 from knowledge.deadlines import (
     conference_contact_deadline,
@@ -50,11 +51,13 @@ from knowledge.visas import (
 )
 
 __all__ = [
+    "CALCULATIONS",
     "FAQ_TOPICS",
     "INSTITUTION_CODES",
     "LANGUAGES",
     "OTHER_UNIVERSITY",
     "TOPICS",
+    "Calculation",
     "Citation",
     "Decision",
     "FaqEntry",
