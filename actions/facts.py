@@ -1,5 +1,5 @@
-"""The facts the calculators ask for: what kind each is, how it is read from a message, and how
-it is stored in the dialogue.
+"""The facts the calculators ask for: how each is read from a message, and how it is stored in
+the dialogue. What kind each is, the rules say (``knowledge.calculations.FACT_KINDS``).
 
 Three kinds: dates (read with `actions.parsing.find_dates`), lengths of stay
 (`parse_stay_length`) and yes/no facts. A sentence can carry several facts at once ("my permit
@@ -17,23 +17,14 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any, Final
 
-from actions.parsing import (
-    DateMention,
-    StayLength,
-    find_dates,
-    parse_stay_length,
-    parse_yes_no,
-    read_date,
-)
-
-DATE: Final = "date"
-LENGTH: Final = "length"
-YES_NO: Final = "yes_no"
+from actions.parsing import DateMention, find_dates, parse_stay_length, parse_yes_no, read_date
+from knowledge.calculations import DATE, FACT_KINDS, LENGTH, YES_NO, Facts
+from knowledge.durations import StayLength
 
 
 @dataclass(frozen=True)
 class Fact:
-    """One input of a rule: its kind and the words that point at it in a sentence.
+    """One input of a rule and the words that point at it in a sentence.
 
     ``cues`` (dates): words written before a date that say it is this fact. ``yes`` and
     ``no`` (yes/no facts): phrases that answer it; the longest phrase found wins, so
@@ -41,13 +32,15 @@ class Fact:
     """
 
     name: str
-    kind: str
     cues: tuple[str, ...] = ()
     yes: tuple[str, ...] = ()
     no: tuple[str, ...] = ()
 
+    @property
+    def kind(self) -> str:
+        """DATE, LENGTH or YES_NO, as the rules know it (``knowledge.calculations``)."""
+        return FACT_KINDS[self.name]
 
-Facts = dict[str, Any]  # fact name -> date, StayLength or bool; unknown facts are absent
 
 # "I have not paid": one list for every reader of the fees, in both languages (the permit form's
 # short answers and statements, actions/permit.py and actions/permit_text.py, and fees_paid).
@@ -62,44 +55,44 @@ _FAMILY_WORDS = ("wife", "husband", "spouse", "partner", "child", "kid", "son", 
                  "父母", "妈妈", "爸爸", "爱人", "老婆", "老公")
 
 FACTS: Final[Mapping[str, Fact]] = MappingProxyType({fact.name: fact for fact in (
-    Fact("stay_length", LENGTH),
-    Fact("permit_expiry", DATE, cues=_PERMIT_WORDS),
-    Fact("family_until", DATE, cues=_FAMILY_WORDS),
-    Fact("arrival", DATE, cues=("arriv", "come", "coming", "from", "start", "到达", "抵达", "来",
-                                "从", "开始")),
-    Fact("departure", DATE, cues=("until", "till", "leav", "depart", "end", "离开", "离校", "离境",
-                                  "回国", "为止", "结束", "到", "至")),
+    Fact("stay_length"),
+    Fact("permit_expiry", cues=_PERMIT_WORDS),
+    Fact("family_until", cues=_FAMILY_WORDS),
+    Fact("arrival", cues=("arriv", "come", "coming", "from", "start", "到达", "抵达", "来", "从",
+                          "开始")),
+    Fact("departure", cues=("until", "till", "leav", "depart", "end", "离开", "离校", "离境",
+                            "回国", "为止", "结束", "到", "至")),
     # CPU Art. 10bis follows the binding Chinese text (仅限我校硕士和博士留学生): a part-time
     # master's student is a master's student, so "part-time" is no "no".
-    Fact("graduate_full_time", YES_NO,
+    Fact("graduate_full_time",
          yes=("master", "phd", "ph.d", "doctoral", "doctor", "硕士", "博士", "研究生"),
          no=("bachelor", "undergrad", "language student", "language program", "preparatory",
              "本科", "语言生", "语言进修", "预科", "进修生")),
-    Fact("fees_paid", YES_NO,
+    Fact("fees_paid",
          yes=("i paid", "i have paid", "i've paid", "already paid", "已缴", "已交", "交了",
               "缴了", "缴清", "交清"),
          # Not paid so far, and will not or cannot pay: both leave the fees unpaid.
          no=(*NOT_PAID, "don't pay", "do not pay", "not pay", "can't pay", "cannot pay",
              "unable to pay", "never pay", "skip paying", "不交", "不缴", "交不起")),
-    Fact("withdrawal_applied", YES_NO,
+    Fact("withdrawal_applied",
          yes=("applied for withdrawal", "applied for suspension", "applied to withdraw",
               "已申请退学", "已申请休学", "申请了退学", "申请了休学", "已提交退学", "已提交休学"),
          no=("not apply", "didn't apply", "did not apply", "haven't applied", "have not applied",
              "not applied", "don't apply", "never applied", "没申请", "未申请", "不申请",
              "没有申请", "没提交", "未提交")),
-    Fact("university_consent", YES_NO,
+    Fact("university_consent",
          yes=("university agreed", "university has agreed", "university approved",
               "with the university's consent", "with approval", "学校同意了", "学校已同意",
               "经学校同意", "学校批准了", "学校已批准"),
          no=("without the university's consent", "without consent", "without approval",
              "without permission", "not approved", "未经学校同意", "没有学校同意", "学校不同意",
              "学校没同意", "没经过学校")),
-    Fact("work_annotation", YES_NO,
+    Fact("work_annotation",
          yes=("have the annotation", "have an annotation", "with the annotation",
               "got the annotation", "annotated", "已加注", "有加注", "办了加注"),
          no=("no annotation", "without annotation", "without an annotation",
              "don't have the annotation", "not annotated", "没有加注", "未加注", "没加注")),
-    Fact("within_limits", YES_NO,
+    Fact("within_limits",
          yes=("within the approved", "within the limits", "within the hours", "在规定范围内",
               "没有超出", "不超出", "没超出"),
          no=("more hours than", "beyond the approved", "outside the approved", "exceed", "超出",

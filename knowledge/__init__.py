@@ -5,6 +5,7 @@ Imports only the standard library. Nothing here reads files, the clock or the ne
 ``covered=False`` where the sources do not decide a case.
 """
 
+from knowledge.calculations import CALCULATIONS, Calculation
 from knowledge.core import LANGUAGES, Citation, Decision, Step, Text, format_date
 from knowledge.deadlines import (
     conference_contact_deadline,
@@ -18,6 +19,7 @@ from knowledge.deadlines import (
     zero_entry_travel_deadline,
 )
 from knowledge.dependents import dependent_permit
+from knowledge.durations import StayLength
 from knowledge.faq import FAQ_TOPICS, TOPICS, faq_answer, topic
 from knowledge.institutions import (
     INSTITUTION_CODES,
@@ -49,17 +51,20 @@ from knowledge.visas import (
 )
 
 __all__ = [
+    "CALCULATIONS",
     "FAQ_TOPICS",
     "INSTITUTION_CODES",
     "LANGUAGES",
     "OTHER_UNIVERSITY",
     "TOPICS",
+    "Calculation",
     "Citation",
     "Decision",
     "FaqEntry",
     "Institution",
     "PermitFacts",
     "Provision",
+    "StayLength",
     "Step",
     "Text",
     "Topic",

@@ -19,16 +19,15 @@ from actions.calculators import (
     ActionCorrectCalculation,
     ActionNewCalculation,
     ValidateCalculatorForm,
-    current,
-    merge,
-    needed_facts,
 )
 from actions.conversation import today
 from actions.facts import FACTS, assign_dates, decode, encode, phrase_answer, read_facts
 from actions.loops import interrupted_form
-from actions.parsing import DateMention, StayLength
+from actions.parsing import DateMention
 from knowledge import dependent_permit, overstay_penalty_since, visiting_scholar_stay
+from knowledge.calculations import FACT_KINDS
 from knowledge.dependents import MASTER
+from knowledge.durations import StayLength
 from tests.actions.conftest import make_tracker
 
 TODAY = date(2026, 11, 23)
@@ -121,41 +120,18 @@ def test_stored_facts_read_back() -> None:
     assert decode({"permit_expiry": "not a date", "unknown": 1}) == {}
 
 
-# ----------------------------------------------------------------------------- which facts
+# ----------------------------------------------------------------------------- the domain
 
 
-@pytest.mark.parametrize(
-    ("topic", "code", "facts", "needed"),
-    [
-        ("visa_types", "QJNU", {}, ["stay_length"]),
-        ("overstay_penalty", "CPU", {}, ["permit_expiry"]),
-        ("overstay_penalty", "CPU", {"stay_length": StayLength(days=3)}, []),
-        ("dependents", "CPU", {}, ["graduate_full_time", "permit_expiry"]),
-        ("dependents", "CPU", {"graduate_full_time": False}, []),
-        ("dependents", "JSNU", {}, ["permit_expiry"]),
-        ("dependents", "QJNU", {}, []),
-        ("work_study", "JSNU", {}, ["university_consent", "work_annotation", "within_limits"]),
-        ("work_study", "CPU", {}, []),
-        ("invite_visiting_scholar", "WESTLAKE", {}, ["arrival", "departure"]),
-        ("invite_visiting_scholar", "WESTLAKE",
-         {"arrival": date(2027, 3, 1), "stay_length": StayLength(months=3)}, []),
-        ("invite_visiting_scholar", "CPU", {}, []),
-        ("automatic_withdrawal", "CPU", {}, ["fees_paid", "withdrawal_applied", "permit_expiry"]),
-        ("automatic_withdrawal", "CPU", {"fees_paid": True}, []),
-        ("automatic_withdrawal", "JSNU", {}, []),
-    ],
-)
-def test_only_facts_that_can_change_the_answer_are_asked(
-    topic: str, code: str, facts: dict[str, Any], needed: list[str]
-) -> None:
-    assert needed_facts(CALCULATORS[topic], code, facts, TODAY) == needed
+def test_every_fact_read_from_messages_is_a_fact_the_rules_know() -> None:
+    assert set(FACTS) == set(FACT_KINDS)
 
 
 def test_every_question_and_calculation_is_in_the_domain(domain: dict[str, Any]) -> None:
     for calc in CALCULATORS.values():
         assert calc.topic in domain["intents"]
-        for question in calc.asks:
-            assert question.response in domain["responses"]
+        for fact in calc.calculation.asks:
+            assert calc.question(fact) in domain["responses"]
         assert calc.impossible in domain["responses"]
 
 
@@ -390,15 +366,6 @@ async def test_a_correction_after_the_answer_keeps_the_other_facts(
     events = await ActionCorrectCalculation().run(CollectingDispatcher(), tracker, domain)
     assert events[0] == SlotSet(FACTS_SLOT, {"topic": "dependents", "facts": {
         "graduate_full_time": True, "permit_expiry": "2027-08-31"}})
-
-
-def test_a_corrected_departure_replaces_the_length_given_before() -> None:
-    tracker = tracker_for("", topic="invite_visiting_scholar",
-                          facts={"arrival": date(2027, 3, 1), "stay_length": StayLength(months=3)})
-    calc, facts = current(tracker)
-    assert calc is not None
-    assert merge(calc, facts, {"departure": date(2027, 7, 1)}) == {
-        "arrival": date(2027, 3, 1), "departure": date(2027, 7, 1)}
 
 
 # ----------------------------------------------------------------------------- interruptions

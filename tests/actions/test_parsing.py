@@ -7,7 +7,6 @@ from datetime import date, timedelta
 import pytest
 
 from actions.parsing import (
-    StayLength,
     chinese_integer,
     find_date,
     find_dates,
@@ -18,6 +17,7 @@ from actions.parsing import (
     parse_yes_no,
     registration_event,
 )
+from knowledge.durations import StayLength
 
 TODAY = date(2026, 11, 23)  # a Monday
 
@@ -110,30 +110,6 @@ def test_lengths_of_stay_are_read_in_both_languages(text: str, months: int, days
 )
 def test_a_length_that_cannot_be_counted_exactly_or_a_date_is_no_length(text: str) -> None:
     assert parse_stay_length(text) is None
-
-
-def test_six_months_are_always_more_than_180_days_and_five_never() -> None:
-    assert StayLength(months=6).shortest_days() == 181
-    assert StayLength(months=5).longest_days() == 153
-
-
-def test_a_length_ends_on_the_corresponding_day_or_the_months_last_day() -> None:
-    assert StayLength(months=3).end(date(2027, 3, 1)) == date(2027, 6, 1)
-    assert StayLength(months=1).end(date(2027, 1, 31)) == date(2027, 2, 28)
-    assert StayLength(days=10).end(date(2027, 3, 1)) == date(2027, 3, 11)
-
-
-def test_a_stored_length_reads_back() -> None:
-    length = StayLength(months=18, days=3)
-    assert StayLength.fromisoformat(length.isoformat()) == length
-    with pytest.raises(ValueError):
-        StayLength.fromisoformat("two years")
-
-
-def test_a_length_is_written_in_each_language() -> None:
-    assert StayLength(months=18).render("en") == "1 year and 6 months"
-    assert StayLength(days=1).render("en") == "1 day"
-    assert StayLength(months=8).render("zh") == "8个月"
 
 
 @pytest.mark.parametrize(
