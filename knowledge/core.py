@@ -50,6 +50,14 @@ class Text:
         """Return the text in ``lang`` ("zh", "zh-CN"…: Chinese; anything else English)."""
         return self.zh if normalise_language(lang) == "zh" else self.en
 
+    def chosen(self, lang: str | None) -> str:
+        """The text in the language a person chose; both, English first, before they chose
+        one (what a channel says before it knows whom it talks to)."""
+        tag = (lang or "").strip().lower()
+        if tag.startswith(("zh", "en")):
+            return self.get(tag)
+        return f"{self.en}\n\n{self.zh}"
+
     def join(self, other: Text, en_sep: str = " ", zh_sep: str = "") -> Text:
         """Concatenate two texts language by language (Chinese needs no space)."""
         return Text(self.en + en_sep + other.en, self.zh + zh_sep + other.zh)

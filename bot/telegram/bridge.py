@@ -202,7 +202,7 @@ class Bridge:
         language = greeting_language(update, context)
         rows = language_rows() + institution_rows(language)
         await context.bot.send_message(
-            update.effective_chat.id, texts.WELCOME.get(language), reply_markup=markup(rows)
+            update.effective_chat.id, texts.WELCOME.chosen(language), reply_markup=markup(rows)
         )
 
     async def help(self, update: Update, context: Context) -> None:
@@ -210,7 +210,7 @@ class Bridge:
         if update.effective_chat is None:
             return
         language = greeting_language(update, context)
-        await context.bot.send_message(update.effective_chat.id, texts.HELP.get(language))
+        await context.bot.send_message(update.effective_chat.id, texts.HELP.chosen(language))
         await self.converse(context, update.effective_chat.id, update.update_id, "/help")
 
     async def choose_language(self, update: Update, context: Context) -> None:
@@ -219,7 +219,7 @@ class Bridge:
             return
         await context.bot.send_message(
             update.effective_chat.id,
-            texts.CHOOSE_LANGUAGE.get(chosen_language(context)),
+            texts.CHOOSE_LANGUAGE.chosen(chosen_language(context)),
             reply_markup=markup(language_rows()),
         )
 
@@ -248,7 +248,7 @@ class Bridge:
         """Photos, stickers, voice...: say that only text is read."""
         if update.effective_chat is not None and update.effective_message is not None:
             await context.bot.send_message(
-                update.effective_chat.id, texts.TEXT_ONLY.get(greeting_language(update, context))
+                update.effective_chat.id, texts.TEXT_ONLY.chosen(greeting_language(update, context))
             )
 
     async def button(self, update: Update, context: Context) -> None:
@@ -271,7 +271,7 @@ class Bridge:
             await self.converse(context, chat_id, update.update_id, payload)
         else:
             await context.bot.send_message(
-                chat_id, texts.BUTTON_EXPIRED.get(chosen_language(context))
+                chat_id, texts.BUTTON_EXPIRED.chosen(chosen_language(context))
             )
 
     @staticmethod
@@ -323,10 +323,10 @@ class Bridge:
                 await self.deliver(context, chat_id, replies)
         except Backlogged as refused:
             if refused.first:
-                await context.bot.send_message(chat_id, texts.SLOW_DOWN.get(language))
+                await context.bot.send_message(chat_id, texts.SLOW_DOWN.chosen(language))
         except RasaUnavailable as error:
             log.warning("Rasa did not answer update %s: %s", update_id, error)
-            await context.bot.send_message(chat_id, texts.TRY_AGAIN.get(language))
+            await context.bot.send_message(chat_id, texts.TRY_AGAIN.chosen(language))
 
     async def deliver(
         self, context: Context, chat_id: int, replies: list[dict[str, Any]]

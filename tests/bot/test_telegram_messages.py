@@ -26,8 +26,8 @@ from bot.telegram.messages import (
     to_telegram,
     utf16_units,
 )
-from bot.telegram.texts import Said
 from knowledge import INSTITUTION_CODES
+from knowledge.core import Text
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -163,21 +163,22 @@ def test_metadata_carries_the_language_only_when_the_person_chose_one() -> None:
     assert "language" not in rasa_metadata(42, 1001, None)
 
 
-@pytest.mark.parametrize(("language", "expected"), [("en", "Hello"), ("zh", "您好")])
+@pytest.mark.parametrize(("language", "expected"),
+                         [("en", "Hello"), ("zh", "您好"), ("zh-CN", "您好")])
 def test_a_chosen_language_gets_only_its_own_text(language: str, expected: str) -> None:
-    assert Said("Hello", "您好").get(language) == expected
+    assert Text("Hello", "您好").chosen(language) == expected
 
 
 @pytest.mark.parametrize("language", [None, "fr"])
 def test_without_a_known_choice_the_bridge_speaks_both_languages(language: str | None) -> None:
-    assert Said("Hello", "您好").get(language) == "Hello\n\n您好"
+    assert Text("Hello", "您好").chosen(language) == "Hello\n\n您好"
 
 
-BRIDGE_TEXTS = {name: value for name, value in vars(texts).items() if isinstance(value, Said)}
+BRIDGE_TEXTS = {name: value for name, value in vars(texts).items() if isinstance(value, Text)}
 
 
 @pytest.mark.parametrize("said", BRIDGE_TEXTS.values(), ids=BRIDGE_TEXTS.keys())
-def test_every_text_of_the_bridge_is_written_in_both_languages(said: Said) -> None:
+def test_every_text_of_the_bridge_is_written_in_both_languages(said: Text) -> None:
     assert re.search(r"[A-Za-z]{3,}", said.en), said.en
     assert HAN.search(said.zh), said.zh
     assert said.en != said.zh
