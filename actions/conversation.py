@@ -69,7 +69,7 @@ def default_institution() -> str:
 def institution(tracker: Tracker) -> str:
     """The institution whose rules apply: the one the person named, else the default.
 
-    The slot holds a code (action_read_context normalises names); a name that slipped in
+    The slot holds a code (engine/context.py reads names as codes); a name that slipped in
     some other way ("Jiangsu Normal", "西湖大学") is read with `find_institution`.
     """
     value = tracker.get_slot("institution")

@@ -52,7 +52,8 @@ class ActionChooseInstitution(Action):
             # and the one named before is not kept silently.
             dispatcher.utter_message(response="utter_institution_not_known")
             return [SlotSet("institution", None)]
-        code = tracker.get_slot("institution")  # set from this message by action_read_context
+        # Set from this message by the Rasa server (engine/context.py).
+        code = tracker.get_slot("institution")
         if code not in INSTITUTION_CODES:
             dispatcher.utter_message(response="utter_institution_unknown")
             return []

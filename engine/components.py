@@ -23,10 +23,12 @@ from rasa.nlu.extractors.crf_entity_extractor import CRFEntityExtractor, CRFToke
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
 from rasa.nlu.tokenizers.tokenizer import Token
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from engine import context
 from engine.blending import DEFAULT_WEIGHT, OPINIONS, blend, second_opinion_weight
 from engine.familiarity import familiarity, vocabulary
 from engine.languages import HAN
@@ -124,6 +126,71 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
         if chosen in LANGUAGES:
             return str(chosen)
         return detect_language(message.get("text") or "")
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False
+)
+class ConversationContext(GraphComponent, EntityExtractorMixin):
+    """Reads who is talking, in which language and at which university (``engine/context.py``)
+    and hands it on as the entities ``reply_language``, ``preferred_language`` and
+    ``institution_code``, which the slots ``language``, ``preferred_language`` and
+    ``institution`` map from.
+
+    Last in the pipeline: it needs the intent (a request to change language), the
+    ``language`` entity of ``LanguageDetector`` and the ``institution`` entities. Rasa hands
+    a component whose ``process`` takes a ``tracker`` the conversation so far (none when a
+    message is parsed on its own), so the slots it reads need no call to the action server.
+    The three entities do not influence the dialogue (``domain.yml``).
+    """
+
+    ENTITIES = ("reply_language", "preferred_language", "institution_code")
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "ConversationContext":
+        """Creates the component; it has nothing to train or load."""
+        return cls()
+
+    def process(
+        self, messages: List[Message], tracker: Optional[DialogueStateTracker] = None
+    ) -> List[Message]:
+        """Adds the context entities to each message."""
+        slots = tracker.current_slot_values() if tracker is not None else None
+        for message in messages:
+            found = context.read_context(self._read(message, slots))
+            values = zip(self.ENTITIES,
+                         (found.language, found.preferred_language, found.institution),
+                         strict=True)
+            added = [{"entity": name, "value": value, "start": 0, "end": 0,
+                      "confidence_entity": 1.0} for name, value in values if value]
+            kept = [e for e in message.get(ENTITIES, []) if e.get("entity") not in self.ENTITIES]
+            message.set(ENTITIES, kept + self.add_extractor_name(added), add_to_output=True)
+        return messages
+
+    @staticmethod
+    def _read(message: Message, slots: Optional[Dict[Text, Any]]) -> context.Message:
+        entities = message.get(ENTITIES, [])
+        metadata = message.get("metadata")
+        return context.Message(
+            text=message.get(TEXT) or "",
+            intent=(message.get(INTENT) or {}).get("name"),
+            detected_languages=[str(e.get("value")) for e in entities
+                                if e.get("entity") == "language"],
+            named_institutions=[str(e.get("value")) for e in entities
+                                if e.get("entity") == "institution"],
+            metadata=metadata if isinstance(metadata, dict) else None,
+            slots=slots,
+        )
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Training data keeps its annotated entities unchanged."""
+        return training_data
 
 
 @DefaultV1Recipe.register(

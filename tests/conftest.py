@@ -6,6 +6,7 @@ Rasa server, action server and web server instead of starting their own.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import uuid
@@ -22,6 +23,7 @@ from playwright.sync_api import Browser, sync_playwright
 from casestore.db import migrate
 from config.settings import Settings, load_settings
 from supervisor.processes import REPO_ROOT, ProcessGroup, assistant_processes, with_run_secrets
+from tests import postgres
 from training.model import ensure_model
 
 # The office's holidays for the end-to-end tests' processes (SEMESTER_HOLIDAYS): from 60 to
@@ -123,10 +125,24 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAssis
     The Telegram bridge is left out (a developer's real token must not be used by tests);
     tests/bot/ starts it against a fake Bot API.
     """
-    database = Path(tmp_path_factory.mktemp("e2e")) / "office.db"
+    with contextlib.ExitStack() as stack:
+        yield stack.enter_context(_running_assistant(e2e_database(tmp_path_factory, stack)))
+
+
+def e2e_database(tmp_path_factory: pytest.TempPathFactory, stack: contextlib.ExitStack) -> str:
+    """The end-to-end suite's database: PostgreSQL when the run has it (``make test`` does: a
+    fresh database, conversations and cases in it), else a SQLite file. The restart test
+    (``tests/e2e/test_persistence.py``) keeps the SQLite default of ``make run``."""
+    if postgres.available():
+        return stack.enter_context(postgres.fresh_database(postgres.base_url("e2e"), "e2e"))
+    return f"sqlite:///{Path(tmp_path_factory.mktemp('e2e')) / 'office.db'}"
+
+
+@contextlib.contextmanager
+def _running_assistant(database_url: str) -> Iterator[RunningAssistant]:
     settings = replace(
         with_run_secrets(load_settings()),
-        database_url=f"sqlite:///{database}",
+        database_url=database_url,
         rasa_port=free_port(),
         action_server_port=free_port(),
         staff_api_port=free_port(),

@@ -12,7 +12,6 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
-from actions.context import ActionReadContext, chosen_language
 from actions.conversation import conversation_summary, institution, today
 from actions.deadlines import (
     DEADLINE_TOPICS,
@@ -438,61 +437,7 @@ async def test_cpu_articles_a_rule_answer_names_the_default_university_it_applie
     assert dispatcher.messages[0]["text"].startswith("根据中国药科大学的规定，")
 
 
-# ----------------------------------------------------------------------------- language
-
-
-@pytest.mark.parametrize(
-    ("text", "language"),
-    [("please answer in English", "en"), ("请用中文", "zh"), ("不要用英文，用中文", "zh"),
-     ("can you reply in Chinese?", "zh"), ("英文回答", "en"), ("thanks", None)],
-)
-def test_the_chosen_language_is_read_from_the_request(text: str, language: str | None) -> None:
-    assert chosen_language(text) == language
-
-
-async def test_a_chosen_language_sticks_when_the_person_writes_in_the_other(
-    domain: dict[str, Any],
-) -> None:
-    chose = conversation("please answer in English", intent="choose_language",
-                         slots={"language": "zh"})
-    events = await ActionReadContext().run(CollectingDispatcher(), chose, domain)
-    assert SlotSet("language", "en") in events and SlotSet("preferred_language", "en") in events
-    later = conversation("签证类型", intent="visa_types",
-                         entities=[{"entity": "language", "value": "zh"}],
-                         slots={"language": "en", "preferred_language": "en"})
-    assert await ActionReadContext().run(CollectingDispatcher(), later, domain) == []
-
-
-async def test_without_a_choice_the_reply_follows_the_message(domain: dict[str, Any]) -> None:
-    tracker = conversation("签证类型", intent="visa_types",
-                           entities=[{"entity": "language", "value": "zh"}])
-    events = await ActionReadContext().run(CollectingDispatcher(), tracker, domain)
-    assert events == [SlotSet("language", "zh")]
-
-
-async def test_the_channel_language_wins_over_the_script(domain: dict[str, Any]) -> None:
-    tracker = conversation("hello", intent="greet", metadata={"language": "zh"},
-                           entities=[{"entity": "language", "value": "zh"}])
-    events = await ActionReadContext().run(CollectingDispatcher(), tracker, domain)
-    assert SlotSet("language", "zh") in events
-
-
 # ----------------------------------------------------------------------------- university
-
-
-async def test_a_university_named_in_chinese_sets_its_code(domain: dict[str, Any]) -> None:
-    tracker = conversation("我在江苏师范大学读书", intent="choose_institution",
-                           entities=[{"entity": "institution", "value": "JSNU"}])
-    events = await ActionReadContext().run(CollectingDispatcher(), tracker, domain)
-    assert SlotSet("institution", "JSNU") in events
-
-
-async def test_a_short_name_without_an_entity_is_still_recognised(
-    domain: dict[str, Any],
-) -> None:
-    tracker = conversation("I work at Westlake", intent="choose_institution")
-    events = await ActionReadContext().run(CollectingDispatcher(), tracker, domain)
-    assert SlotSet("institution", "WESTLAKE") in events
 
 
 async def test_the_chosen_university_is_remembered_for_the_person(

@@ -23,13 +23,13 @@ from dataclasses import dataclass, replace
 import httpx
 import psutil
 import pytest
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine
 
-from casestore.db import make_engine, migrate, normalize_url
+from casestore.db import make_engine, migrate
 from config.settings import Settings, load_settings
 from supervisor.cluster import SUPERVISION, ClusterLayout, install_services, start_cluster
 from supervisor.processes import REPO_ROOT, ProcessGroup, with_run_secrets
+from tests import postgres
 from tests.cluster.load import (
     Answered,
     LoadResult,
@@ -82,31 +82,11 @@ class RunningCluster:
         return f"http://127.0.0.1:{self.layout.rasa_replica_ports[index - 1]}"
 
 
-def _postgres_base_url() -> str:
-    url = os.environ.get("TEST_POSTGRES_URL", "").strip()
-    if url:
-        return url
-    reason = ("the cluster needs PostgreSQL: "
-              "export TEST_POSTGRES_URL=\"$(bash scripts/postgres.sh)\"")
-    if os.environ.get("REQUIRE_POSTGRES") == "1":
-        pytest.fail(reason + "; REQUIRE_POSTGRES=1 forbids skipping")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def fresh_database() -> Iterator[str]:
     """A new PostgreSQL database for the cluster's conversations and cases, dropped after."""
-    base = normalize_url(_postgres_base_url())
-    name = f"cluster_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
+    with postgres.fresh_database(postgres.base_url("the cluster tests"), "cluster") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -9,11 +9,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import text
 
-from casestore.db import migrate
-from config.settings import Settings, load_settings
+from casestore.db import make_engine, migrate
+from config.settings import Settings, conversation_store_url, load_settings
 from supervisor.processes import REPO_ROOT, ProcessGroup, assistant_processes, with_run_secrets
-from tests.conftest import free_port
+from tests import postgres
+from tests.conftest import RunningAssistant, free_port
 from training.model import ensure_model
 
 pytestmark = pytest.mark.e2e
@@ -66,3 +68,21 @@ def test_a_half_filled_form_continues_after_the_assistant_is_restarted(tmp_path:
         assert "中国药科大学 第六条" in answer, answer  # the university is still known
     finally:
         group.stop()
+
+
+def test_the_suite_keeps_conversations_and_cases_in_its_database(
+        assistant: RunningAssistant, sender: str) -> None:
+    """Under ``make test`` (PostgreSQL running) the whole end-to-end suite talks to a
+    PostgreSQL database: Rasa's conversations and the case store's people are in it."""
+    if postgres.available():
+        assert assistant.database_url.startswith("postgresql")
+    assistant.text(sender, "hello")
+    conversations = make_engine(conversation_store_url(assistant.settings))
+    try:
+        with conversations.connect() as connection:
+            events = connection.execute(
+                text("SELECT count(*) FROM events WHERE sender_id = :sender"),
+                {"sender": f"rest:{sender}"}).scalar_one()
+    finally:
+        conversations.dispose()
+    assert events > 0

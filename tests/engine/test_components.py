@@ -34,8 +34,8 @@ from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 from rasa.shared.nlu.training_data.message import Message
 
 from engine.components import (BilingualTokenizer, BlendedIntentClassifier,
-                               FamiliarityFallbackClassifier, LanguageDetector,
-                               StoredCRFEntityExtractor)
+                               ConversationContext, FamiliarityFallbackClassifier,
+                               LanguageDetector, StoredCRFEntityExtractor)
 
 TRAINING = """
 version: "3.1"
@@ -186,9 +186,36 @@ for text, metadata in [("I lost my passport", None), ("我的护照丢了", None
         [message])
     detected.append([(e["entity"], e["value"]) for e in message.get(ENTITIES)])
 
+
+from rasa.shared.core.events import SlotSet
+from rasa.shared.core.slots import TextSlot
+from rasa.shared.core.trackers import DialogueStateTracker
+
+
+def in_context(text, intent, found, tracker):
+    message = Message(data={TEXT: text, INTENT: {"name": intent, "confidence": 1.0}})
+    message.set(ENTITIES, [{"entity": name, "value": value, "start": 0, "end": 0}
+                           for name, value in found])
+    ConversationContext.create({}, storage, Resource("context"), context("context")).process(
+        [message], tracker)
+    return sorted((e["entity"], e["value"]) for e in message.get(ENTITIES))
+
+
+chose_english = DialogueStateTracker("someone", [TextSlot(name, mappings=[]) for name in
+                                                 ("language", "preferred_language")])
+chose_english.update(SlotSet("preferred_language", "en"))
+contexts = [
+    in_context("I study at Westlake", "choose_institution", [("language", "en")], None),
+    in_context("我在江苏师范大学读书", "choose_institution",
+               [("language", "zh"), ("institution", "江苏师范大学")], None),
+    in_context("签证类型", "visa_types", [("language", "zh")], chose_english),
+    in_context("请用中文", "choose_language", [("language", "zh")], chose_english),
+]
+
 asked = read(ASKED, tokenizer, words)
 crf.process(asked)
 print(json.dumps({
+    "contexts": contexts,
     "stored": {name: sorted(p.name for p in (Path(sys.argv[1]) / name).iterdir())
                for name in ("crf", "fallback")},
     "crf_without_entities_stored": (Path(sys.argv[1]) / "crf_without_entities").exists(),
@@ -393,6 +420,18 @@ def test_a_fallback_without_vocabulary_judges_by_confidence_only(
 ) -> None:
     assert loaded["judged_without_vocabulary"] == [
         "lost_passport", "lost_passport", "lost_passport", "lost_passport", "nlu_fallback"]
+
+
+def test_the_context_is_read_with_the_conversations_slots(trained: dict[str, Any]) -> None:
+    language = [["language", "en"]]
+    assert trained["contexts"] == [
+        [["institution_code", "WESTLAKE"], *language, ["reply_language", "en"]],
+        [["institution", "江苏师范大学"], ["institution_code", "JSNU"], ["language", "zh"],
+         ["reply_language", "zh"]],
+        # written in Chinese, but the person chose English earlier in the conversation
+        [["language", "zh"], ["reply_language", "en"]],
+        [["language", "zh"], ["preferred_language", "zh"], ["reply_language", "zh"]],
+    ]
 
 
 def test_the_tokenizer_keeps_no_spaces_and_knows_the_domains_words(

@@ -9,44 +9,17 @@ names). Without ``TEST_POSTGRES_URL`` the PostgreSQL runs are skipped, unless
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from casestore.db import make_engine, make_session_factory, migrate, normalize_url
+from casestore.db import make_engine, make_session_factory, migrate
+from tests import postgres
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-
-
-def _postgres_base_url() -> str:
-    """The PostgreSQL server to test against, or skip/fail with the reason."""
-    url = os.environ.get("TEST_POSTGRES_URL", "").strip()
-    if url:
-        return url
-    reason = ("PostgreSQL tests need TEST_POSTGRES_URL "
-              "(export TEST_POSTGRES_URL=\"$(bash scripts/postgres.sh)\")")
-    if os.environ.get("REQUIRE_POSTGRES") == "1":
-        pytest.fail(reason + "; REQUIRE_POSTGRES=1 forbids skipping them")
-    pytest.skip(reason)
-
-
-def _fresh_postgres_schema(base_url: str) -> Iterator[str]:
-    """Create an empty schema, yield a URL whose search_path is it, drop it afterwards."""
-    schema = f"test_{uuid.uuid4().hex[:16]}"
-    admin = make_engine(base_url)
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = normalize_url(base_url).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    finally:
-        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -55,7 +28,8 @@ def blank_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'db' / 'office.db'}"
         return
-    yield from _fresh_postgres_schema(_postgres_base_url())
+    with postgres.fresh_schema(postgres.base_url()) as url:
+        yield url
 
 
 @pytest.fixture
