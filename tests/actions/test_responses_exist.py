@@ -24,10 +24,9 @@ SDK_KEYS = frozenset({"text", "image", "json_message", "template", "response", "
 # Modules whose fixed sentences are responses (issue 25).
 SPEAKING_THROUGH_RESPONSES = ("reminders", "privacy", "store", "requests", "followup")
 # What they may still utter as plain text, as written in the call: texts made elsewhere and
-# passed on (the regulations' answer from knowledge/; the question of a request's field, from
-# its table in actions/request_fields.py).
+# passed on (the regulations' answer from knowledge/).
 PASSED_ON: Mapping[str, frozenset[str]] = {
-    "requests": frozenset({"lost_passport(institution(tracker)).render(lang)", "question_text"}),
+    "requests": frozenset({"lost_passport(institution(tracker)).render(lang)"}),
 }
 
 
