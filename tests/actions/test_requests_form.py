@@ -19,7 +19,15 @@ from sqlalchemy import select
 
 from actions.conversation import today
 from actions.faq import request_payload
-from actions.request_fields import UNIVERSITY, asked_fields, field_for, is_date_field
+from actions.parsing import find_dates
+from actions.request_fields import (
+    FIELD_OVERRIDES,
+    FIELDS,
+    UNIVERSITY,
+    asked_fields,
+    field_for,
+    is_date_field,
+)
 from actions.requests import (
     INVALID_ANSWER,
     ActionAskCaseType,
@@ -414,6 +422,35 @@ async def test_the_date_example_follows_a_date_question(
     question = await asked(slots, domain)
     assert said(question, domain, "zh") == "您是哪天到校的？例如：2026年5月3日。"
     assert date.fromisoformat(sample_answer("transfer", "arrived_on", 0)[1]) > today()
+
+
+# Every field the form can ask, by the name of its question's response; an override asks
+# the field of one type in that type's words.
+FIELD_QUESTIONS = {
+    **{f"utter_request_ask_{name}": (name, field) for name, field in FIELDS.items()},
+    **{f"utter_request_ask_{kind}_{name}": (name, field)
+       for (kind, name), field in FIELD_OVERRIDES.items()},
+}
+
+
+def test_each_field_is_asked_by_the_response_named_after_it() -> None:
+    """Not utter_ask_<field>, which Rasa's forms would take for a slot of the same name."""
+    assert {response: field.question for response, (_, field) in FIELD_QUESTIONS.items()
+            if field.question != response} == {}
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_date_question_and_only_a_date_question_shows_how_to_write_the_date(
+    domain: dict[str, Any], language: str
+) -> None:
+    examples = set()
+    for response, (name, _) in FIELD_QUESTIONS.items():
+        text = rendered(domain, response, {}, language)
+        written = find_dates(text, today(), language)
+        assert bool(written) == is_date_field(name), response
+        if written:  # the example, read as the form reads the answer
+            examples.add((text[written[0].start:], tuple(d.day for d in written)))
+    assert len(examples) == 1  # the same example after every date question
 
 
 def after_answer(earlier: str, offer: dict[str, Any], text: str, intent: str,
