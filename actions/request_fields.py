@@ -1,6 +1,8 @@
-"""The facts each kind of request asks for: questions, summary labels, choices, dates.
+"""The facts each kind of request asks for: the response asking each, summary labels,
+choices, dates.
 
-Data and pure helpers only; the request form in `actions.requests` walks through them.
+Data and pure helpers only; the request form in `actions.requests` walks through them. The
+questions themselves are responses in domain.yml (``utter_request_ask_<field>``).
 """
 
 from __future__ import annotations
@@ -36,12 +38,13 @@ class Option:
 class Field:
     """How to ask for one fact of a request and show it in the summary.
 
-    Fields whose name ends in ``_on`` are dates; fields with options are multiple choice;
-    the rest are free text.
+    ``question`` is the response (domain.yml) that asks for it. Fields whose name ends in
+    ``_on`` are dates, and their question shows how to write one; fields with options are
+    multiple choice; the rest are free text.
     """
 
     name: Text
-    question: Text
+    question: str
     options: tuple[Option, ...] = ()
 
     @property
@@ -50,17 +53,15 @@ class Field:
         return {option.value: option.keywords for option in self.options}
 
 
-def _f(name: Text, question_en: str, question_zh: str, *options: Option) -> Field:
+def _f(name: Text, question: str, *options: Option) -> Field:
     """Shorthand for a field (its name is the label staff see too: ``FACT_LABELS``)."""
-    return Field(name, Text(question_en, question_zh), options)
+    return Field(name, question, options)
 
 
 def _o(value: str, en: str, zh: str, *keywords: str) -> Option:
     """Shorthand for an option; its titles count as keywords too."""
     return Option(value, Text(en, zh), (en.lower(), zh, *keywords))
 
-
-DATE_EXAMPLE = Text(" For example: 3 May 2026 or 2026-05-03.", "例如：2026年5月3日。")
 
 UNIVERSITY = "university"
 """Asked before any request when the person never named their university: the default
@@ -75,49 +76,36 @@ def asked_fields(case_type: str) -> tuple[str, ...]:
 
 FIELDS: Mapping[str, Field] = MappingProxyType({
     UNIVERSITY: _f(
-        FACT_LABELS[UNIVERSITY], "Which university is this request for?",
-        "这份申请是哪所学校的？",
+        FACT_LABELS[UNIVERSITY], "utter_request_ask_university",
         *(_o(code, institution_profile(code).name.en, institution_profile(code).name.zh)
           for code in INSTITUTION_CODES),
     ),
-    "full_name": _f(
-        FACT_LABELS["full_name"], "So that the office knows who it is for: what is your full "
-        "name?", "为了让国际处知道申请人是谁，请问您的姓名是？"),
-    "member_number": _f(
-        FACT_LABELS["member_number"], "What is your student or staff number?",
-        "您的学号或工号是多少？"),
-    "contact": _f(
-        FACT_LABELS["contact"], "Which e-mail address or phone number may the office use to "
-        "reach you?", "国际处可以通过哪个邮箱或电话联系您？"),
+    "full_name": _f(FACT_LABELS["full_name"], "utter_request_ask_full_name"),
+    "member_number": _f(FACT_LABELS["member_number"], "utter_request_ask_member_number"),
+    "contact": _f(FACT_LABELS["contact"], "utter_request_ask_contact"),
     "document": _f(
-        FACT_LABELS["document"], "Which document is it?", "是哪种证件？",
+        FACT_LABELS["document"], "utter_request_ask_document",
         _o("passport", "Passport", "护照"),
         _o("residence_permit", "Residence permit", "居留许可", "permit", "居留证"),
         _o("visa", "Visa", "签证"),
     ),
     "what_happened": _f(
-        FACT_LABELS["what_happened"], "Was it lost, stolen or damaged?", "是遗失、被盗还是损毁？",
+        FACT_LABELS["what_happened"], "utter_request_ask_what_happened",
         _o("lost", "Lost", "遗失", "lose", "missing", "can't find", "丢", "找不到"),
         _o("stolen", "Stolen", "被盗", *WHAT_HAPPENED["stolen"]),
         _o("damaged", "Damaged", "损毁", *WHAT_HAPPENED["damaged"]),
     ),
-    "noticed_on": _f(
-        FACT_LABELS["noticed_on"], "On which date did you notice?",
-        "您是哪天发现的？"),
-    "permit_expires_on": _f(
-        FACT_LABELS["permit_expires_on"], "When does your current residence permit expire?",
-        "您现在的居留许可哪天到期？"),
+    "noticed_on": _f(FACT_LABELS["noticed_on"], "utter_request_ask_noticed_on"),
+    "permit_expires_on": _f(FACT_LABELS["permit_expires_on"],
+                            "utter_request_ask_permit_expires_on"),
     "student_status": _f(
-        FACT_LABELS["student_status"],
-        "Are you a new student, a returning student, or a student whose graduation was delayed?",
-        "您是新生、老生，还是延期毕业生？",
+        FACT_LABELS["student_status"], "utter_request_ask_student_status",
         _o("new", "New student", "新生", "first year", "刚入学"),
         _o("returning", "Returning student", "老生", "continuing", "在读"),
         _o("delayed_graduation", "Delayed graduation", "延期毕业生", "delay", "延期", "延毕"),
     ),
     "relationship": _f(
-        FACT_LABELS["relationship"], "Who is the family member: your spouse, child or parent?",
-        "家属与您是什么关系：配偶、子女还是父母？",
+        FACT_LABELS["relationship"], "utter_request_ask_relationship",
         _o("spouse", "Spouse", "配偶", "wife", "husband", "partner", "妻子", "老婆", "丈夫",
            "老公", "爱人", "太太"),
         _o("child", "Child", "子女", "son", "daughter", "kid", "children", "孩子", "儿子", "女儿",
@@ -126,81 +114,46 @@ FIELDS: Mapping[str, Field] = MappingProxyType({
            "爸爸", "父亲"),
     ),
     "degree_programme": _f(
-        FACT_LABELS["degree_programme"], "Which programme are you in?", "您是哪个层次的学生？",
+        FACT_LABELS["degree_programme"], "utter_request_ask_degree_programme",
         _o("bachelor", "Bachelor's", "本科", "bachelor", "undergraduate"),
         _o("master", "Master's", "硕士", "master"),
         _o("phd", "PhD", "博士", "doctor"),
         _o("language", "Language or preparatory", "语言生或预科", "language", "preparatory",
         "语言", "预科", "进修"),
     ),
-    "previous_university": _f(
-        FACT_LABELS["previous_university"], "Which university are you transferring from?",
-        "您从哪所学校转来？"),
-    "arrived_on": _f(
-        FACT_LABELS["arrived_on"], "On which date did you arrive at this university?",
-        "您是哪天到校的？"),
+    "previous_university": _f(FACT_LABELS["previous_university"],
+                              "utter_request_ask_previous_university"),
+    "arrived_on": _f(FACT_LABELS["arrived_on"], "utter_request_ask_arrived_on"),
     "kind": _f(
-        FACT_LABELS["kind"], "Is it work-study or an internship?", "是勤工助学还是实习？",
+        FACT_LABELS["kind"], "utter_request_ask_kind",
         _o("work_study", "Work-study", "勤工助学", "work study", "part-time", "兼职"),
         _o("internship", "Internship", "实习", "intern"),
     ),
-    "employer": _f(
-        FACT_LABELS["employer"], "Which organisation will you work or intern at?",
-        "您在哪个单位勤工助学或实习？"),
-    "starts_on": _f(
-        FACT_LABELS["starts_on"], "On which date does it start?", "哪天开始？"),
-    "ends_on": _f(
-        FACT_LABELS["ends_on"], "On which date does it end?", "哪天结束？"),
-    "destination": _f(
-        FACT_LABELS["destination"], "Which country or region is the trip to?",
-        "去哪个国家或地区？"),
-    "leaving_on": _f(
-        FACT_LABELS["leaving_on"], "On which date do you leave China?",
-        "您哪天离境？"),
-    "reason": _f(
-        FACT_LABELS["reason"], "What is the reason?", "原因是什么？"),
-    "question": _f(
-        FACT_LABELS["question"],
-        "What would you like to ask the office? I will pass it on to a member of "
-        "staff.", "您想向国际处咨询什么？我会转给工作人员。"),
-    "visitor_country": _f(
-        FACT_LABELS["visitor_country"], "Which country is the visitor from?",
-        "来访者来自哪个国家？"),
-    "purpose": _f(
-        FACT_LABELS["purpose"], "What is the purpose?", "目的是什么？"),
-    "arrives_on": _f(
-        FACT_LABELS["arrives_on"], "On which date do they arrive?", "哪天抵达？"),
-    "leaves_on": _f(
-        FACT_LABELS["leaves_on"], "On which date do they leave?", "哪天离开？"),
+    "employer": _f(FACT_LABELS["employer"], "utter_request_ask_employer"),
+    "starts_on": _f(FACT_LABELS["starts_on"], "utter_request_ask_starts_on"),
+    "ends_on": _f(FACT_LABELS["ends_on"], "utter_request_ask_ends_on"),
+    "destination": _f(FACT_LABELS["destination"], "utter_request_ask_destination"),
+    "leaving_on": _f(FACT_LABELS["leaving_on"], "utter_request_ask_leaving_on"),
+    "reason": _f(FACT_LABELS["reason"], "utter_request_ask_reason"),
+    "question": _f(FACT_LABELS["question"], "utter_request_ask_question"),
+    "visitor_country": _f(FACT_LABELS["visitor_country"], "utter_request_ask_visitor_country"),
+    "purpose": _f(FACT_LABELS["purpose"], "utter_request_ask_purpose"),
+    "arrives_on": _f(FACT_LABELS["arrives_on"], "utter_request_ask_arrives_on"),
+    "leaves_on": _f(FACT_LABELS["leaves_on"], "utter_request_ask_leaves_on"),
     "category": _f(
-        FACT_LABELS["category"], "Category A (professors) or Category B (scholars)?",
-        "A类（教授）还是B类（学者）？",
+        FACT_LABELS["category"], "utter_request_ask_category",
         _o("A", "Category A (professor)", "A类（教授）", "category a", "a类", "professor",
         "教授"),
         _o("B", "Category B (scholar)", "B类（学者）", "category b", "b类", "scholar", "学者"),
     ),
-    "expert_type": _f(
-        FACT_LABELS["expert_type"],
-        "What kind of foreign expert (for example teacher, researcher, postdoc)?",
-        "哪类外国专家（如教师、科研人员、博士后）？"),
-    "departs_on": _f(
-        FACT_LABELS["departs_on"], "On which date is the departure?", "哪天出发？"),
-    "returns_on": _f(
-        FACT_LABELS["returns_on"], "On which date is the return?", "哪天返回？"),
-    "student": _f(
-        FACT_LABELS["student"], "Which student is travelling (name)?",
-        "出行的学生是谁（姓名）？"),
-    "title": _f(
-        FACT_LABELS["title"], "What is the conference called?", "会议名称是什么？"),
-    "announcement_on": _f(
-        FACT_LABELS["announcement_on"], "On which date will the conference be announced publicly?",
-        "会议计划哪天公开发布？"),
-    "held_on": _f(
-        FACT_LABELS["held_on"], "On which date does the conference start?",
-        "会议哪天开始？"),
-    "partner": _f(
-        FACT_LABELS["partner"], "Which institution is the partner?",
-        "合作方是哪个机构？"),
+    "expert_type": _f(FACT_LABELS["expert_type"], "utter_request_ask_expert_type"),
+    "departs_on": _f(FACT_LABELS["departs_on"], "utter_request_ask_departs_on"),
+    "returns_on": _f(FACT_LABELS["returns_on"], "utter_request_ask_returns_on"),
+    "student": _f(FACT_LABELS["student"], "utter_request_ask_student"),
+    "title": _f(FACT_LABELS["title"], "utter_request_ask_title"),
+    "announcement_on": _f(FACT_LABELS["announcement_on"], "utter_request_ask_announcement_on"),
+    "held_on": _f(FACT_LABELS["held_on"], "utter_request_ask_held_on"),
+    "partner": _f(FACT_LABELS["partner"], "utter_request_ask_partner"),
 })
 
 
@@ -208,15 +161,13 @@ FIELDS: Mapping[str, Field] = MappingProxyType({
 FIELD_OVERRIDES: Mapping[tuple[str, str], Field] = MappingProxyType({
     ("partnership_enquiry", "kind"): _f(
         FACT_LABEL_OVERRIDES["partnership_enquiry", "kind"],
-        "What kind of partnership (for example student exchange, joint research)?",
-        "哪种合作（如学生交流、联合研究）？"),
+        "utter_request_ask_partnership_enquiry_kind"),
     ("overseas_business_trip", "purpose"): _f(
-        FACT_LABEL_OVERRIDES["overseas_business_trip", "purpose"], "What is the trip for?",
-        "出访目的是什么？"),
+        FACT_LABEL_OVERRIDES["overseas_business_trip", "purpose"],
+        "utter_request_ask_overseas_business_trip_purpose"),
     ("foreign_expert_work_permit", "starts_on"): _f(
         FACT_LABEL_OVERRIDES["foreign_expert_work_permit", "starts_on"],
-        "On which date should the expert start work?",
-        "专家计划哪天入职？"),
+        "utter_request_ask_foreign_expert_work_permit_starts_on"),
 })
 
 
@@ -255,7 +206,8 @@ CASE_KEYWORDS: Mapping[str, tuple[str, ...]] = MappingProxyType({
 
 
 def field_for(case_type: str, name: str) -> Field:
-    """The question and summary label of field ``name`` in a request of ``case_type``."""
+    """The question (a response) and summary label of field ``name`` in a request of
+    ``case_type``."""
     return FIELD_OVERRIDES.get((case_type, name)) or FIELDS[name]
 
 

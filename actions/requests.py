@@ -3,7 +3,7 @@
 One generic form (`request_form`) opens every case type of `casestore.case_types.CASE_TYPES`:
 it asks for the type, then for each of that type's `required_fields` through the single
 slot `request_value` (the answers gather in `request_facts`), shows a summary, and stores
-the case only after the person confirms. The questions for each field live in `FIELDS`.
+the case only after the person confirms. `FIELDS` names the response asking each field.
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ from actions.parsing import find_dates, parse_choice, parse_yes_no, read_date
 from actions.permit_text import stated_permit_facts
 from actions.person_details import answered_detail, details_in
 from actions.request_fields import (
-    DATE_EXAMPLE,
     DATE_ORDER,
     FIELDS,
     UNIVERSITY,
@@ -612,15 +611,13 @@ class ActionAskRequestValue(Action):
         if case_type is None or name is None:
             return []
         question = field_for(case_type, name)
-        # Each type's questions are a table of their own (actions/request_fields.py FIELDS).
-        question_text = question.question.get(lang)
-        if is_date_field(name):
-            question_text += DATE_EXAMPLE.get(lang)
+        # The sentence is the field's response (a date question includes its example); the
+        # buttons are its options' titles, which are also what the validator reads back.
         buttons = [
             {"title": option.label.get(lang), "payload": option.label.get(lang)}
             for option in question.options
         ]
-        dispatcher.utter_message(text=question_text, buttons=buttons)
+        dispatcher.utter_message(response=question.question, buttons=buttons)
         return []
 
 

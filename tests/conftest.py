@@ -48,8 +48,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-# What a first request asks before it can be sent (actions/request_fields.py), and a person's
-# answers; "" for the university's question, answered with the chosen one's name.
+# What a first request asks before it can be sent (utter_request_ask_<field> in domain.yml),
+# and a person's answers; "" for the university's question, answered with the chosen one's name.
 WHO_ANSWERS = {
     "Which university is this request for?": "",
     "这份申请是哪所学校的？": "",

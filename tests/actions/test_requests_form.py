@@ -19,7 +19,15 @@ from sqlalchemy import select
 
 from actions.conversation import today
 from actions.faq import request_payload
-from actions.request_fields import UNIVERSITY, asked_fields, field_for, is_date_field
+from actions.parsing import find_dates
+from actions.request_fields import (
+    FIELD_OVERRIDES,
+    FIELDS,
+    UNIVERSITY,
+    asked_fields,
+    field_for,
+    is_date_field,
+)
 from actions.requests import (
     INVALID_ANSWER,
     ActionAskCaseType,
@@ -112,6 +120,12 @@ async def asked(slots: dict[str, Any], domain: dict[str, Any]) -> dict[str, Any]
     return message
 
 
+def said(message: dict[str, Any], domain: dict[str, Any], language: str = "en") -> str:
+    """The text the person reads for a message that names a response."""
+    [(response, values)] = uttered([message], domain)
+    return rendered(domain, response, values, language)
+
+
 KNOWN = {"full_name": "Mei Chen", "member_number": "2024000001", "contact": "mei@example.com"}
 
 
@@ -194,7 +208,9 @@ async def test_every_case_type_is_asked_field_by_field_and_stored_after_confirma
     for index, name in enumerate(asked_fields(case_type)):
         assert slots["requested_slot"] == "request_value"
         question = await asked(slots, domain)
-        assert question["text"].startswith(field_for(case_type, name).question.en)
+        field = field_for(case_type, name)
+        assert question["response"] == field.question
+        assert [b["title"] for b in question["buttons"]] == [o.label.en for o in field.options]
         text, stored = sample_answer(case_type, name, index)
         slots, _ = await answer(slots, text, domain)
         expected[name] = stored
@@ -260,7 +276,8 @@ async def test_the_type_named_in_the_first_message_is_not_asked_again(
     assert slots["case_type"] == "dependent_invitation"
     assert slots["requested_slot"] == "request_value"
     question = await asked(slots, domain)
-    assert question["text"] == "家属与您是什么关系：配偶、子女还是父母？"
+    assert said(question, domain, "zh") == "家属与您是什么关系：配偶、子女还是父母？"
+    assert [b["title"] for b in question["buttons"]] == ["配偶", "子女", "父母"]
 
 
 async def test_a_tagged_entity_wins_over_keywords(database: str, domain: dict[str, Any]) -> None:
@@ -384,7 +401,7 @@ async def test_answers_given_for_another_type_are_not_reused(
     assert slots["request_facts"] == {"case_type": "dependent_invitation",
                                       "fields": {"university": "CPU", **KNOWN}}
     question = await asked(slots, domain)
-    assert question["text"].startswith("Who is the family member")
+    assert said(question, domain).startswith("Who is the family member")
 
 
 async def test_submitting_without_a_confirmation_stores_nothing(
@@ -403,8 +420,37 @@ async def test_the_date_example_follows_a_date_question(
     slots = await start("我要办理转学手续", domain, language="zh")
     slots, _ = await answer(slots, "南京大学", domain)
     question = await asked(slots, domain)
-    assert question["text"] == "您是哪天到校的？例如：2026年5月3日。"
+    assert said(question, domain, "zh") == "您是哪天到校的？例如：2026年5月3日。"
     assert date.fromisoformat(sample_answer("transfer", "arrived_on", 0)[1]) > today()
+
+
+# Every field the form can ask, by the name of its question's response; an override asks
+# the field of one type in that type's words.
+FIELD_QUESTIONS = {
+    **{f"utter_request_ask_{name}": (name, field) for name, field in FIELDS.items()},
+    **{f"utter_request_ask_{kind}_{name}": (name, field)
+       for (kind, name), field in FIELD_OVERRIDES.items()},
+}
+
+
+def test_each_field_is_asked_by_the_response_named_after_it() -> None:
+    """Not utter_ask_<field>, which Rasa's forms would take for a slot of the same name."""
+    assert {response: field.question for response, (_, field) in FIELD_QUESTIONS.items()
+            if field.question != response} == {}
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_date_question_and_only_a_date_question_shows_how_to_write_the_date(
+    domain: dict[str, Any], language: str
+) -> None:
+    examples = set()
+    for response, (name, _) in FIELD_QUESTIONS.items():
+        text = rendered(domain, response, {}, language)
+        written = find_dates(text, today(), language)
+        assert bool(written) == is_date_field(name), response
+        if written:  # the example, read as the form reads the answer
+            examples.add((text[written[0].start:], tuple(d.day for d in written)))
+    assert len(examples) == 1  # the same example after every date question
 
 
 def after_answer(earlier: str, offer: dict[str, Any], text: str, intent: str,
@@ -480,7 +526,7 @@ async def test_a_first_request_asks_the_university_and_takes_who_it_is_for_from_
     assert slots["request_confirmed"] is None  # the university is still to be asked
     slots["requested_slot"] = "request_value"
     question = await asked(slots, domain)
-    assert question["text"] == "Which university is this request for?"
+    assert said(question, domain) == "Which university is this request for?"
     assert len(question["buttons"]) == 4
     slots, dispatcher = await answer(slots, "Jiangsu Normal", domain)
     assert slots["institution"] == "JSNU"

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from actions.request_fields import FIELD_OVERRIDES, FIELDS
 from supervisor.processes import REPO_ROOT
 
 NAMED = re.compile(r"""response=["'](utter_[a-z0-9_]+)["']""")
@@ -24,10 +25,9 @@ SDK_KEYS = frozenset({"text", "image", "json_message", "template", "response", "
 # Modules whose fixed sentences are responses (issue 25).
 SPEAKING_THROUGH_RESPONSES = ("reminders", "privacy", "store", "requests", "followup")
 # What they may still utter as plain text, as written in the call: texts made elsewhere and
-# passed on (the regulations' answer from knowledge/; the question of a request's field, from
-# its table in actions/request_fields.py).
+# passed on (the regulations' answer from knowledge/).
 PASSED_ON: Mapping[str, frozenset[str]] = {
-    "requests": frozenset({"lost_passport(institution(tracker)).render(lang)", "question_text"}),
+    "requests": frozenset({"lost_passport(institution(tracker)).render(lang)"}),
 }
 
 
@@ -98,6 +98,14 @@ def test_every_response_named_in_actions_is_in_the_domain(domain: dict[str, Any]
     named = names_in_actions(NAMED)
     assert len(named) > 10
     assert sorted(names_in_actions(QUOTED) - set(domain["responses"])) == []
+
+
+def test_the_questions_of_request_fields_are_among_the_responses_checked_here() -> None:
+    """A request field names its question in actions/request_fields.py, and the action utters
+    it through ``Field.question``: the name must be written out there to be checked above."""
+    questions = {field.question for field in (*FIELDS.values(), *FIELD_OVERRIDES.values())}
+    assert len(questions) == len(FIELDS) + len(FIELD_OVERRIDES)
+    assert sorted(questions - names_in_actions(QUOTED)) == []
 
 
 def test_every_response_named_in_actions_is_written_in_english_and_in_chinese(
