@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
@@ -56,7 +57,7 @@ class ActionChooseInstitution(Action):
         code = tracker.get_slot("institution")
         if code not in INSTITUTION_CODES:
             dispatcher.utter_message(response="utter_institution_unknown")
-            return []
+            return [SlotSet("institution", slot_before_this_message(tracker, "institution"))]
         who, lang = speaker(tracker), language(tracker)
         try:
             await in_store(remember_institution, who, lang, code)
@@ -72,6 +73,17 @@ class ActionChooseInstitution(Action):
             if decision is not None:
                 tell(dispatcher, decision, lang, topic_of(intent))
         return []
+
+
+def slot_before_this_message(tracker: Tracker, name: str) -> Any:
+    """The value slot ``name`` had before the latest message set it (None if never set)."""
+    seen_message = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_message = True
+        elif seen_message and event.get("event") == "slot" and event.get("name") == name:
+            return event.get("value")
+    return None
 
 
 def question_waiting_for_university(tracker: Tracker) -> tuple[str, str] | None:

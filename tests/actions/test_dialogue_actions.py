@@ -457,6 +457,21 @@ async def test_the_chosen_university_is_remembered_for_the_person(
     assert SlotSet("institution", "JSNU") in events
 
 
+async def test_a_name_that_is_no_university_keeps_the_one_chosen_before(
+    domain: dict[str, Any],
+) -> None:
+    # "I study at the big one" (a button's entity slips into the slot): unreadable, so the
+    # university chosen before this message stays.
+    tracker = conversation("I study at JSNU", "I study at the big one",
+                           intent="choose_institution", slots={"institution": "the big one"})
+    tracker.events.insert(1, {"event": "slot", "name": "institution", "value": "JSNU"})
+    tracker.events.append({"event": "slot", "name": "institution", "value": "the big one"})
+    dispatcher = CollectingDispatcher()
+    events = await ActionChooseInstitution().run(dispatcher, tracker, domain)
+    assert dispatcher.messages[0]["response"] == "utter_institution_unknown"
+    assert events == [SlotSet("institution", "JSNU")]
+
+
 async def test_an_unknown_university_lists_the_known_ones(
     database: str, domain: dict[str, Any],
 ) -> None:

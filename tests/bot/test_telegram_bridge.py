@@ -139,7 +139,7 @@ def test_start_offers_languages_and_universities_and_a_choice_sticks(
     telegram = bridge.telegram
     telegram.write(chat_id, "/start")
     welcome = telegram.wait_for_messages(chat_id, 1)[0]
-    assert welcome.params["text"] == texts.WELCOME.get(None)
+    assert welcome.params["text"] == texts.WELCOME.chosen(None)
     assert {"lang:en", "lang:zh", "inst:CPU", "inst:JSNU"} <= set(callback_datas(welcome))
 
     telegram.tap(chat_id, welcome, "lang:zh")

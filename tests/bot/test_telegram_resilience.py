@@ -33,7 +33,7 @@ def test_a_slow_rasa_gets_a_bilingual_try_again_not_silence(
     started = time.monotonic()
     scripted_bridge.telegram.write(chat_id, "sleep:30")
     reply = scripted_bridge.telegram.wait_for_messages(chat_id, 1, timeout=20)[0]
-    assert reply.params["text"] == texts.TRY_AGAIN.get(None)
+    assert reply.params["text"] == texts.TRY_AGAIN.chosen(None)
     assert "try again" in reply.params["text"] and "稍后再试" in reply.params["text"]
     assert reply.at - started < 10  # the bridge gave up after its 2 s timeout
 
@@ -60,7 +60,7 @@ def test_a_flooding_chat_does_not_starve_another(
     time.sleep(1.0)  # nothing more may come
 
     flood = texts_to(scripted_bridge, chat_id)
-    assert flood.count(texts.SLOW_DOWN.get(None)) == 1  # told once, not eight times
+    assert flood.count(texts.SLOW_DOWN.chosen(None)) == 1  # told once, not eight times
     answered = [text for text in flood if text.startswith("echo: ")]
     assert answered == [f"echo: flood {n}" for n in range(4)]  # one answered + 3 waiting
     assert len(fake_rasa.messages(str(chat_id))) == 4  # the rest cost Rasa nothing
@@ -85,13 +85,13 @@ def test_a_button_whose_payload_is_too_long_for_telegram_still_works(
 
     telegram.tap(chat_id, question, "k:unknown")
     expired = telegram.wait_for_messages(chat_id, 3)[-1]
-    assert expired.params["text"] == texts.BUTTON_EXPIRED.get(None)
+    assert expired.params["text"] == texts.BUTTON_EXPIRED.chosen(None)
 
 
 def test_stickers_get_a_text_only_note(scripted_bridge: RunningBridge, chat_id: int) -> None:
     telegram = scripted_bridge.telegram
     telegram.send_sticker(chat_id)
-    assert telegram.wait_for_messages(chat_id, 1)[0].params["text"] == texts.TEXT_ONLY.get(None)
+    assert telegram.wait_for_messages(chat_id, 1)[0].params["text"] == texts.TEXT_ONLY.chosen(None)
 
 
 def test_help_lists_the_commands_then_asks_rasa_and_lang_offers_both_languages(
@@ -100,7 +100,7 @@ def test_help_lists_the_commands_then_asks_rasa_and_lang_offers_both_languages(
     telegram = scripted_bridge.telegram
     telegram.write(chat_id, "/help")
     commands, rasa_help = telegram.wait_for_messages(chat_id, 2)
-    assert commands.params["text"] == texts.HELP.get(None)
+    assert commands.params["text"] == texts.HELP.chosen(None)
     assert rasa_help.params["text"] == "echo: /help"
     telegram.write(chat_id, "/lang")
     choice = telegram.wait_for_messages(chat_id, 3)[-1]
