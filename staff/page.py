@@ -55,7 +55,6 @@ from casestore.cases import (
 )
 from casestore.export import csv_text
 from casestore.models import Case
-from knowledge import Text
 from knowledge.core import normalise_language
 from staff.queue import PAGE_SIZE, page_count, read_view
 from staff.render import (
@@ -67,7 +66,6 @@ from staff.render import (
     message_page,
     queue_page,
     sign_in_page,
-    text,
 )
 from staff.session import SessionSigner, StaffSession, same_secret
 from staff.sign_in_limits import WINDOW_SECONDS, Attempt, SignInLimiter
@@ -76,11 +74,6 @@ SESSION_COOKIE = "staff_session"
 SIGN_IN_COOKIE = "staff_sign_in"
 LANGUAGE_COOKIE = "staff_lang"
 MAX_FORM_BYTES = 64 * 1024
-TOO_MANY_WRONG_TOKENS = Text(
-    "Sign-in is paused: too many wrong staff tokens were typed from this address or with this "
-    "name in the last {window} minutes. Try again in {minutes} minute(s).",
-    "登录已暂停：最近 {window} 分钟内，从此地址或以此姓名输入错误的工作人员令牌次数过多。"
-    "请 {minutes} 分钟后再试。")
 
 T = TypeVar("T")
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -257,7 +250,10 @@ class StaffPage:
 
     def refused_form(self, request: Request, staff: StaffSession | None) -> Response:
         """403: the form's anti-forgery token is missing or wrong."""
-        content = message_page(self.context(request, staff), "csrf_title", "csrf")
+        ctx = self.context(request, staff)
+        content = message_page(ctx, ctx.gettext("Form expired"), ctx.gettext(
+            "This form has expired or did not come from this page. Go back, reload the page "
+            "and try again."))
         return self.page(request, content, 403)
 
     # --- sign-in and sign-out ---------------------------------------------------------------
@@ -299,7 +295,7 @@ class StaffPage:
             return refused
         if not name:
             return self.sign_in_form(request, status=400, next_path=next_path,
-                                     error=text(ctx, "name_needed"))
+                                     error=ctx.gettext("Please give your name."))
         session = self.signer.new_session(name, int(time.time()))
         response = RedirectResponse(local_path(next_path), 303)
         self.set_cookie(request, response, SESSION_COOKIE, self.signer.cookie(session))
@@ -317,15 +313,17 @@ class StaffPage:
             return self.too_many_wrong_tokens(request, name, next_path, attempt.retry_after)
         if not same_secret(given.strip(), expected):
             return self.sign_in_form(request, status=401, name=name, next_path=next_path,
-                                     error=text(self.context(request), "wrong_token"))
+                                     error=self.context(request).gettext("Wrong staff token."))
         self.sign_in_limiter.succeeded(attempt)
         return None
 
     def too_many_wrong_tokens(self, request: Request, name: str, next_path: str | None,
                               retry_after: int) -> Response:
         """429: the sign-in form again, saying how long to wait (also as Retry-After)."""
-        message = TOO_MANY_WRONG_TOKENS.get(page_language(request)).format(
-            window=WINDOW_SECONDS // 60, minutes=math.ceil(retry_after / 60))
+        message = self.context(request).gettext(
+            "Sign-in is paused: too many wrong staff tokens were typed from this address or "
+            "with this name in the last %(window)s minutes. Try again in %(minutes)s "
+            "minute(s).", window=WINDOW_SECONDS // 60, minutes=math.ceil(retry_after / 60))
         response = self.sign_in_form(request, status=429, name=name, next_path=next_path,
                                      error=message)
         response.headers["Retry-After"] = str(retry_after)
@@ -367,11 +365,15 @@ class StaffPage:
         """GET one case; ``?done=status|note|…`` (after a change) says that it worked."""
         ctx = self.context(request, staff)
         done = request.query_params.get("done")
-        message = {"status": text(ctx, "status_changed"),
-                   "note": text(ctx, "note_added"),
-                   "reply": text(ctx, "reply_sent"),
-                   "assign": text(ctx, "assigned"),
-                   "checklist": text(ctx, "checklist_changed")}.get(done or "")
+        message = {
+            "status": ctx.gettext(
+                "Status changed. The person will be told through their channel."),
+            "note": ctx.gettext("Note added."),
+            "reply": ctx.gettext("Reply recorded. It is sent through the person's channel if "
+                                 "it can reach them."),
+            "assign": ctx.gettext("Assignment changed."),
+            "checklist": ctx.gettext("Checklist updated."),
+        }.get(done or "")
         return await self.render_case(request, ctx, message=message)
 
     async def render_case(self, request: Request, ctx: PageContext, *, status: int = 200,
@@ -388,8 +390,9 @@ class StaffPage:
 
         content = await self.in_transaction(render)
         if content is None:
-            return self.page(request, message_page(ctx, "not_found_title", "not_found",
-                                                   reference=reference), 404)
+            return self.page(request, message_page(
+                ctx, ctx.gettext("No such request"),
+                ctx.gettext("There is no request %(reference)s.", reference=reference)), 404)
         return self.page(request, content, status)
 
     async def change_case_status(self, request: Request, staff: StaffSession,
@@ -403,7 +406,9 @@ class StaffPage:
             session, case, new_status, f"staff:{staff.name}", note))
         if outcome.refused_at is not None:
             ctx = self.context(request, staff)
-            reason = text(ctx, "not_allowed", status=STATUSES[outcome.refused_at].get(ctx.lang))
+            reason = ctx.gettext(
+                "That change is not allowed from the current status (%(status)s). Choose one "
+                "of the statuses offered below.", status=STATUSES[outcome.refused_at].get(ctx.lang))
             return await self.render_case(request, ctx, status=409, error=reason)
         return await self.after_change(request, staff, outcome, "status")
 
@@ -417,7 +422,7 @@ class StaffPage:
         if outcome.refused_at is not None:
             ctx = self.context(request, staff)
             return await self.render_case(request, ctx, status=400,
-                                          error=text(ctx, "empty_note"))
+                                          error=ctx.gettext("A note needs some text."))
         return await self.after_change(request, staff, outcome, "note")
 
     async def reply(self, request: Request, staff: StaffSession,
@@ -430,7 +435,7 @@ class StaffPage:
         if outcome.refused_at is not None:
             ctx = self.context(request, staff)
             return await self.render_case(request, ctx, status=400,
-                                          error=text(ctx, "empty_reply"))
+                                          error=ctx.gettext("A reply needs some text."))
         return await self.after_change(request, staff, outcome, "reply")
 
     async def assign(self, request: Request, staff: StaffSession,
@@ -450,8 +455,9 @@ class StaffPage:
             session, case, item, staff_name=staff.name))
         if outcome.refused_at is not None:
             ctx = self.context(request, staff)
-            return await self.render_case(request, ctx, status=400,
-                                          error=text(ctx, "not_on_checklist"))
+            return await self.render_case(
+                request, ctx, status=400,
+                error=ctx.gettext("That item is not on this request's checklist."))
         return await self.after_change(request, staff, outcome, "checklist", anchor="checklist")
 
     async def apply_change(self, request: Request,

@@ -35,6 +35,7 @@ from casestore.cases import (
     set_person_details,
 )
 from casestore.notifications import pending_notifications
+from staff.translations import catalog_path, read_po
 from tests.storage.servers import start_staff_app
 
 TOKEN = "page-staff-token-2b7e"
@@ -187,6 +188,44 @@ def test_the_page_speaks_chinese_when_asked(browser: Browser, staff_app: str) ->
     page.get_by_role("link", name="English").click()
     expect(page.locator("main")).to_contain_text("Transfer from another university")
     context.close()
+
+
+TAG = re.compile(r"<style>.*?</style>|<[^>]*>", re.DOTALL)
+LABELLING = re.compile(r'(?:aria-label|data-label)="([^"]*)"')
+PLACEHOLDERS = re.compile(r"%\(\w+\)s")
+HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def _shown(page: str) -> str:
+    """What a page shows or reads out: its text and its labelling attributes."""
+    return html.unescape(" ".join([*LABELLING.findall(page), TAG.sub(" ", page)]))
+
+
+def _words(text: str) -> list[str]:
+    """The pieces of a catalog text between its values, as they would show on a page."""
+    return [piece.strip(" .,:;()←→✓") for piece in PLACEHOLDERS.split(text)
+            if len(piece.strip(" .,:;()←→✓")) > 2]
+
+
+def test_a_chinese_page_shows_no_english_label_and_an_english_page_no_chinese_one(
+    staff_app: str,
+) -> None:
+    client = _signed_in_client(staff_app)
+    catalog = [entry for entry in read_po(catalog_path("zh").read_text(encoding="utf-8"))
+               if entry.msgid != entry.msgstr]
+    for lang in ("zh", "en"):
+        pages = [httpx.get(f"{staff_app}/staff/sign-in?lang={lang}", timeout=30)] + [
+            client.get(f"{path}?lang={lang}") for path in (
+                "/staff/", f"/staff/cases/{LOST}", f"/staff/cases/{TRANSFER}",
+                "/staff/cases/CPU-2026-000404")]
+        for response in pages:
+            shown = _shown(response.text)
+            other = [word for entry in catalog
+                     for word in _words(entry.msgid if lang == "zh" else entry.msgstr)
+                     if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", shown)]
+            assert other == [], (lang, response.url.path)
+            if lang == "en":  # and nothing Chinese but the link to the Chinese page
+                assert HAN.findall(shown.replace("中文", "")) == [], response.url.path
 
 
 def _signed_in_client(base: str, name: str = "Bo") -> httpx.Client:

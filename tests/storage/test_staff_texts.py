@@ -1,0 +1,168 @@
+"""The staff page's texts: the English where it is shown, the Chinese in one catalog.
+
+Every English text of the page, in a template (``_("…")``, ``{% trans %}``) or in the code
+(``ctx.gettext("…")``, ``gettext_noop("…")``), has its Chinese in
+``staff/templates/zh.po``, and the catalog holds nothing else: a new English sentence
+without its translation fails here, as does a translation left behind. The catalog's reader
+(``staff.translations.read_po``) has its own table of cases.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from staff.render import environment
+from staff.translations import (
+    CATALOGS,
+    CatalogError,
+    CatalogTranslations,
+    Entry,
+    catalog_path,
+    read_po,
+    translations,
+)
+
+STAFF = Path(__file__).resolve().parents[2] / "staff"
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+MARKUP = re.compile(r'[<>&"]')
+CODE_CALLS = {"gettext", "gettext_noop", "_"}
+"""Functions and methods whose first argument, written out, is an English text."""
+
+
+def template_texts() -> dict[str, str]:
+    """Each English text of the templates, with the first template and line showing it.
+
+    Read with Jinja's own extractor, which sees ``_("…")``, ``gettext("…")`` and
+    ``{% trans %}`` blocks (placeholders written ``%(name)s``); it gives a call with values
+    as a tuple, the text first and ``None`` for each value.
+    """
+    env = environment("en")
+    texts: dict[str, str] = {}
+    for template in sorted(CATALOGS.glob("*.html")):
+        source = template.read_text(encoding="utf-8")
+        extracted = env.extract_translations(source)  # type: ignore[attr-defined]
+        for line, function, message in extracted:
+            where = f"{template.name}:{line}"
+            text, *values = message if isinstance(message, tuple) else (message,)
+            assert isinstance(text, str), f"{where}: a text that is not written out"
+            assert function in ("_", "gettext") and not any(values), f"{where}: {function}"
+            texts.setdefault(text, where)
+    return texts
+
+
+def code_texts() -> dict[str, str]:
+    """Each English text written out in a ``gettext``-like call of ``staff/*.py``."""
+    texts: dict[str, str] = {}
+    for module in sorted(STAFF.glob("*.py")):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            called = node.func.attr if isinstance(node.func, ast.Attribute) else \
+                getattr(node.func, "id", None)
+            first = node.args[0]
+            if called in CODE_CALLS and isinstance(first, ast.Constant) \
+                    and isinstance(first.value, str):
+                texts.setdefault(first.value, f"{module.name}:{node.lineno}")
+    return texts
+
+
+def page_texts() -> dict[str, str]:
+    """Every English text of the page, with where it is first written."""
+    return {**code_texts(), **template_texts()}
+
+
+def chinese_catalog() -> list[Entry]:
+    return read_po(catalog_path("zh").read_text(encoding="utf-8"))
+
+
+def test_the_page_has_english_texts_in_its_templates_and_in_its_code() -> None:
+    templates, code = template_texts(), code_texts()
+    assert "Staff sign-in" in templates and "Signed in as %(name)s" in templates
+    assert "Wrong staff token." in code and "web chat" in code
+
+
+def test_every_english_text_of_the_staff_page_has_its_chinese_in_the_catalog() -> None:
+    translated = {entry.msgid for entry in chinese_catalog() if entry.translated}
+    missing = {text: where for text, where in page_texts().items() if text not in translated}
+    assert missing == {}
+
+
+def test_the_catalog_holds_no_text_the_staff_page_no_longer_shows() -> None:
+    shown = page_texts()
+    unused = [f"zh.po:{entry.line}: {entry.msgid}" for entry in chinese_catalog()
+              if entry.msgid not in shown]
+    assert unused == []
+
+
+def test_a_chinese_text_takes_the_same_values_as_its_english() -> None:
+    differing = {}
+    for entry in chinese_catalog():
+        for text in (entry.msgid, entry.msgstr):
+            assert "%" not in PLACEHOLDER.sub("", text).replace("%%", ""), entry
+        if set(PLACEHOLDER.findall(entry.msgid)) != set(PLACEHOLDER.findall(entry.msgstr)):
+            differing[entry.msgid] = entry.msgstr
+    assert differing == {}
+
+
+def test_no_text_holds_markup_since_templates_insert_translations_as_they_are() -> None:
+    """Jinja marks a translated text safe (only the values put in it are escaped)."""
+    marked = [entry.msgid for entry in chinese_catalog()
+              if MARKUP.search(entry.msgid) or MARKUP.search(entry.msgstr)]
+    assert marked == []
+
+
+def test_english_is_the_texts_as_written_and_chinese_comes_from_the_catalog() -> None:
+    assert translations("en").gettext("Wrong staff token.") == "Wrong staff token."
+    assert translations("zh").gettext("Wrong staff token.") == "工作人员令牌错误。"
+    assert translations("zh").gettext("Not in the catalog") == "Not in the catalog"
+
+
+# --- reading a PO catalog ---------------------------------------------------------------------
+
+HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+
+
+@pytest.mark.parametrize(("catalog", "entries"), [
+    pytest.param(HEADER, [], id="the header is not a message"),
+    pytest.param('# a comment\n#: case.html:3\nmsgid "Note"\nmsgstr "备注"\n',
+                 [Entry("Note", "备注", 3)], id="comments are skipped"),
+    pytest.param('msgid ""\n"Sign-in "\n"is paused"\nmsgstr ""\n"登录"\n"已暂停"\n',
+                 [Entry("Sign-in is paused", "登录已暂停", 1)], id="continued over lines"),
+    pytest.param('msgid "say \\"hi\\" \\\\ \\n\\t"\nmsgstr "x"\n',
+                 [Entry('say "hi" \\ \n\t', "x", 1)], id="C escapes"),
+    pytest.param('#, fuzzy, python-format\nmsgid "Tick"\nmsgstr "勾选"\nmsgid "Untick"\n'
+                 'msgstr ""\n',
+                 [Entry("Tick", "勾选", 2, fuzzy=True), Entry("Untick", "", 4)],
+                 id="fuzzy and empty translations are read but not used"),
+])
+def test_a_po_catalog_is_read_message_by_message(catalog: str, entries: list[Entry]) -> None:
+    assert read_po(catalog) == entries
+    assert [entry.translated for entry in entries] == [
+        bool(entry.msgstr) and not entry.fuzzy for entry in entries]
+
+
+@pytest.mark.parametrize(("catalog", "reason"), [
+    ('msgid "Tick"\nmsgid_plural "Ticks"\nmsgstr[0] "勾选"\n', "line 2: 'msgid_plural'"),
+    ('msgctxt "button"\nmsgid "Tick"\nmsgstr "勾选"\n', "line 1: 'msgctxt'"),
+    ('msgstr "勾选"\n', "line 1: msgstr where"),
+    ('msgid "Tick"\nmsgid "Untick"\nmsgstr "x"\n', "line 2: msgid where"),
+    ('msgid "Tick"\n', "line 1: a msgid without its msgstr"),
+    ('msgid "Tick"\nmsgstr "勾选"\nmsgid "Tick"\nmsgstr "打勾"\n', "line 3: 'Tick' is in"),
+    ('msgid "Tick\\x41"\nmsgstr "勾选"\n', "line 1: unknown escape"),
+    ('msgid "Tick\nmsgstr "勾选"\n', "line 1: expected a quoted string"),
+    ('"Tick"\nmsgid "Tick"\nmsgstr "勾选"\n', "line 1: '\"Tick\"' is not read here"),
+])
+def test_a_catalog_the_reader_does_not_understand_is_refused_with_its_line(
+    catalog: str, reason: str,
+) -> None:
+    with pytest.raises(CatalogError, match=re.escape(reason)):
+        read_po(catalog)
+
+
+def test_a_message_the_catalog_does_not_translate_stays_english() -> None:
+    chinese = CatalogTranslations({"Tick": "勾选"})
+    assert (chinese.gettext("Tick"), chinese.gettext("Untick")) == ("勾选", "Untick")
