@@ -75,17 +75,8 @@ def detect_language(text: str) -> Optional[str]:
     return None
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False
-)
-class LanguageDetector(GraphComponent, EntityExtractorMixin):
-    """Adds a `language` entity ("en" or "zh") to every message.
-
-    A channel may state the user's explicit choice in the message metadata
-    (`{"language": "zh"}`: the widget's language toggle, Telegram's /lang);
-    that wins over the script of the text. The `language` slot maps from this
-    entity, so the reply language follows the user without any extra action.
-    """
+class _NothingToTrain(GraphComponent, EntityExtractorMixin):
+    """An entity extractor that reads each message as it comes, with nothing to train or load."""
 
     @classmethod
     def create(
@@ -94,9 +85,26 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "LanguageDetector":
-        """Creates the component; it has nothing to train or load."""
+    ) -> "_NothingToTrain":
+        """Creates the component."""
         return cls()
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Training data keeps its annotated entities unchanged."""
+        return training_data
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False
+)
+class LanguageDetector(_NothingToTrain):
+    """Adds a `language` entity ("en" or "zh") to every message.
+
+    A channel may state the user's explicit choice in the message metadata
+    (`{"language": "zh"}`: the widget's language toggle, Telegram's /lang);
+    that wins over the script of the text. The `language` slot maps from this
+    entity, so the reply language follows the user without any extra action.
+    """
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Adds the language entity to each message that reveals its language."""
@@ -115,10 +123,6 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
             message.set(ENTITIES, entities, add_to_output=True)
         return messages
 
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Training data keeps its annotated entities unchanged."""
-        return training_data
-
     @staticmethod
     def _language_of(message: Message) -> Optional[str]:
         metadata = message.get("metadata") or {}
@@ -131,7 +135,7 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False
 )
-class ConversationContext(GraphComponent, EntityExtractorMixin):
+class ConversationContext(_NothingToTrain):
     """Reads who is talking, in which language and at which university (``engine/context.py``)
     and hands it on as the entities ``reply_language``, ``preferred_language`` and
     ``institution_code``, which the slots ``language``, ``preferred_language`` and
@@ -145,17 +149,6 @@ class ConversationContext(GraphComponent, EntityExtractorMixin):
     """
 
     ENTITIES = ("reply_language", "preferred_language", "institution_code")
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "ConversationContext":
-        """Creates the component; it has nothing to train or load."""
-        return cls()
 
     def process(
         self, messages: List[Message], tracker: Optional[DialogueStateTracker] = None
@@ -187,10 +180,6 @@ class ConversationContext(GraphComponent, EntityExtractorMixin):
             metadata=metadata if isinstance(metadata, dict) else None,
             slots=slots,
         )
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Training data keeps its annotated entities unchanged."""
-        return training_data
 
 
 @DefaultV1Recipe.register(
