@@ -26,7 +26,7 @@ from knowledge.core import Decision, Text
 from knowledge.dependents import MASTER, OTHER, dependent_permit
 from knowledge.durations import StayLength
 from knowledge.penalties import overstay_penalty, overstay_penalty_since
-from knowledge.staff import visiting_scholar_stay
+from knowledge.staff import visiting_scholar_length, visiting_scholar_stay
 from knowledge.study import work_study_check
 from knowledge.visas import automatic_withdrawal, study_visa_type, visa_for_stay
 
@@ -67,7 +67,8 @@ class Calculation:
     planned end date, a visit's length instead of its last day). ``replaces``: pairs of facts
     that say the same thing, so a newly read one drops the other. ``decide`` raises ValueError
     when the facts contradict each other. ``clear``: whether the facts can decide at all (a
-    length at the edge of a limit may not).
+    length at the edge of a limit may not). ``settle``: the decision the facts known so far
+    already give, whatever the unknown ones turn out to be (None while they may change it).
     """
 
     topic: str
@@ -76,6 +77,7 @@ class Calculation:
     reads: tuple[str, ...] = ()
     replaces: tuple[tuple[str, str], ...] = ()
     clear: Callable[[Mapping[str, Any]], bool] = lambda facts: True
+    settle: Callable[[str, Mapping[str, Any]], Decision | None] = lambda code, facts: None
 
     @property
     def facts(self) -> tuple[str, ...]:
@@ -133,6 +135,14 @@ def _visiting_scholar(code: str, facts: Mapping[str, Any], on: date) -> Decision
     return visiting_scholar_stay(code, arrival, departure)
 
 
+def _scholar_by_length(code: str, facts: Mapping[str, Any]) -> Decision | None:
+    """"For two years", no date given: too long whatever day the visit starts."""
+    length = facts.get("stay_length")
+    if "arrival" in facts or not isinstance(length, StayLength):
+        return None
+    return visiting_scholar_length(code, length)
+
+
 def _withdrawal(code: str, facts: Mapping[str, Any], on: date) -> Decision:
     return automatic_withdrawal(code, facts["permit_expiry"], facts["fees_paid"],
                                 facts["withdrawal_applied"], on)
@@ -147,7 +157,8 @@ CALCULATIONS: Final[Mapping[str, Calculation]] = MappingProxyType({calc.topic: c
     Calculation("work_study", ("university_consent", "work_annotation", "within_limits"),
                 _work_study),
     Calculation("invite_visiting_scholar", ("arrival", "departure"), _visiting_scholar,
-                reads=("stay_length",), replaces=(("departure", "stay_length"),)),
+                reads=("stay_length",), replaces=(("departure", "stay_length"),),
+                settle=_scholar_by_length),
     Calculation("automatic_withdrawal", ("fees_paid", "withdrawal_applied", "permit_expiry"),
                 _withdrawal),
 )})
@@ -190,6 +201,8 @@ def _matters(calc: Calculation, code: str, facts: Facts, name: str, on: date) ->
 
 def needed_facts(calc: Calculation, code: str, facts: Facts, on: date) -> list[str]:
     """The facts still to ask for, in order: unknown ones that can change the answer."""
+    if calc.settle(code, facts) is not None:
+        return []
     return [fact for fact in calc.asks
             if fact not in facts and _matters(calc, code, facts, fact, on)]
 
@@ -229,6 +242,9 @@ def _complete(calc: Calculation, facts: Facts, on: date) -> Facts:
 
 def decide(calc: Calculation, code: str, facts: Facts, on: date) -> Decision | None:
     """The rule's decision once no fact is missing, else None."""
+    settled = calc.settle(code, facts)
+    if settled is not None:
+        return settled
     if needed_facts(calc, code, facts, on):
         return None
     return _outcome(calc, code, _complete(calc, facts, on), on)

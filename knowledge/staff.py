@@ -13,11 +13,53 @@ from typing import Final
 
 from knowledge.answers import cite, not_addressed
 from knowledge.core import Decision, Text, add_months, chinese_number, date_text
+from knowledge.durations import StayLength
 from knowledge.institutions import institution, qjnu, westlake
 
 VISITING_SCHOLAR: Final = "invite_visiting_scholar"
 SHORT_TERM_VISITOR: Final = "invite_short_term_visitor"
 WHO_HANDLES: Final = "office_responsibilities"
+
+
+def _not_westlake(code: str) -> Decision:
+    return not_addressed(VISITING_SCHOLAR, code,
+                         Text("inviting visiting scholars", "邀请国际访问学者"),
+                         (westlake.cite(westlake.Q_VISITING_SCHOLARS),))
+
+
+def _too_short(stay: Text, days: int | None = None) -> Decision:
+    """A stay below the visiting-scholar minimum: the short-term invitee procedure."""
+    return Decision(SHORT_TERM_VISITOR, True, Text(
+        f"A stay of {stay.en} is shorter than the visiting-scholar minimum of 15 days: "
+        "invite the guest as a short-term international invitee. File the application for "
+        "approval in the Online Service Hall; the Office of International Affairs then helps "
+        "with a visa that matches the purpose of the visit.",
+        f"{stay.zh}的访问短于访问学者最短15天的要求，请按短期来访国际人员邀请：在网上办事大厅提交"
+        "审批申请，国际事务办公室随后协助办理与来访目的相符的签证。",
+    ), (westlake.cite(westlake.Q_SHORT_TERM_INVITEES),
+        westlake.cite(westlake.Q_VISITING_SCHOLARS)), days=days)
+
+
+def _too_long(stay: Text, days: int | None = None) -> Decision:
+    """A stay beyond one year: the portal says nothing of it."""
+    return Decision(VISITING_SCHOLAR, False, Text(
+        f"{stay.en} is longer than one year; Westlake's visiting-scholar procedure covers 15 "
+        "days to one year and the portal does not say what applies beyond that. I can open a "
+        "request with the Office of International Affairs.",
+        f"{stay.zh}超过一年；西湖大学访问学者程序适用于15天至一年，门户未说明超过一年的情形。"
+        "我可以为您向国际事务办公室提交咨询申请。",
+    ), (westlake.cite(westlake.Q_VISITING_SCHOLARS),), days=days)
+
+
+def _fits(stay: Text, valid_until: date | None = None, days: int | None = None) -> Decision:
+    return Decision(VISITING_SCHOLAR, True, Text(
+        f"A stay of {stay.en} fits the visiting-scholar procedure (15 days to one year). Say "
+        "whether the guest is Category A (professor) or Category B (scholar), file the "
+        "application for approval in the Online Service Hall, and the Office of International "
+        "Affairs helps with the paperwork; the guest needs the right visa before arrival.",
+        f"{stay.zh}的访问符合访问学者程序（15天至一年）。请注明A类（教授）或B类（学者），在网上"
+        "办事大厅提交审批申请，国际事务办公室随后协助准备材料；访问学者须在来华前办理相应签证。",
+    ), (westlake.cite(westlake.Q_VISITING_SCHOLARS),), valid_until=valid_until, days=days)
 
 
 def visiting_scholar_stay(institution_code: str, arrival: date, departure: date) -> Decision:
@@ -30,42 +72,41 @@ def visiting_scholar_stay(institution_code: str, arrival: date, departure: date)
     """
     code = institution(institution_code).code
     if code != westlake.CODE:
-        return not_addressed(VISITING_SCHOLAR, code,
-                             Text("inviting visiting scholars", "邀请国际访问学者"),
-                             (westlake.cite(westlake.Q_VISITING_SCHOLARS),))
+        return _not_westlake(code)
     if departure <= arrival:
         raise ValueError("departure must be after arrival")
     days = (departure - arrival).days
     limit = add_months(arrival, 12 * westlake.VISITING_SCHOLAR_MAX_YEARS)
-    scholar = westlake.cite(westlake.Q_VISITING_SCHOLARS)
     if days < westlake.VISITING_SCHOLAR_MIN_DAYS:
-        return Decision(SHORT_TERM_VISITOR, True, Text(
-            f"A stay of {days} days is shorter than the visiting-scholar minimum of 15 days: "
-            "invite the guest as a short-term international invitee. File the application for "
-            "approval in the Online Service Hall; the Office of International Affairs then helps "
-            "with a visa that matches the purpose of the visit.",
-            f"{days}天的访问短于访问学者最短15天的要求，请按短期来访国际人员邀请：在网上办事大厅提交"
-            "审批申请，国际事务办公室随后协助办理与来访目的相符的签证。",
-        ), (westlake.cite(westlake.Q_SHORT_TERM_INVITEES), scholar), days=days)
+        return _too_short(Text(f"{days} days", f"{days}天"), days=days)
     if departure > limit:
-        return Decision(VISITING_SCHOLAR, False, Text(
-            f"A stay until {date_text(departure).en} is longer than one year (the limit would be "
-            f"{date_text(limit).en}); Westlake's visiting-scholar procedure covers 15 days to one "
-            "year and the portal does not say what applies beyond that. I can open a request "
-            "with the Office of International Affairs.",
-            f"访问至{date_text(departure).zh}超过一年（上限为{date_text(limit).zh}）；西湖大学访问学者"
-            "程序适用于15天至一年，门户未说明超过一年的情形。我可以为您向国际事务办公室提交咨询申请。",
-        ), (scholar,), days=days)
-    return Decision(VISITING_SCHOLAR, True, Text(
-        f"A stay of {days} days (until {date_text(departure).en}) fits the visiting-scholar "
-        "procedure (15 days to one year). Say whether the guest is Category A (professor) or "
-        "Category B (scholar), file the application for approval in the Online Service Hall, "
-        "and the Office of International Affairs helps with the paperwork; the guest needs the "
-        "right visa before arrival.",
-        f"{days}天的访问（至{date_text(departure).zh}）符合访问学者程序（15天至一年）。请注明A类"
-        "（教授）或B类（学者），在网上办事大厅提交审批申请，国际事务办公室随后协助准备材料；访问学者"
-        "须在来华前办理相应签证。",
-    ), (scholar,), valid_until=departure, days=days)
+        return _too_long(Text(
+            f"A stay until {date_text(departure).en} (the limit would be "
+            f"{date_text(limit).en})",
+            f"访问至{date_text(departure).zh}（上限为{date_text(limit).zh}）"), days=days)
+    return _fits(Text(f"{days} days (until {date_text(departure).en})",
+                      f"{days}天（至{date_text(departure).zh}）"), valid_until=departure, days=days)
+
+
+def visiting_scholar_length(institution_code: str, length: StayLength) -> Decision | None:
+    """Whether a stay of ``length`` fits Westlake's visiting-scholar procedure whatever day it
+    starts (``visiting_scholar_stay``'s rule), or None when that depends on the dates (a
+    length of 366 days is one year or more depending on a leap day)."""
+    code = institution(institution_code).code
+    if code != westlake.CODE:
+        return _not_westlake(code)
+    stay = Text(length.render("en"), length.render("zh"))
+    year = 12 * westlake.VISITING_SCHOLAR_MAX_YEARS
+    if length.longest_days() < westlake.VISITING_SCHOLAR_MIN_DAYS:
+        return _too_short(stay)
+    if length.months > year or (length.months == year and length.days) or (
+            length.shortest_days() > StayLength(months=year).longest_days()):
+        return _too_long(Text(f"A stay of {stay.en}", f"{stay.zh}的访问"))
+    within_a_year = (length.months, length.days) == (year, 0) or (
+        length.longest_days() <= StayLength(months=year).shortest_days())
+    if length.shortest_days() >= westlake.VISITING_SCHOLAR_MIN_DAYS and within_a_year:
+        return _fits(stay)
+    return None
 
 
 # Westlake portal answers, found by the words people use when asking.

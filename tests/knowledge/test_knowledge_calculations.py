@@ -45,6 +45,12 @@ def test_every_fact_a_calculation_uses_has_a_kind() -> None:
         ("invite_visiting_scholar", "WESTLAKE",
          {"arrival": date(2027, 3, 1), "stay_length": StayLength(months=3)}, []),
         ("invite_visiting_scholar", "CPU", {}, []),
+        # a length alone settles it when no day it could start changes the answer
+        ("invite_visiting_scholar", "WESTLAKE", {"stay_length": StayLength(months=18)}, []),
+        ("invite_visiting_scholar", "WESTLAKE", {"stay_length": StayLength(days=10)}, []),
+        ("invite_visiting_scholar", "WESTLAKE", {"stay_length": StayLength(months=6)}, []),
+        ("invite_visiting_scholar", "WESTLAKE", {"stay_length": StayLength(days=366)},
+         ["arrival"]),
         ("automatic_withdrawal", "CPU", {}, ["fees_paid", "withdrawal_applied", "permit_expiry"]),
         ("automatic_withdrawal", "CPU", {"fees_paid": True}, []),
         ("automatic_withdrawal", "JSNU", {}, []),
@@ -124,6 +130,25 @@ def test_a_scholar_stay_given_as_a_length_ends_on_the_calendar_day() -> None:
     facts = {"arrival": ARRIVAL, "stay_length": StayLength(months=3)}
     assert decide(CALCULATIONS["invite_visiting_scholar"], "WESTLAKE", facts, TODAY) == \
         visiting_scholar_stay("WESTLAKE", ARRIVAL, date(2027, 6, 1))
+
+
+@pytest.mark.parametrize(("length", "topic", "covered"), [
+    (StayLength(days=14), "invite_short_term_visitor", True),
+    (StayLength(days=15), "invite_visiting_scholar", True),
+    (StayLength(months=12), "invite_visiting_scholar", True),
+    (StayLength(days=365), "invite_visiting_scholar", True),
+    (StayLength(months=12, days=1), "invite_visiting_scholar", False),
+    (StayLength(months=18), "invite_visiting_scholar", False),
+    (StayLength(days=367), "invite_visiting_scholar", False),
+])
+def test_a_scholar_stay_given_only_as_a_length_is_decided_by_it(
+        length: StayLength, topic: str, covered: bool) -> None:
+    decision = decide(CALCULATIONS["invite_visiting_scholar"], "WESTLAKE",
+                      {"stay_length": length}, TODAY)
+    assert decision is not None
+    assert (decision.topic, decision.covered) == (topic, covered)
+    assert length.render("en") in decision.answer.en
+    assert length.render("zh") in decision.answer.zh
 
 
 def test_an_overstay_given_as_a_length_is_fined_for_its_days() -> None:
