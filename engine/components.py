@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import pickle
-import re
 from typing import Any, Dict, List, Optional, Text, Type
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -31,13 +30,9 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from engine import context
 from engine.blending import DEFAULT_WEIGHT, OPINIONS, blend, second_opinion_weight
 from engine.familiarity import familiarity, vocabulary
-from engine.languages import HAN
+from engine.languages import written_in
 
 logger = logging.getLogger(__name__)
-
-# CJK Unified Ideographs (and extension A): enough to tell Chinese from Latin text.
-_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
-LANGUAGES = ("en", "zh")
 
 
 @DefaultV1Recipe.register(
@@ -63,16 +58,9 @@ class BilingualTokenizer(JiebaTokenizer):
 
 
 def detect_language(text: str) -> Optional[str]:
-    """Returns "zh" for text with Chinese characters, "en" for Latin words, else None.
-
-    None (a bare number, "85%", an emoji) means the message says nothing about
-    the language, so the conversation keeps the language it had.
-    """
-    if HAN.search(text):
-        return "zh"
-    if _LATIN_WORD.search(text):
-        return "en"
-    return None
+    """"zh", "en" or None (a bare number, "85%", an emoji: the message says nothing about the
+    language, so the conversation keeps the language it had); ``engine.languages``."""
+    return written_in(text)
 
 
 class _NothingToTrain(GraphComponent, EntityExtractorMixin):
@@ -127,7 +115,7 @@ class LanguageDetector(_NothingToTrain):
     def _language_of(message: Message) -> Optional[str]:
         metadata = message.get("metadata") or {}
         chosen = metadata.get("language") if isinstance(metadata, dict) else None
-        if chosen in LANGUAGES:
+        if chosen in context.LANGUAGES:
             return str(chosen)
         return detect_language(message.get("text") or "")
 
@@ -240,7 +228,7 @@ class BlendedIntentClassifier(LogisticRegressionClassifier):
     def get_default_config() -> Dict[Text, Any]:
         """The logistic regression's settings and its weight per language."""
         return {**LogisticRegressionClassifier.get_default_config(),
-                "weights": {lang: DEFAULT_WEIGHT for lang in LANGUAGES},
+                "weights": {lang: DEFAULT_WEIGHT for lang in context.LANGUAGES},
                 # scripts/nlu_eval.py turns this on for its fold models, to replay other
                 # weights: each message then also carries the two rankings blended.
                 "keep_opinions": False}

@@ -34,10 +34,11 @@ def main() -> None:
     from config.log_masking import install_log_masking
     from rasa.__main__ import main as rasa_main
 
-    from engine.serving import action_results, responses
+    from engine.serving import action_results, event_types, responses
 
     install_log_masking()
     action_results.install()
+    event_types.install()
     responses.install()
     sys.argv = rasa_argv(sys.argv[1:], token)
     rasa_main()
