@@ -24,6 +24,14 @@ from casestore.db import migrate
 from config.settings import Settings, load_settings
 from supervisor.processes import REPO_ROOT, ProcessGroup, assistant_processes, with_run_secrets
 from tests import postgres
+from tests.database import (  # noqa: F401  (fixtures offered to every suite)
+    blank_database_url,
+    database_url,
+    engine,
+    factory,
+    project_env,
+    subprocess_env,
+)
 from training.model import ensure_model
 
 # The office's holidays for the end-to-end tests' processes (SEMESTER_HOLIDAYS): from 60 to
@@ -139,10 +147,10 @@ def e2e_database(tmp_path_factory: pytest.TempPathFactory, stack: contextlib.Exi
 
 
 @contextlib.contextmanager
-def _running_assistant(database_url: str) -> Iterator[RunningAssistant]:
+def _running_assistant(url: str) -> Iterator[RunningAssistant]:
     settings = replace(
         with_run_secrets(load_settings()),
-        database_url=database_url,
+        database_url=url,
         rasa_port=free_port(),
         action_server_port=free_port(),
         staff_api_port=free_port(),

@@ -1,4 +1,6 @@
-"""Fixtures for the storage suites: every test gets a fresh, migrated database.
+"""Database fixtures for the suites of the case store, the reminders and the staff side
+(``tests/casestore/``, ``tests/reminders/``, ``tests/staff/``): every test that asks gets a
+fresh, migrated database. ``tests/conftest.py`` offers them to every suite.
 
 The ``database_url`` fixture runs each test twice: on a SQLite file in the test's temporary
 folder and on PostgreSQL (a fresh schema per test in the database ``TEST_POSTGRES_URL``
@@ -19,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from casestore.db import make_engine, make_session_factory, migrate
 from tests import postgres
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from casestore.cases import find_case, get_or_create_person, open_case
 from casestore.notifications import pending_notifications
-from tests.storage.servers import start_staff_app
+from tests.staff.servers import start_staff_app
 
 TOKEN = "test-staff-token-6f1c"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

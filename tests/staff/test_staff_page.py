@@ -36,7 +36,7 @@ from casestore.cases import (
 )
 from casestore.notifications import pending_notifications
 from staff.translations import catalog_path, read_po
-from tests.storage.servers import start_staff_app
+from tests.staff.servers import start_staff_app
 
 TOKEN = "page-staff-token-2b7e"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
