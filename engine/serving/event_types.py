@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Optional, Text, Type
 
-_TABLE: Dict[Text, Any] = {}
+_TABLE: Dict[Text, Type[Any]] = {}
 
 
 def _build() -> None:
