@@ -77,8 +77,12 @@ def guarded(on_new_message: OnNewMessage, prefix: str, allowed: tuple) -> OnNewM
         text = message.text if isinstance(message.text, str) else ""
         message.text = text
         if len(text) > MAX_MESSAGE_CHARS:
-            message.text = TOO_LONG_PAYLOAD
-            message.metadata.setdefault("language", "zh" if HAN.search(text[:500]) else "en")
+            # A payload skips the pipeline that reads the reply language: it names it itself.
+            language = message.metadata.get("language")
+            if language not in ("en", "zh"):
+                language = "zh" if HAN.search(text[:500]) else "en"
+            message.text = f'{TOO_LONG_PAYLOAD}{{"language":"{language}"}}'
+            message.metadata["language"] = language
         return await on_new_message(message)
 
     return handle

@@ -1,6 +1,7 @@
-"""A case store that holds its write lock, tried against the real Rasa server and action
-server: a question that needs no store is answered as usual, one that needs it is told the
-records could not be reached (never an empty reply), and all is well once the lock is gone."""
+"""A case store held by another connection (SQLite's write lock, or PostgreSQL's table locks),
+tried against the real Rasa server and action server: a question that needs no store is
+answered as usual, one that needs it is told the records could not be reached (never an empty
+reply), and all is well once the lock is gone."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import pytest
+from sqlalchemy import text
 
 from actions.store import STORE_TIMEOUT
+from casestore.db import make_engine
 from tests.conftest import RunningAssistant
 
 pytestmark = pytest.mark.e2e
@@ -24,15 +27,28 @@ TRACKER_STORE_WAIT = 5.0  # how long Rasa's SQL tracker store waits for SQLite's
 
 @contextmanager
 def write_lock_held(assistant: RunningAssistant) -> Iterator[None]:
-    """Another connection holds the running assistant's SQLite write lock."""
-    holder = sqlite3.connect(assistant.database_url.removeprefix("sqlite:///"),
-                             isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
+    """Another connection holds the running assistant's case store: SQLite's write lock, or
+    on PostgreSQL (``make test``) an exclusive lock on the people and their requests."""
+    url = assistant.database_url
+    if url.startswith("sqlite"):
+        holder = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        return
+    engine = make_engine(url)
     try:
-        yield
+        with engine.connect() as connection:
+            connection.execute(text("LOCK TABLE people, cases IN ACCESS EXCLUSIVE MODE"))
+            try:
+                yield
+            finally:
+                connection.rollback()
     finally:
-        holder.execute("ROLLBACK")
-        holder.close()
+        engine.dispose()
 
 
 def timed_text(assistant: RunningAssistant, sender: str, message: str) -> tuple[str, float]:

@@ -465,7 +465,7 @@ def test_a_frozen_action_server_is_restarted_after_failing_its_health_checks(
 @pytest.mark.parametrize(("module", "port"), [
     ("staff.api", "STAFF_API_PORT"),
     ("bot.web", "WEB_PORT"),
-    ("reminders.schedule", None),
+    ("reminders.worker", None),
 ])
 def test_a_killed_process_comes_back_while_the_others_keep_serving(
     launched: Launched, module: str, port: str | None
