@@ -57,12 +57,6 @@ class BilingualTokenizer(JiebaTokenizer):
         return [token for token in tokens if token.text.strip()]
 
 
-def detect_language(text: str) -> Optional[str]:
-    """"zh", "en" or None (a bare number, "85%", an emoji: the message says nothing about the
-    language, so the conversation keeps the language it had); ``engine.languages``."""
-    return written_in(text)
-
-
 class _NothingToTrain(GraphComponent, EntityExtractorMixin):
     """An entity extractor that reads each message as it comes, with nothing to train or load."""
 
@@ -117,7 +111,7 @@ class LanguageDetector(_NothingToTrain):
         chosen = metadata.get("language") if isinstance(metadata, dict) else None
         if chosen in context.LANGUAGES:
             return str(chosen)
-        return detect_language(message.get("text") or "")
+        return written_in(message.get("text") or "")
 
 
 @DefaultV1Recipe.register(

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import hmac
 import os
-import re
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
@@ -35,12 +34,14 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from engine.context import LANGUAGES
+from engine.languages import written_in
+
 MAX_MESSAGE_CHARS = 4096  # Telegram's own limit for one message
 MAX_SENDER_CHARS = 128
 TOO_LONG_PAYLOAD = "/message_too_long"
 PUBLIC_METADATA = ("language", "message_id")
 BRIDGE_METADATA = ("language", "message_id", "chat_id")
-HAN = re.compile(r"[\u3400-\u9fff]")
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
@@ -79,8 +80,8 @@ def guarded(on_new_message: OnNewMessage, prefix: str, allowed: tuple) -> OnNewM
         if len(text) > MAX_MESSAGE_CHARS:
             # A payload skips the pipeline that reads the reply language: it names it itself.
             language = message.metadata.get("language")
-            if language not in ("en", "zh"):
-                language = "zh" if HAN.search(text[:500]) else "en"
+            if language not in LANGUAGES:
+                language = written_in(text[:500]) or "en"
             message.text = f'{TOO_LONG_PAYLOAD}{{"language":"{language}"}}'
             message.metadata["language"] = language
         return await on_new_message(message)
