@@ -58,9 +58,9 @@ def make_app(token: str, package: str = "actions") -> Sanic[Any, Any]:
 
 
 async def without_domain_is_fine(request: Request) -> None:
-    """Lets an action call without the domain through (Rasa sends the 58 kB domain only to
-    the actions that need it: ``enable_selective_domain`` in endpoints.yml, ``send_domain``
-    in domain.yml, and every ``validate_*`` form action).
+    """Lets an action call without the domain through (Rasa sends the domain, its forms and
+    slots, only to the actions that need it: ``enable_selective_domain`` in endpoints.yml,
+    ``send_domain`` in domain.yml, and every ``validate_*`` form action).
 
     This SDK answers such a call with 449 unless it carries a domain digest, which Rasa 3.6
     does not send; an empty domain makes it run the action with the domain it last received.

@@ -34,9 +34,10 @@ def main() -> None:
     from config.log_masking import install_log_masking
     from rasa.__main__ import main as rasa_main
 
-    from engine.serving import action_results, event_types, responses
+    from engine.serving import action_calls, action_results, event_types, responses
 
     install_log_masking()
+    action_calls.install()
     action_results.install()
     event_types.install()
     responses.install()
