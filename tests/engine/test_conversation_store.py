@@ -122,3 +122,26 @@ def test_a_remembered_session_is_read_again_when_another_replica_wrote_since(
     assert result["full"] == [*(f"m{n}" for n in range(10)), "from the other replica", "m10"]
     assert result["compact"] == ["m8", "m9", "from the other replica", "m10"]
     assert result["institution"] == "QJNU"
+
+
+DURABILITY = """
+import json, sqlite3, sys
+from rasa.shared.core.domain import Domain
+from engine.serving.stores import ConversationStore
+
+def synchronous(url):
+    store = ConversationStore(Domain.load("domain.yml"), host=url)
+    with store.engine.connect() as connection:
+        return connection.exec_driver_sql("PRAGMA synchronous").scalar()
+
+rollback_journal = synchronous(sys.argv[1])
+wal_file = sys.argv[1].replace("conversations.db", "shared.db")
+sqlite3.connect(wal_file[len("sqlite:///"):]).execute("PRAGMA journal_mode=WAL").fetchall()
+print(json.dumps({"rollback_journal": rollback_journal, "wal": synchronous(wal_file)}))
+"""
+
+
+def test_turns_commit_without_an_fsync_only_in_wal_mode(tmp_path: Path) -> None:
+    """SQLite's synchronous levels: 2 is FULL (the default), 1 is NORMAL."""
+    result = in_engine(DURABILITY, tmp_path)
+    assert result == {"rollback_journal": 2, "wal": 1}
