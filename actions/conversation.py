@@ -67,16 +67,27 @@ def default_institution() -> str:
 
 
 def institution(tracker: Tracker) -> str:
-    """The institution whose rules apply: the one the person named, else the default.
+    """The institution whose rules apply: the one known for this conversation (see
+    `known_institution`), else the deployment's default."""
+    return known_institution(tracker) or default_institution()
+
+
+def known_institution(tracker: Tracker) -> str | None:
+    """The university the person named or chose, else the one whose page the chat is on;
+    None when neither is known.
 
     The slot holds a code (engine/context.py reads names as codes); a name that slipped in
-    some other way ("Jiangsu Normal", "西湖大学") is read with `find_institution`.
+    some other way ("Jiangsu Normal", "西湖大学") is read with `find_institution`. A page
+    says its university in the widget's ``data-university`` (bot/web/static/embed.js), which
+    the widget sends as metadata with every message.
     """
-    value = tracker.get_slot("institution")
-    if value in INSTITUTION_CODES:
-        return str(value)
-    named = find_institution(value) if isinstance(value, str) else None
-    return named or default_institution()
+    for value in (tracker.get_slot("institution"), metadata(tracker).get("university")):
+        if value in INSTITUTION_CODES:
+            return str(value)
+        named = find_institution(value) if isinstance(value, str) else None
+        if named:
+            return named
+    return None
 
 
 def conversation_summary(tracker: Tracker, count: int = SUMMARY_MESSAGES) -> list[str]:

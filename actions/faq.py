@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.conversation import institution, language
+from actions.conversation import institution, known_institution, language
 from casestore.case_types import CASE_TYPES
 from config.questions import plain_topics
 from knowledge import (
@@ -185,7 +185,7 @@ def university_decides(tracker: Tracker, intent: str, question: str, decision: D
     """Whether to ask the person's university before answering: they never named one, the
     deployment's default university's documents do not cover the topic, and another's do."""
     code = institution(tracker)
-    if tracker.get_slot("institution") in INSTITUTION_CODES or decision.covered \
+    if known_institution(tracker) is not None or decision.covered \
             or cites(decision, code):
         return False
     others = (answer_for(intent, question, other) for other in INSTITUTION_CODES

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from actions.conversation import (
     conversation_summary,
     institution,
+    known_institution,
     language,
     message_key,
     previous_turn,
@@ -60,7 +61,7 @@ from casestore.cases import (
     set_person_details,
 )
 from casestore.notifications import PUSHED_CHANNELS
-from knowledge import INSTITUTION_CODES, Text, find_institution, format_date, lost_passport
+from knowledge import Text, find_institution, format_date, lost_passport
 
 log = logging.getLogger(__name__)
 
@@ -118,12 +119,13 @@ def asked_for(tracker: Tracker) -> bool:
 
 
 def named_university(tracker: Tracker) -> dict[str, str]:
-    """``{"university": code}`` once the person named (or chose) one of the universities.
+    """``{"university": code}`` once the person named (or chose) one of the universities, or
+    the chat is on a university's page.
 
     Read when a request starts (its type is known), never while the form asks: the answer
     to "which university?" also names one, and must not be taken for the next field."""
-    code = tracker.get_slot("institution")
-    return {UNIVERSITY: code} if code in INSTITUTION_CODES else {}
+    code = known_institution(tracker)
+    return {UNIVERSITY: code} if code is not None else {}
 
 
 def next_field(case_type: str, facts: Mapping[str, str]) -> str | None:

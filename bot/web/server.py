@@ -31,6 +31,8 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Respon
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from knowledge import find_institution
+
 log = logging.getLogger(__name__)
 
 WEB_ROOT = Path(__file__).resolve().parent
@@ -76,6 +78,13 @@ def page_language(query: Mapping[str, str]) -> str | None:
     """The language asked for with ``?lang=``, if it is one the page knows."""
     value = query.get("lang", "").lower()
     return value if value in LANGUAGES else None
+
+
+def page_university(query: Mapping[str, str]) -> str | None:
+    """The university whose page this is (``?university=``, a code or a name), if it is one
+    of the universities the assistant knows; the widget sends it with every message."""
+    value = query.get("university", "").strip()
+    return find_institution(value) if value else None
 
 
 def socket_url(config: WebConfig, headers: Mapping[str, str], scheme: str, host: str) -> str:
@@ -127,6 +136,7 @@ def make_app(config: WebConfig, background: Callable[[], Coroutine[Any, Any, Non
         return {
             "socketUrl": socket_url(config, request.headers, request.url.scheme, host),
             "lang": page_language(request.query_params),
+            "university": page_university(request.query_params),
         }
 
     async def page(request: Request) -> Response:

@@ -13,8 +13,9 @@ channel owns a namespace of sender ids and the name the actions read
 * ``telegram`` (``TelegramBridgeInput``): only the bridge, which proves itself with the
   bearer token in ``CHANNEL_TOKEN`` (compared in constant time); sender = the chat id.
 
-Only the language a person chose passes from a public channel's metadata; the bridge may
-also send Telegram's update id (for idempotency) and the chat id. Requests that are not a
+Only the language a person chose and the university whose page the chat is on pass from a
+public channel's metadata (neither says who the person is); the bridge may also send
+Telegram's update id (for idempotency) and the chat id. Requests that are not a
 JSON object with a non-empty ``sender`` string, a ``message`` string and an object (or no)
 ``metadata`` get 400 and a reason; a message longer than ``MAX_MESSAGE_CHARS`` is not
 given to the model (it once ran DIET out of memory) but answered with the domain's
@@ -40,7 +41,7 @@ from engine.languages import written_in
 MAX_MESSAGE_CHARS = 4096  # Telegram's own limit for one message
 MAX_SENDER_CHARS = 128
 TOO_LONG_PAYLOAD = "/message_too_long"
-PUBLIC_METADATA = ("language", "message_id")
+PUBLIC_METADATA = ("language", "message_id", "university")
 BRIDGE_METADATA = ("language", "message_id", "chat_id")
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]

@@ -43,10 +43,12 @@ async def test_one_of_the_four_is_confirmed(database: str, domain: dict[str, Any
 
 
 def faq_question(text: str, intent: str, events: list[dict[str, Any]] | None = None,
-                 institution_slot: str | None = None) -> Tracker:
-    """The tracker after a question answered by action_answer_faq."""
+                 institution_slot: str | None = None, page: str | None = None) -> Tracker:
+    """The tracker after a question answered by action_answer_faq; ``page``: the university
+    whose page the widget is on (the message's metadata)."""
     latest = {"text": text, "intent": {"name": intent, "confidence": 0.9},
-              "intent_ranking": [], "entities": [], "message_id": "m-2", "metadata": {}}
+              "intent_ranking": [], "entities": [], "message_id": "m-2",
+              "metadata": {"university": page} if page else {}}
     return Tracker(sender_id="rest:uni", slots={"language": "en",
                                                 "institution": institution_slot},
                    latest_message=latest,
@@ -100,3 +102,20 @@ async def test_a_deadline_only_another_university_sets_asks_the_university_first
     dispatcher = CollectingDispatcher()
     await ActionAnswerDeadline().run(dispatcher, tracker, domain)
     assert [m["response"] for m in dispatcher.messages] == ["utter_ask_institution_for_answer"]
+
+
+@pytest.mark.parametrize(("page", "slot", "cited"), [
+    ("JSNU", None, "Jiangsu Normal University, Article 9"),   # the page's university
+    ("Jiangsu Normal University", None, "Jiangsu Normal University, Article 9"),
+    ("JSNU", "CPU", "do not cover"),                          # named wins over the page
+    ("Peking University", None, "utter_ask_institution_for_answer"),  # not one of ours: ask
+])
+async def test_on_a_universitys_page_its_rules_answer_unless_the_person_named_another(
+    page: str, slot: str | None, cited: str, database: str, domain: dict[str, Any]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerFaq().run(
+        dispatcher, faq_question("can I renew my permit during the holidays?", "holidays",
+                                 institution_slot=slot, page=page), domain)
+    said = dispatcher.messages[0]
+    assert cited in (said.get("text") or said.get("response") or "")

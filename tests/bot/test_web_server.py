@@ -15,6 +15,7 @@ from bot.web.server import (
     install_widget,
     make_app,
     page_language,
+    page_university,
     render_page,
     socket_url,
 )
@@ -67,6 +68,20 @@ def test_only_known_languages_are_taken_from_the_query() -> None:
     assert page_language({}) is None
 
 
+def test_only_known_universities_are_taken_from_the_query() -> None:
+    assert page_university({"university": "jsnu"}) == "JSNU"
+    assert page_university({"university": "Westlake University"}) == "WESTLAKE"
+    assert page_university({"university": "Peking University"}) is None
+    assert page_university({}) is None
+
+
+async def test_a_universitys_page_tells_the_widget_whose_it_is(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.get("/?lang=en&university=QJNU")
+    assert page_settings(response.text)["university"] == "QJNU"
+
+
 def test_settings_cannot_break_out_of_the_script_element() -> None:
     page = render_page('<script type="application/json">{{settings}}</script>',
                        {"socketUrl": "</script><script>alert(1)</script>"})
@@ -78,7 +93,8 @@ async def test_the_page_tells_the_widget_where_rasa_is(client: httpx.AsyncClient
     response = await client.get("/?lang=zh")
     assert response.status_code == 200
     assert 'name="viewport"' in response.text
-    assert page_settings(response.text) == {"socketUrl": "http://192.168.1.20:5005", "lang": "zh"}
+    assert page_settings(response.text) == {"socketUrl": "http://192.168.1.20:5005", "lang": "zh",
+                                            "university": None}
     assert '<html lang="zh">' in response.text
 
 

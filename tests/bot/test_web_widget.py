@@ -260,6 +260,28 @@ def test_the_chosen_language_reaches_rasa_with_every_message(
     context.close()
 
 
+def test_on_a_universitys_page_the_widget_answers_with_that_universitys_rules(
+    browser: Browser, assistant: RunningAssistant
+) -> None:
+    """The page says whose it is (``?university=``, or ``data-university`` in embed.js); the
+    widget sends it with every message and the person never has to name the university."""
+    context = browser.new_context(locale="en-US")
+    page = context.new_page()
+    page.goto(f"{assistant.web_url}/?lang=en&university=JSNU")
+    expect(page.locator(".rw-response").first).to_be_visible(timeout=REPLY_TIMEOUT_MS)
+    send(page, "I lost my passport yesterday")
+    expect(page.locator(".rw-response").filter(has_text="Jiangsu Normal University").first
+           ).to_be_visible(timeout=REPLY_TIMEOUT_MS)
+    assert "China Pharmaceutical University" not in responses(page)
+    session_id = stored_session_id(page)
+    assert session_id
+    tracker = assistant.tracker(session_id, prefix="web:")
+    pages = [(event.get("metadata") or {}).get("university") for event in tracker["events"]
+             if event["event"] == "user"]
+    assert pages and set(pages) == {"JSNU"}
+    context.close()
+
+
 def test_on_a_phone_every_button_is_readable_and_big_enough_to_tap(
     browser: Browser, assistant: RunningAssistant
 ) -> None:

@@ -60,6 +60,15 @@
     });
   }
 
+  /* The language the person chose (if they did) and the university whose page this is
+     (?university=, if it is one the assistant knows): the rules answered are that one's. */
+  function customData(chosen) {
+    var data = {};
+    if (chosen) { data.language = chosen; }
+    if (settings.university) { data.university = settings.university; }
+    return data;
+  }
+
   function mount(chosen, language) {
     var labels = LABELS[language];
     document.documentElement.lang = language === "zh" ? "zh-CN" : "en";
@@ -77,7 +86,7 @@
       /* The language entity sets Rasa's language slot before the greeting. */
       initPayload: '/greet{"language":"' + language + '"}',
       /* Sent with every message; Rasa reads it as metadata (credentials.yml metadata_key). */
-      customData: chosen ? { language: chosen } : {},
+      customData: customData(chosen),
       title: labels.title,
       subtitle: labels.subtitle,
       inputTextFieldHint: labels.hint,

@@ -1,7 +1,11 @@
 /* Embeds the office chat in any page as a launcher bubble (bottom right):
-     <script src="https://chat.example.edu/static/embed.js" data-lang="zh" defer></script>
-   data-lang (en or zh) is optional. The widget and the Rasa socket URL come from the chat
-   server this script was loaded from, so nothing is fetched from a CDN. */
+     <script src="https://chat.example.edu/static/embed.js" data-lang="zh"
+             data-university="JSNU" defer></script>
+   data-lang (en or zh) is optional. data-university (CPU, JSNU, QJNU or WESTLAKE) says whose
+   site this is: the assistant answers with that university's rules unless the person names
+   another; one chat server can so serve several universities' sites. The widget and the
+   Rasa socket URL come from the chat server this script was loaded from, so nothing is
+   fetched from a CDN. */
 (function () {
   "use strict";
 
@@ -14,13 +18,22 @@
     zh: { title: "国际处", subtitle: "签证 · 居留许可 · 申请办理", hint: "请输入您的问题…" }
   };
 
+  /* Sent with every message as its metadata (engine/serving/channels.py keeps these keys). */
+  function customData() {
+    var data = {};
+    if (script.hasAttribute("data-lang")) { data.language = language; }
+    var university = script.getAttribute("data-university");
+    if (university) { data.university = university; }
+    return data;
+  }
+
   function start(config) {
     var labels = LABELS[language];
     window.WebChat.default({
       socketUrl: config.socketUrl,
       socketPath: "/socket.io/",
       initPayload: '/greet{"language":"' + language + '"}',
-      customData: script.hasAttribute("data-lang") ? { language: language } : {},
+      customData: customData(),
       title: labels.title,
       subtitle: labels.subtitle,
       inputTextFieldHint: labels.hint,
