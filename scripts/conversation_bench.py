@@ -18,7 +18,11 @@ conversation states only in a later turn is not "said" yet when it is asked for.
 
 Every person also knows who they are (name, student number, contact: `IDENTITY`) and their
 university (the conversation's `institution`), as a real person would; being asked for the
-university after naming it is still "asked again".
+university after naming it is still "asked again". Each conversation is played on its
+university's page, as the widget embedded there with ``data-university`` sends it (the
+message's metadata names the university); ``--one-page`` plays them all on one page that
+names none, where the deployment's default university (CPU) applies until the person names
+theirs, as the figures before 7 December 2026, night, were measured.
 
 Figures, not assertions: it prints pass rates overall, per language, topic, institution and
 style, the most common failure reasons, and every failing conversation's transcript.
@@ -26,6 +30,7 @@ style, the most common failure reasons, and every failing conversation's transcr
     .venv/bin/python scripts/conversation_bench.py                  # starts the assistant
     .venv/bin/python scripts/conversation_bench.py --rasa-url http://localhost:5005
     .venv/bin/python scripts/conversation_bench.py --only permit --language zh --json out.json
+    .venv/bin/python scripts/conversation_bench.py --one-page     # one page for all universities
 
 Without --rasa-url it starts the assistant as the end-to-end tests do (free ports, a fresh
 SQLite database, logs in test-artifacts/bench-logs) with the trained model for the current
@@ -812,25 +817,33 @@ def run_conversation(conversation: Conversation, say: Say) -> Result:
     return result
 
 
-def rest_sayer(rasa_url: str, client: httpx.Client) -> Say:
-    """Sends a message over the REST channel and returns the replies."""
+def rest_sayer(rasa_url: str, client: httpx.Client, university: str | None = None) -> Say:
+    """Sends a message over the REST channel and returns the replies; with ``university``,
+    as the widget on that university's page sends it (``data-university``, the message's
+    metadata)."""
+    metadata = {"university": university} if university else {}
+
     def say(sender: str, message: str) -> list[Reply]:
         response = client.post(f"{rasa_url}/webhooks/rest/webhook",
-                               json={"sender": sender, "message": message})
+                               json={"sender": sender, "message": message,
+                                     "metadata": metadata})
         response.raise_for_status()
         return read_replies(response.json())
     return say
 
 
-def run_all(conversations: Sequence[Conversation], rasa_url: str, workers: int
-            ) -> list[Result]:
-    """Every conversation against the assistant at ``rasa_url``, ``workers`` at a time."""
+def run_all(conversations: Sequence[Conversation], rasa_url: str, workers: int,
+            on_pages: bool = True) -> list[Result]:
+    """Every conversation against the assistant at ``rasa_url``, ``workers`` at a time; each
+    on its university's page (``on_pages``) or all on one page that names none."""
     with httpx.Client(timeout=180.0) as client:
-        say = rest_sayer(rasa_url, client)
+        def play(conversation: Conversation) -> Result:
+            page = conversation.institution if on_pages else None
+            return run_conversation(conversation, rest_sayer(rasa_url, client, page))
+
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             results = []
-            for n, result in enumerate(pool.map(lambda c: run_conversation(c, say),
-                                                conversations), start=1):
+            for n, result in enumerate(pool.map(play, conversations), start=1):
                 mark = "pass" if result.passed else "FAIL"
                 print(f"[{n}/{len(conversations)}] {mark} {result.conversation.id}",
                       file=sys.stderr, flush=True)
@@ -989,6 +1002,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="at most this many conversations")
     parser.add_argument("--workers", type=int, default=2,
                         help="conversations played at the same time (default 2)")
+    parser.add_argument("--one-page", action="store_true",
+                        help="play every conversation on one page that names no university "
+                             "(the deployment's default, CPU, applies until the person names "
+                             "theirs), instead of on its own university's page")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     parser.add_argument("--no-transcripts", action="store_true",
                         help="figures only, no failing transcripts")
@@ -999,7 +1016,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.rasa_url:
         model_name = "(running assistant)"
-        results = run_all(conversations, args.rasa_url.rstrip("/"), args.workers)
+        results = run_all(conversations, args.rasa_url.rstrip("/"), args.workers,
+                          on_pages=not args.one_page)
     else:
         from training.model import model_path
 
@@ -1009,7 +1027,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         model_name = model.name
         with running_assistant(model) as rasa_url:
-            results = run_all(conversations, rasa_url, args.workers)
+            results = run_all(conversations, rasa_url, args.workers,
+                              on_pages=not args.one_page)
     print(report(results, show_transcripts=not args.no_transcripts))
     if args.json:
         args.json.write_text(json.dumps(as_json(results, model_name), ensure_ascii=False,
