@@ -92,7 +92,20 @@ class ConversationStore(SQLTrackerStore):
         super().__init__(domain, host=rasa_database_url(target), event_broker=event_broker,
                          **kwargs)
         if self.engine.dialect.name == "sqlite":
-            sa.event.listen(self.engine, "connect", _commit_without_waiting_for_the_disk)
+            self._keep_sqlite_connections()
+
+    def _keep_sqlite_connections(self) -> None:
+        """SQLAlchemy 1.4 opens a new SQLite connection for every session (``NullPool``), three
+        a turn, each with its pragmas: keep a few open instead, as SQLAlchemy 2 does. The
+        processor uses a connection from one thread at a time, so SQLite's same-thread check
+        is not needed."""
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, pool_size=2,
+                                       max_overflow=8,
+                                       connect_args={"check_same_thread": False})
+        sa.event.listen(self.engine, "connect", _commit_without_waiting_for_the_disk)
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     def _newest_row(self, connection: Any, sender_id: Text) -> Optional[int]:
         table = self.SQLEvent.__table__
