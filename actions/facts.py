@@ -17,7 +17,14 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any, Final
 
-from actions.parsing import DateMention, find_dates, parse_stay_length, parse_yes_no, read_date
+from actions.parsing import (
+    DateMention,
+    as_typed,
+    find_dates,
+    parse_stay_length,
+    parse_yes_no,
+    read_date,
+)
 from knowledge.calculations import DATE, FACT_KINDS, LENGTH, YES_NO, Facts
 from knowledge.durations import StayLength
 
@@ -78,7 +85,11 @@ FACTS: Final[Mapping[str, Fact]] = MappingProxyType({fact.name: fact for fact in
          yes=("applied for withdrawal", "applied for suspension", "applied to withdraw",
               "已申请退学", "已申请休学", "申请了退学", "申请了休学", "已提交退学", "已提交休学"),
          no=("not apply", "didn't apply", "did not apply", "haven't applied", "have not applied",
-             "not applied", "don't apply", "never applied", "没申请", "未申请", "不申请",
+             "not applied", "don't apply", "never applied", "didn't submit", "did not submit",
+             "haven't submitted", "have not submitted",
+             # Longer than the "yes" phrases they contain, so that they win.
+             "n't applied to withdraw", "not applied to withdraw", "n't applied for withdrawal",
+             "not applied for withdrawal", "没申请", "未申请", "不申请",
              "没有申请", "没提交", "未提交")),
     Fact("university_consent",
          yes=("university agreed", "university has agreed", "university approved",
@@ -143,7 +154,7 @@ def assign_dates(
 
 def phrase_answer(fact: Fact, text: str) -> bool | None:
     """The yes/no answer a clear phrase in ``text`` gives to ``fact``, None without one."""
-    lowered = text.lower().replace("’", "'")
+    lowered = as_typed(text)
     found = [(len(phrase), answer) for answer, phrases in ((True, fact.yes), (False, fact.no))
              for phrase in phrases if phrase in lowered]
     return max(found)[1] if found else None

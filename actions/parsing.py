@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Final
 
 import dateparser
 
@@ -88,12 +89,32 @@ def parse_percentage(text: str) -> float | None:
     return round(value, 2) if 0 <= value <= 100 else None
 
 
+# Contractions as people type them on a phone, without the apostrophe ("i didnt pay").
+_BARE_CONTRACTIONS: Final = re.compile(
+    r"\b(did|do|does|have|has|had|is|are|was|were|could|would|should|ca|wo|must)nt\b"
+    r"|\b(i)(m|ve)\b", re.IGNORECASE)  # not "id" (an ID card) nor "ill" (being ill)
+
+
+def as_typed(text: str) -> str:
+    """``text`` lower-cased with its contractions written out as the phrase lists write them:
+    curly apostrophes straight, and the apostrophe a phone keyboard left out put back
+    ("didnt" → "didn't", "cant" → "can't", "im" → "i'm")."""
+    lowered = text.lower().replace("\u2019", "'")
+
+    def restored(match: re.Match[str]) -> str:
+        if match.group(1):
+            return f"{match.group(1)}n't"
+        return f"{match.group(2)}'{match.group(3)}"
+
+    return _BARE_CONTRACTIONS.sub(restored, lowered)
+
+
 def parse_choice(text: str, keywords: Mapping[str, tuple[str, ...]]) -> str | None:
     """The one option whose keywords appear in `text` (case-insensitive), else None.
 
     When keywords of two options appear, the answer is ambiguous and None is returned.
     """
-    lowered = text.lower()
+    lowered = as_typed(text)
     found = {option for option, words in keywords.items() if any(w in lowered for w in words)}
     return found.pop() if len(found) == 1 else None
 

@@ -15,7 +15,7 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from actions.facts import NOT_PAID
-from actions.parsing import parse_percentage
+from actions.parsing import as_typed, parse_percentage
 
 
 def _any(*patterns: str) -> re.Pattern[str]:
@@ -132,6 +132,7 @@ def stated_academic_year(text: str) -> int | None:
 def stated_permit_facts(text: str) -> dict[str, Any]:
     """The permit form's slots this sentence states clearly, with their validated values."""
     facts: dict[str, Any] = {}
+    text = as_typed(text)
     year = stated_academic_year(text)
     if year is not None:
         facts["academic_year"] = year

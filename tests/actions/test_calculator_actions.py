@@ -96,6 +96,11 @@ def test_a_bare_date_answers_the_fact_just_asked() -> None:
         ("graduate_full_time", "I'm a part-time master's student", True),
         ("graduate_full_time", "我是非全日制硕士", True),
         ("work_annotation", "I'm not sure", None),
+        # Typed on a phone: the apostrophe left out.
+        ("fees_paid", "i still didnt pay for next year", False),
+        ("withdrawal_applied", "and i didnt submit anything", False),
+        ("withdrawal_applied", "i havent applied to withdraw", False),
+        ("work_annotation", "im not sure", None),
     ],
 )
 def test_yes_and_no_are_read_only_from_clear_phrases(

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from actions.parsing import (
+    as_typed,
     chinese_integer,
     find_date,
     find_dates,
@@ -198,3 +199,17 @@ def test_a_corrected_date_without_a_year_is_read_near_the_date_it_corrects(
 def test_a_time_of_today_names_today(text: str) -> None:
     assert [m.day for m in find_dates(text, TODAY, "zh" if "今" in text else "en",
                                       in_past=True)] == [TODAY]
+
+
+@pytest.mark.parametrize(("typed", "read"), [
+    ("i still didnt pay", "i still didn't pay"),
+    ("I cant pay and wont", "i can't pay and won't"),
+    ("im a returning student, ive paid", "i'm a returning student, i've paid"),
+    ("I’ve paid", "i've paid"),
+    ("my student ID and I feel ill", "my student id and i feel ill"),  # no "i'd", no "i'll"
+    ("the Didnt-Know answer", "the didn't-know answer"),
+])
+def test_contractions_typed_without_the_apostrophe_are_read_as_written_out(
+    typed: str, read: str
+) -> None:
+    assert as_typed(typed) == read

@@ -234,7 +234,8 @@ async def test_stated_facts_win_over_a_mistagged_entity(domain: dict[str, Any]) 
     assert values.get("requested_slot") is None  # nothing left to ask: the answer comes at once
 
 
-@pytest.mark.parametrize("said", ["I didn't pay", "fees unpaid", "我欠学费", "还没有交", "没付"])
+@pytest.mark.parametrize("said", ["I didn't pay", "fees unpaid", "我欠学费", "还没有交", "没付",
+                                  "i didnt pay", "I haven’t paid", "i still havent paid"])
 def test_every_reader_of_the_fees_takes_a_not_paid_statement_alike(said: str) -> None:
     # The permit form's short answer, a statement inside a question, and the calculators.
     assert parse_choice(said, CHOICES["paid"]) == "none"
