@@ -152,6 +152,18 @@ def assign_dates(
     return assigned
 
 
+def cued_dates(facts: Sequence[Fact], text: str, today: date, lang: str) -> Facts:
+    """The dates of ``text`` that the words just before them say are one of ``facts`` (a date
+    without such words is left alone: nothing asked for it)."""
+    found: Facts = {}
+    for mention in find_dates(text, today, lang, reads_as_past(text, False)):
+        free = [fact for fact in facts if fact.name not in found]
+        cued = max(free, key=lambda fact: _cue_position(fact, mention.before), default=None)
+        if cued is not None and _cue_position(cued, mention.before) >= 0:
+            found[cued.name] = mention.day
+    return found
+
+
 def phrase_answer(fact: Fact, text: str) -> bool | None:
     """The yes/no answer a clear phrase in ``text`` gives to ``fact``, None without one."""
     lowered = as_typed(text)

@@ -15,7 +15,7 @@ from actions.facts import NOT_PAID
 from actions.faq import tell
 from actions.loops import ListeningFormValidation, resume_interrupted_form
 from actions.parsing import parse_choice, parse_date, parse_percentage, parse_yes_no
-from actions.permit_text import stated_permit_facts
+from actions.permit_text import stated_permit_dates, stated_permit_facts
 from knowledge import PermitFacts, missing_permit_facts, residence_permit_validity
 from knowledge.permits import academic_year_start
 
@@ -124,8 +124,10 @@ class ValidatePermitDurationForm(ListeningFormValidation):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Facts the message states in so many words replace what the tagger made of them."""
-        stated = [SlotSet(slot, value) for slot, value
-                  in stated_permit_facts(tracker.latest_message.get("text") or "").items()]
+        text = tracker.latest_message.get("text") or ""
+        said = {**stated_permit_facts(text),
+                **stated_permit_dates(text, today(), language(tracker))}
+        stated = [SlotSet(slot, value) for slot, value in said.items()]
         tracker.add_slots(stated)
         return [*stated, *await super().run(dispatcher, tracker, domain)]
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date
 from types import MappingProxyType
 from typing import Any, Final
 
-from actions.facts import NOT_PAID
+from actions.facts import NOT_PAID, Fact, cued_dates
 from actions.parsing import as_typed, parse_percentage
 
 
@@ -127,6 +128,21 @@ def stated_academic_year(text: str) -> int | None:
     if match is None:
         return None
     return int(next(group for group in match.groups() if group))
+
+
+# The dates that bound a delayed graduate's permit (CPU Art. 6(3)), by the words before them.
+_BOUNDS: Final = (
+    Fact("approval_date", cues=("approved", "approval", "department", "批复", "批准", "同意延期",
+                                "延期到", "延毕到")),
+    Fact("lease_end", cues=("lease", "rent", "tenancy", "contract", "租")),
+    Fact("insurance_end", cues=("insurance", "insured", "保险")),
+)
+
+
+def stated_permit_dates(text: str, today: date, lang: str) -> dict[str, str]:
+    """The bounds of a delayed graduate's permit this sentence states ("my lease ends on 31
+    July 2027, insurance until 31 August"), as the form's slots hold them."""
+    return {name: day.isoformat() for name, day in cued_dates(_BOUNDS, text, today, lang).items()}
 
 
 def stated_permit_facts(text: str) -> dict[str, Any]:

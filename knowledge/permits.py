@@ -128,14 +128,9 @@ def _missing_returning(facts: PermitFacts) -> tuple[str, ...]:
 
 
 def _missing_delayed(facts: PermitFacts) -> tuple[str, ...]:
-    if facts.needs_courses_or_lab is None:
-        return ("needs_courses_or_lab",)
-    if not facts.needs_courses_or_lab or facts.paid == PAID_NONE:
-        return ()  # no extension either way: Art. 6(3) without courses, Art. 5 without payment
-    return tuple(name for name, value in (("approval_date", facts.approval_date),
-                                          ("lease_end", facts.lease_end),
-                                          ("insurance_end", facts.insurance_end))
-                 if value is None)
+    # The approved date, the lease end and the insurance end only narrow the answer: a person
+    # rarely has all three at hand, so without them the limit is given and they are invited.
+    return ("needs_courses_or_lab",) if facts.needs_courses_or_lab is None else ()
 
 
 def academic_year_start(today: date) -> int:
@@ -394,6 +389,34 @@ _IN_PRINCIPLE: Final = Text(
 )
 
 
+def _either(texts: list[Text]) -> Text:
+    """"a, b or c" / "a、b或c"."""
+    if len(texts) == 1:
+        return texts[0]
+    return Text(", ".join(t.en for t in texts[:-1]) + " or " + texts[-1].en,
+                "、".join(t.zh for t in texts[:-1]) + "或" + texts[-1].zh)
+
+
+def _delayed_graduation_limit(facts: PermitFacts, until: date, reason: Text,
+                              unknown: list[Text], articles: tuple[str, ...],
+                              steps: tuple[Text, ...]) -> Decision:
+    """A delayed graduate's permit while some of its bounds are not known: the latest it can
+    run to, and what can end it sooner."""
+    sooner = _either(unknown)
+    when = date_text(until)
+    answer = Text(
+        "As a delayed-graduation student who needs courses or lab work, you can get a "
+        f"residence permit until {when.en} at the latest ({reason.en}); it ends sooner if "
+        f"{sooner.en} comes first, since the permit never outlasts any of them. Tell me those "
+        "dates and I will work out yours.",
+        f"您作为需在校上课或实验的延期毕业生，居留许可最长核定至{when.zh}（{reason.zh}）；"
+        f"如{sooner.zh}更早，则以更早者为准。告诉我这些日期，我可以为您算出具体日期。",
+    ).join(_IN_PRINCIPLE, "", "")
+    if facts.paid not in (PAID_YEAR, PAID_SEMESTER):
+        answer = answer.join(_IF_PAID, "", "")
+    return Decision(TOPIC, True, answer, cite(cpu.CODE, *articles), steps)
+
+
 def _delayed_graduation(facts: PermitFacts, today: date) -> Decision:
     if not facts.needs_courses_or_lab:
         return _no_support(Text(
@@ -404,15 +427,15 @@ def _delayed_graduation(facts: PermitFacts, today: date) -> Decision:
     if facts.paid == PAID_NONE:
         # Art. 5 applies to every student, delayed graduates included.
         return _no_support(_NOT_PAID_ANSWER, ("5", "6(3)"), (_PAY_STEP,))
-    assert facts.approval_date and facts.lease_end and facts.insurance_end
-    limits = (
+    bounds = (
         (facts.approval_date, Text("the date approved by your academic department",
                                    "教学管理部门批复的日期")),
         (facts.lease_end, Text("the end of your lease", "房屋租赁期满日")),
         (facts.insurance_end, Text("the end of your insurance", "保险单到期日")),
-        (add_days(today, cpu.DELAYED_GRADUATION_MAX_DAYS),
-         Text("180 days from today", "自今日起180天")),
     )
+    limits = (*((day, reason) for day, reason in bounds if day is not None),
+              (add_days(today, cpu.DELAYED_GRADUATION_MAX_DAYS),
+               Text("180 days from today", "自今日起180天")))
     until, reason = min(limits, key=lambda limit: limit[0])
     steps = step_texts(CPU_DELAYED_GRADUATION_STEPS)
     articles = ("6(3)",) if facts.paid in (PAID_YEAR, PAID_SEMESTER) else ("6(3)", "5")
@@ -422,6 +445,9 @@ def _delayed_graduation(facts: PermitFacts, today: date) -> Decision:
             "residence permit can be set from it: renew that document or approval first.",
             f"{reason.zh}（{date_text(until).zh}）不晚于今天，无法据此核定居留许可，请先续签或更新。",
         ), articles, steps)
+    unknown = [reason for day, reason in bounds if day is None]
+    if unknown:
+        return _delayed_graduation_limit(facts, until, reason, unknown, articles, steps)
     answer = Text(
         "As a delayed-graduation student who needs courses or lab work, you get a residence "
         "permit until {date}: the earliest of the approved date, your lease end, your insurance "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -18,7 +18,7 @@ from actions.permit import (
     ActionPermitDuration,
     ValidatePermitDurationForm,
 )
-from actions.permit_text import stated_permit_facts
+from actions.permit_text import stated_permit_dates, stated_permit_facts
 from knowledge import PermitFacts, residence_permit_validity
 from knowledge.permits import academic_year_start
 from tests.actions.conftest import make_tracker
@@ -58,6 +58,50 @@ async def test_cpu_article_5_a_delayed_graduate_who_says_they_have_not_paid_gets
     await ActionPermitDuration().run(dispatcher, tracker, domain)
     answer = texts(dispatcher)[0]
     assert "no visa extension" in answer and "Article 5" in answer
+
+
+async def test_a_delayed_graduate_with_lab_work_is_answered_at_once_then_narrowed_by_dates(
+    domain: dict[str, Any],
+) -> None:
+    """CPU Art. 6(3): the limit comes without asking three dates; dates given later narrow it."""
+    form = ValidatePermitDurationForm()
+    tracker = make_tracker({}, text="my graduation is delayed and I still have lab work",
+                           active_loop="permit_duration_form")
+    events = await form.run(CollectingDispatcher(), tracker, domain)
+    values = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert values["needs_courses_or_lab"] is True
+    assert values.get("requested_slot") is None  # nothing asked: the answer comes now
+    tracker.add_slots(events)
+    dispatcher = CollectingDispatcher()
+    await ActionPermitDuration().run(dispatcher, tracker, domain)
+    answer = texts(dispatcher)[0]
+    assert "at the latest (180 days from today)" in answer and "lease" in answer
+
+    lease_end = today() + timedelta(days=40)
+    later = make_tracker({"student_status": "delayed_graduation", "needs_courses_or_lab": True},
+                         text=f"my lease ends on {lease_end:%-d %B %Y}",
+                         active_loop="permit_duration_form")
+    events = await form.run(CollectingDispatcher(), later, domain)
+    later.add_slots(events)
+    dispatcher = CollectingDispatcher()
+    await ActionPermitDuration().run(dispatcher, later, domain)
+    assert f"{lease_end:%-d %B %Y} at the latest (the end of your lease)" in texts(dispatcher)[0]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("the department approved my delay until 30 June 2027, my lease ends on 31 July 2027 and "
+     "my insurance on 31 August 2027",
+     {"approval_date": "2027-06-30", "lease_end": "2027-07-31", "insurance_end": "2027-08-31"}),
+    ("学院批复延期到2027年6月30日，租房合同到2027年7月31日，保险到2027年8月31日",
+     {"approval_date": "2027-06-30", "lease_end": "2027-07-31", "insurance_end": "2027-08-31"}),
+    ("insurance until 31 August 2027", {"insurance_end": "2027-08-31"}),
+    ("I arrived on 1 March 2027", {}),  # a date nothing says is a bound
+])
+def test_the_bounds_of_a_delayed_graduates_permit_are_read_by_the_words_before_them(
+    text: str, expected: dict[str, str]
+) -> None:
+    assert stated_permit_dates(text, date(2026, 12, 7), "zh" if "学" in text else "en") == \
+        expected
 
 
 async def test_the_answer_is_in_chinese_when_the_conversation_is(domain: dict[str, Any]) -> None:

@@ -96,6 +96,16 @@ ROWS = {
     "a delayed graduate never gets more than 180 days":
         Row(delayed(date(2027, 1, 1), date(2027, 1, 1), date(2027, 1, 1)), True, SEMESTER_END,
             "6(3)", 180, "180 days from today"),
+    "a delayed graduate who gave no dates is told the 180-day limit and what ends it sooner":
+        Row(PermitFacts("delayed_graduation", needs_courses_or_lab=True), True, None, "6(3)",
+            None, "until 28 February 2026 at the latest (180 days from today); it ends sooner "
+                  "if the date approved by your academic department, the end of your lease or "
+                  "the end of your insurance comes first"),
+    "a delayed graduate who gave only the lease is bounded by it and asked for the rest":
+        Row(PermitFacts("delayed_graduation", needs_courses_or_lab=True,
+                        lease_end=date(2025, 12, 1)), True, None, "6(3)", None,
+            "until 1 December 2025 at the latest (the end of your lease); it ends sooner if "
+            "the date approved by your academic department or the end of your insurance"),
     "a delayed graduate whose lease already ended gets no permit from it":
         Row(delayed(date(2026, 1, 1), date(2025, 8, 31), date(2026, 2, 1)), True, None, "6(3)",
             None, "renew"),
@@ -237,9 +247,8 @@ MISSING = {
         (PermitFacts("delayed_graduation"), ("needs_courses_or_lab",)),
     "a delayed graduate without courses needs nothing more":
         (PermitFacts("delayed_graduation", needs_courses_or_lab=False), ()),
-    "a delayed graduate with courses is asked the three dates":
-        (PermitFacts("delayed_graduation", needs_courses_or_lab=True),
-         ("approval_date", "lease_end", "insurance_end")),
+    "a delayed graduate with courses is answered without being asked the three dates":
+        (PermitFacts("delayed_graduation", needs_courses_or_lab=True), ()),
     "another institution needs no facts at all": (PermitFacts(institution="QJNU"), ()),
 }
 
