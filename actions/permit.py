@@ -123,10 +123,19 @@ class ValidatePermitDurationForm(ListeningFormValidation):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Facts the message states in so many words replace what the tagger made of them."""
+        """Facts the message states in so many words replace what the tagger made of them.
+
+        When the form starts, the facts the person gave for an earlier answer in this
+        conversation still hold ("so with the delayed graduation, how long?" asks nothing the
+        person already said); this message's own facts win over them.
+        """
         text = tracker.latest_message.get("text") or ""
         said = {**stated_permit_facts(text),
                 **stated_permit_dates(text, today(), language(tracker))}
+        if tracker.get_slot("requested_slot") is None:
+            earlier = {slot: value for slot, value in answered_facts(tracker).items()
+                       if tracker.get_slot(slot) is None}
+            said = {**earlier, **said}
         stated = [SlotSet(slot, value) for slot, value in said.items()]
         tracker.add_slots(stated)
         return [*stated, *await super().run(dispatcher, tracker, domain)]

@@ -88,6 +88,28 @@ async def test_a_delayed_graduate_with_lab_work_is_answered_at_once_then_narrowe
     assert f"{lease_end:%-d %B %Y} at the latest (the end of your lease)" in texts(dispatcher)[0]
 
 
+async def test_a_new_permit_question_keeps_the_facts_given_for_the_last_answer(
+    domain: dict[str, Any],
+) -> None:
+    """After an answer (which forgets the facts) another permit question in the same
+    conversation asks nothing already said; what the new message says wins."""
+    tracker = make_tracker({}, text="ok so with the delayed graduation, how long can it be?",
+                           active_loop="permit_duration_form")
+    earlier = [{"event": "slot", "name": "student_status", "value": "delayed_graduation"},
+               {"event": "slot", "name": "needs_courses_or_lab", "value": True},
+               {"event": "slot", "name": "paid", "value": "year"},
+               {"event": "action", "name": "action_permit_duration"},
+               *({"event": "slot", "name": slot, "value": None} for slot in PERMIT_SLOTS)]
+    tracker.events[:0] = earlier
+    tracker.slots["paid"] = "semester"  # this message's own fact
+    events = await ValidatePermitDurationForm().run(CollectingDispatcher(), tracker, domain)
+    values = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert values["student_status"] == "delayed_graduation"
+    assert values["needs_courses_or_lab"] is True
+    assert "paid" not in values or values["paid"] == "semester"
+    assert values.get("requested_slot") is None
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("the department approved my delay until 30 June 2027, my lease ends on 31 July 2027 and "
      "my insurance on 31 August 2027",
