@@ -14,15 +14,18 @@ from datetime import date, timedelta
 
 from knowledge.core import add_months
 
-_SPAN_YEARS = 4  # every combination of month lengths and leap years repeats within four years
+# Every start day from 2096 to 2104: leap years four years apart (2096, 2104) and the
+# Gregorian calendar's longest gap without one (2100 is not a leap year: none from 2097 to
+# 2103), so both the most and the fewest leap days a span can hold occur among them.
+_SPAN_FIRST = date(2096, 1, 1)
+_SPAN_DAYS = (date(2105, 1, 1) - _SPAN_FIRST).days
 
 
 @functools.cache
 def _month_span(months: int) -> tuple[int, int]:
     """The fewest and the most days ``months`` calendar months can last."""
-    first = date(2024, 1, 1)
     lengths = [(add_months(start, months) - start).days
-               for start in (first + timedelta(days=n) for n in range(366 * _SPAN_YEARS))]
+               for start in (_SPAN_FIRST + timedelta(days=n) for n in range(_SPAN_DAYS))]
     return min(lengths), max(lengths)
 
 

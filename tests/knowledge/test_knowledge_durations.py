@@ -76,3 +76,11 @@ def test_a_length_from_any_day_lasts_between_its_fewest_and_most_days(
     length = StayLength(months=months, days=days)
     lasts = (length.end(start) - start).days
     assert length.shortest_days() <= lasts <= length.longest_days()
+
+
+def test_a_span_across_a_century_year_without_a_leap_day_is_within_the_range() -> None:
+    """2100 is not a leap year: 38 months and a day from 1 January 2097 hold no 29 February
+    (hypothesis found it once)."""
+    length = StayLength(months=38, days=1)
+    lasts = (length.end(date(2097, 1, 1)) - date(2097, 1, 1)).days
+    assert length.shortest_days() <= lasts <= length.longest_days()
