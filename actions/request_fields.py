@@ -182,8 +182,10 @@ DATE_ORDER: tuple[tuple[str, str], ...] = (
 CASE_KEYWORDS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "lost_document": ("lost my", "stolen", "damaged", "遗失", "丢了", "被偷", "损坏", "损毁"),
     "residence_permit_extension_letter": ("extension letter", "extend my residence permit",
-                                          "extend my permit", "permit extension", "延期介绍信",
-                                          "居留许可延期", "延长居留"),
+                                          "extend my permit", "permit extension",
+                                          "renew my residence permit", "renew my permit",
+                                          "permit renewal", "延期介绍信", "居留许可延期",
+                                          "延长居留", "介绍信", "续签"),
     "dependent_invitation": ("dependent", "family member", "spouse", "my wife", "my husband",
                              "my child", "陪读", "家属"),
     "transfer": ("transfer", "转学"),

@@ -25,6 +25,7 @@ from actions.request_fields import (
     FIELDS,
     UNIVERSITY,
     asked_fields,
+    case_type_in,
     field_for,
     is_date_field,
 )
@@ -278,6 +279,17 @@ async def test_the_type_named_in_the_first_message_is_not_asked_again(
     question = await asked(slots, domain)
     assert said(question, domain, "zh") == "家属与您是什么关系：配偶、子女还是父母？"
     assert [b["title"] for b in question["buttons"]] == ["配偶", "子女", "父母"]
+
+
+@pytest.mark.parametrize(("text", "case_type"), [
+    ("帮我开一个居留许可的介绍信吧，我要续签", "residence_permit_extension_letter"),
+    ("please open a request so I can renew my permit", "residence_permit_extension_letter"),
+    ("我要申请家属陪读", "dependent_invitation"),
+    ("护照丢了，还要开介绍信", None),  # two types named: the person chooses
+])
+def test_the_type_a_message_names_is_read_from_its_words(text: str, case_type: str | None
+                                                        ) -> None:
+    assert case_type_in(text, []) == case_type
 
 
 async def test_a_tagged_entity_wins_over_keywords(database: str, domain: dict[str, Any]) -> None:
