@@ -79,18 +79,24 @@ def ensure_model(root: Path = REPO_ROOT, validate: bool = True) -> Path:
     turns on a lock file: the second one waits and then reuses the model the first trained
     instead of training the same model again beside it.
     """
-    path = model_path(root)
-    if path.exists():
-        log.info("reusing the trained model %s", path.name)
-        return path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with (path.parent / ".training.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    while True:
+        path = model_path(root)
         if path.exists():
-            log.info("reusing the model %s another process just trained", path.name)
+            log.info("reusing the trained model %s", path.name)
             return path
-        _train(root, path, validate)
-    return path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with (path.parent / ".training.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if path.exists():
+                log.info("reusing the model %s another process just trained", path.name)
+                return path
+            _train(root, path, validate)
+            if model_path(root) == path:
+                return path
+            # A file changed while Rasa read them: the model may hold either version, so it
+            # is named after neither.
+            log.warning("the training files changed during the training: training again")
+            path.unlink(missing_ok=True)
 
 
 def _train(root: Path, path: Path, validate: bool = True) -> None:
