@@ -154,7 +154,8 @@ CALCULATIONS: Final[Mapping[str, Calculation]] = MappingProxyType({calc.topic: c
                 replaces=(("permit_expiry", "stay_length"),)),
     Calculation("dependents", ("graduate_full_time", "permit_expiry"), _dependents,
                 reads=("family_until",)),
-    Calculation("work_study", ("university_consent", "work_annotation", "within_limits"),
+    # The annotation first: a student who has it had the university's consent (Art. 7).
+    Calculation("work_study", ("work_annotation", "university_consent", "within_limits"),
                 _work_study),
     Calculation("invite_visiting_scholar", ("arrival", "departure"), _visiting_scholar,
                 reads=("stay_length",), replaces=(("departure", "stay_length"),),

@@ -42,8 +42,11 @@ def work_study_check(
     """Whether off-campus work-study or an internship is allowed (JSNU Art. 7).
 
     ``within_limits``: the work stays within the approved job scope and hours, or the
-    internship within its area and period. Outside them it is illegal employment.
+    internship within its area and period. Outside them it is illegal employment. An
+    annotation means the university consented: Art. 7 has the student apply for it with the
+    university's consent.
     """
+    university_consent = university_consent or annotation
     code = institution(institution_code).code
     if code != jsnu.CODE:
         return not_addressed(WORK_STUDY, code,
@@ -69,6 +72,7 @@ def work_study_check(
     return Decision(WORK_STUDY, True, Text(
         "With the university's consent and the annotation, you may do this work-study or "
         "internship, as long as you stay within its job scope and hours, or its area and "
-        "period.",
-        "已取得学校同意和加注的，可在规定的岗位范围和时限（或实习区域和期限）内勤工助学或实习。",
+        "period: beyond them it is illegal employment.",
+        "已取得学校同意和加注的，可在规定的岗位范围和时限（或实习区域和期限）内勤工助学或实习；"
+        "超出的属于非法就业。",
     ), citations)

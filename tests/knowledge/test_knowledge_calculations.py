@@ -39,7 +39,9 @@ def test_every_fact_a_calculation_uses_has_a_kind() -> None:
         ("dependents", "CPU", {"graduate_full_time": False}, []),
         ("dependents", "JSNU", {}, ["permit_expiry"]),
         ("dependents", "QJNU", {}, []),
-        ("work_study", "JSNU", {}, ["university_consent", "work_annotation", "within_limits"]),
+        ("work_study", "JSNU", {}, ["work_annotation", "university_consent", "within_limits"]),
+        # an annotation is granted only with the university's consent: not asked again
+        ("work_study", "JSNU", {"work_annotation": True}, ["within_limits"]),
         ("work_study", "CPU", {}, []),
         ("invite_visiting_scholar", "WESTLAKE", {}, ["arrival", "departure"]),
         ("invite_visiting_scholar", "WESTLAKE",

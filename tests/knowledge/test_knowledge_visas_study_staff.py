@@ -195,6 +195,7 @@ WORK = {
     "without consent the student must get it first": (False, False, True, "university's consent"),
     "without the annotation the student must get it first": (True, False, True, "annotation"),
     "working beyond the limits is illegal employment": (True, True, False, "illegal employment"),
+    "an annotation shows the university consented": (False, True, True, "you may do this"),
 }
 
 
