@@ -22,6 +22,7 @@ from knowledge.national import (
     EXIT_ENTRY_LAW,
     ILLEGAL_EMPLOYMENT,
     ILLEGAL_EMPLOYMENT_DEFINITION,
+    ILLEGAL_EMPLOYMENT_FINE,
     INCLUSIVE_LIMITS,
     OVERSTAY,
     REGISTRATION,
@@ -373,16 +374,20 @@ TRANSFER = Topic("transfer", Text("Transferring from another university", "从�
            cite(JSNU, "6")),
 ), computed_by="transfer_deadline")
 
+_FINE: Final = ILLEGAL_EMPLOYMENT_FINE
+
 WORK_STUDY = Topic("work_study", Text("Work-study and internships", "勤工助学与实习"), STUDENT, (
     _entry(JSNU,
            "With a study residence permit you may work-study or intern off campus only with the "
            "university's consent and a work-study or internship annotation from the Exit and "
            "Entry Administration Branch of Xuzhou Public Security Bureau (bring your passport, "
            "residence permit and documents). Working beyond the approved job, hours, area or "
-           "period is illegal employment.",
+           "period, or without them, is illegal employment: a fine of RMB "
+           f"{_FINE[0]:,} to {_FINE[1]:,}, and if serious also 5 to 15 days' detention.",
            "居留事由为“学习”的，校外勤工助学或实习须经学校同意，并持护照、居留证件和相关材料到徐州市"
-           "公安局出入境管理支队申请加注。超出规定岗位、时限、区域或期限的，属于非法就业。",
-           cite(JSNU, "7")),
+           "公安局出入境管理支队申请加注。未经同意和加注，或超出规定岗位、时限、区域或期限的，属于非法就业："
+           f"处{_FINE[0]}元以上{_FINE[1]}元以下罚款，情节严重的，并处五日以上十五日以下拘留。",
+           (*cite(JSNU, "7"), ILLEGAL_EMPLOYMENT.citation, ILLEGAL_EMPLOYMENT_DEFINITION.citation)),
 ), computed_by="work_study_check")
 
 ZERO_ENTRY_TRAVEL = Topic(

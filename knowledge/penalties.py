@@ -63,8 +63,10 @@ def overstay_penalty(institution_code: str, days: int) -> Decision:
         ), citations, amount_range=(0, 0))
     fine = overstay_fine(days)
     capped = days * OVERSTAY_FINE_PER_DAY > OVERSTAY_FINE_CAP
-    cap_en = " (the RMB 10,000 cap)" if capped else f" ({days} × RMB 500)"
-    cap_zh = "（已达一万元上限）" if capped else f"（{days}天×500元）"
+    per_day, cap = OVERSTAY_FINE_PER_DAY, OVERSTAY_FINE_CAP
+    cap_en = f" (the RMB {cap:,} cap)" if capped else \
+        f" ({days} × RMB {per_day}; the fine is at most RMB {cap:,} in all)"
+    cap_zh = f"（已达{cap}元上限）" if capped else f"（{days}天×{per_day}元；罚款总额不超过{cap}元）"
     low, high = DETENTION_DAYS
     return Decision(OVERSTAY_TOPIC, True, Text(
         f"For {days} day(s) of illegal stay the police give a warning; if they find it serious, "
