@@ -34,7 +34,7 @@ from actions.faq import (
     with_institution_answer,
 )
 from actions.loops import ListeningFormValidation, resume_interrupted_form
-from actions.parsing import find_date, read_date, registration_event
+from actions.parsing import asks_when, find_date, read_date, registration_event
 from config.settings import load_settings
 from knowledge import (
     Decision,
@@ -121,15 +121,21 @@ def _is_the_question(tracker: Tracker, topic: DeadlineTopic) -> bool:
 
 def _general_only(tracker: Tracker, topic: DeadlineTopic) -> Decision | None:
     """The general rule, when the question itself gives no date ("by when must I register
-    a new address?"): it is answered with the rule and an invitation to give one's own
-    date, and nothing is asked. None otherwise (also where the documents set no such
-    deadline: then there is nothing to work out)."""
-    if not _is_the_question(tracker, topic) or not _is_covered(topic, institution(tracker)):
+    a new address?"): it is answered with the rule (and, where the documents set the
+    deadline, an invitation to give one's own date), and nothing is asked. Where they set
+    none, a question that asks no time ("I am suspending my studies: what happens to my
+    permit?") gets the rule too; one that asks when gets None (nothing to work out, and
+    the answer says the documents are silent)."""
+    if not _is_the_question(tracker, topic):
         return None
     text = tracker.latest_message.get("text") or ""
-    if find_date(text, today(), language(tracker), topic.date_in_past) is not None:
+    if find_date(text, today(), language(tracker), topic.date_in_past) is not None or \
+            _dated_question(tracker, topic) is not None:
         return None
-    return general_answer(topic.topic, institution(tracker))
+    code = institution(tracker)
+    if not _is_covered(topic, code) and asks_when(text):
+        return None
+    return general_answer(topic.topic, code)
 
 
 def _university_decides(tracker: Tracker, topic: DeadlineTopic) -> bool:
@@ -148,15 +154,48 @@ def _is_covered(topic: DeadlineTopic, code: str) -> bool:
     return topic.compute(code, today(), None, "").covered
 
 
+def _intent_of(event: Mapping[str, Any]) -> str | None:
+    return ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+
+
 def question_text(tracker: Tracker, topic: DeadlineTopic) -> str:
-    """The words of the message that asked this deadline (the date may come in a later one)."""
+    """The words of the message that asked this deadline (the date may come in a later one);
+    asked again without a date, also those of the earlier question that gave it."""
+    latest = str(tracker.latest_message.get("text") or "")
     for event in reversed(tracker.events):
+        if event.get("event") == "user" and _intent_of(event) == topic.topic:
+            latest = str(event.get("text") or "")
+            break
+    dated = _dated_question(tracker, topic)
+    return f"{dated[1]}\n{latest}" if dated is not None else latest
+
+
+def _dated_question(tracker: Tracker, topic: DeadlineTopic) -> tuple[date, str] | None:
+    """When the latest message asks this deadline without a date: the date an earlier question
+    on it in this conversation gave, with that question's words ("I got my new passport on
+    10 April" ... "so do I have to register again, by when?"). None when the latest message
+    gives a date itself or names another event (a move after a new passport's date)."""
+    lang, latest = language(tracker), str(tracker.latest_message.get("text") or "")
+    if not _is_the_question(tracker, topic) or \
+            find_date(latest, today(), lang, topic.date_in_past) is not None:
+        return None
+    earlier = False
+    for event in reversed(tracker.events):
+        if event.get("event") in ("session_started", "restart"):
+            return None
         if event.get("event") != "user":
             continue
-        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        if intent == topic.topic:
-            return str(event.get("text") or "")
-    return str(tracker.latest_message.get("text") or "")
+        if not earlier:  # the latest message itself
+            earlier = True
+            continue
+        text = str(event.get("text") or "")
+        if _intent_of(event) != topic.topic or \
+                registration_event(latest) not in ("entry", registration_event(text)):
+            continue
+        found = find_date(text, today(), lang, topic.date_in_past)
+        if found is not None:
+            return found, text
+    return None
 
 
 class ValidateDeadlineForm(ListeningFormValidation):
@@ -191,6 +230,9 @@ class ValidateDeadlineForm(ListeningFormValidation):
         # date the earlier answer used.
         found = find_date(text, today(), language(tracker), topic.date_in_past,
                           near=_stored_date(tracker))
+        dated = _dated_question(tracker, topic) if found is None else None
+        if dated is not None:  # asked again: the date the earlier question gave
+            found = dated[0]
         # A date left from an earlier question must not answer this one.
         return {"event_date": found.isoformat() if found else None}
 
@@ -251,7 +293,8 @@ class ActionAnswerDeadline(Action):
         general = _general_only(tracker, topic)
         if general is not None:
             tell(dispatcher, general, lang, topic.topic)
-            dispatcher.utter_message(response="utter_tell_me_your_case")
+            if _is_covered(topic, code):
+                dispatcher.utter_message(response="utter_tell_me_your_case")
             return [SlotSet("event_date", None),
                     *resume_interrupted_form(tracker, domain, "deadline_form")]
         text = tracker.latest_message.get("text") or ""

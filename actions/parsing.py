@@ -138,6 +138,18 @@ def registration_event(text: str) -> str:
                 "entry")
 
 
+# A question that asks for a time ("by when", "how long", 几号, 多久): only such a question is
+# left unanswered where the documents set no deadline; any other gets the topic's rule.
+_ASKS_WHEN = re.compile(r"\bwhen\b|\bdeadline|how long|how many days|how soon|how much time|"
+                        r"\bby what date|\bwhat date|time limit|什么时候|何时|几号|几月|哪天|多久|"
+                        r"多长时间|几天|期限|截止|最晚|之前|以前", re.IGNORECASE)
+
+
+def asks_when(text: str) -> bool:
+    """Whether ``text`` asks for a date, a deadline or a length of time."""
+    return bool(_ASKS_WHEN.search(text))
+
+
 _YES = ("yes", "yeah", "yep", "sure", "correct", "true", "是", "对", "嗯")
 _NO = ("no", "not", "nope", "false", "否", "不")
 

@@ -21,7 +21,7 @@ from actions.deadlines import (
     find_date,
 )
 from actions.fallback import ActionAskAffirmation, ActionTalkToPerson
-from actions.faq import INTENT_TOPICS, TOPIC_CASE_TYPES, ActionAnswerFaq
+from actions.faq import INTENT_TOPICS, TOPIC_CASE_TYPES, ActionAnswerFaq, general_answer
 from actions.institution import ActionChooseInstitution, ActionSessionStart
 from actions.permit import ActionRestorePermitFacts, answered_facts
 from actions.store import sessions
@@ -34,6 +34,7 @@ from knowledge import (
     format_date,
     medical_examination_deadline,
     new_student_payment_deadline,
+    registration_deadline,
     transfer_deadline,
 )
 from knowledge.core import Period
@@ -290,6 +291,52 @@ async def test_a_date_in_a_deadline_question_asked_inside_another_form_is_used(
     extracted = await ValidateDeadlineForm().extract_event_date(
         CollectingDispatcher(), tracker, domain)
     assert extracted == {"event_date": "2027-07-15"}
+
+
+async def test_a_deadline_asked_again_without_a_date_is_worked_out_for_the_earlier_date(
+    domain: dict[str, Any],
+) -> None:
+    tracker = conversation("got my new passport on 1 December 2026, I'm at CPU",
+                           "so do I have to register again? by when?",
+                           intent="temporary_registration",
+                           slots={"deadline_topic": "temporary_registration"})
+    tracker.events[0]["parse_data"] = {"intent": {"name": "temporary_registration"}}
+    form = ValidateDeadlineForm()
+    assert await form.required_slots(["event_date"], CollectingDispatcher(), tracker,
+                                     domain) == ["event_date"]
+    assert await form.extract_event_date(CollectingDispatcher(), tracker, domain) == \
+        {"event_date": "2026-12-01"}
+    tracker.slots["event_date"] = "2026-12-01"
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerDeadline().run(dispatcher, tracker, domain)
+    # counted from the new passport the earlier message named, not from an entry
+    expected = registration_deadline("CPU", "new_passport", date(2026, 12, 1), today())
+    assert dispatcher.messages[0]["text"] == expected.render("en")
+    # an earlier date about another topic is not taken
+    tracker.events[0]["parse_data"] = {"intent": {"name": "lost_passport"}}
+    assert await form.extract_event_date(CollectingDispatcher(), tracker, domain) == \
+        {"event_date": None}
+
+
+async def test_a_deadline_the_documents_do_not_set_still_answers_a_question_that_asks_no_time(
+    domain: dict[str, Any],
+) -> None:
+    slots = {"deadline_topic": "stay_permit", "institution": "JSNU"}
+    what = conversation("I am suspending my studies for a year, what happens to my permit?",
+                        intent="stay_permit", slots=slots)
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerDeadline().run(dispatcher, what, domain)
+    rule = general_answer("stay_permit", "JSNU")
+    assert rule is not None and rule.covered
+    assert dispatcher.messages[0]["text"] == rule.render("en")
+    assert "utter_tell_me_your_case" not in [m.get("response") for m in dispatcher.messages]
+    # asked when, it says the documents set no date
+    when = conversation("by when must I apply for the stay permit?", intent="stay_permit",
+                        slots=slots)
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerDeadline().run(dispatcher, when, domain)
+    assert dispatcher.messages[0]["text"] != rule.render("en")
+    assert "Article 15" in dispatcher.messages[0]["text"]
 
 
 @pytest.mark.parametrize(
