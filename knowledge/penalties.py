@@ -66,7 +66,8 @@ def overstay_penalty(institution_code: str, days: int) -> Decision:
     per_day, cap = OVERSTAY_FINE_PER_DAY, OVERSTAY_FINE_CAP
     cap_en = f" (the RMB {cap:,} cap)" if capped else \
         f" ({days} × RMB {per_day}; the fine is at most RMB {cap:,} in all)"
-    cap_zh = f"（已达{cap}元上限）" if capped else f"（{days}天×{per_day}元；罚款总额不超过{cap}元）"
+    cap_zh = f"（已达{cap}元上限）" if capped else \
+        f"（{days}天×{per_day}元；罚款总额不超过{cap}元）"
     low, high = DETENTION_DAYS
     return Decision(OVERSTAY_TOPIC, True, Text(
         f"For {days} day(s) of illegal stay the police give a warning; if they find it serious, "
