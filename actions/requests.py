@@ -12,7 +12,7 @@ import logging
 from collections.abc import Mapping
 from datetime import date
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Final
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -36,6 +36,7 @@ from actions.loops import ListeningFormValidation
 from actions.parsing import find_dates, parse_choice, parse_yes_no, read_date
 from actions.permit_text import stated_permit_facts
 from actions.person_details import answered_detail, details_in
+from actions.places import DESTINATION_CUES, ORIGIN_CUES, place_in
 from actions.request_fields import (
     DATE_ORDER,
     FIELDS,
@@ -81,6 +82,9 @@ PAST_DATE_FIELDS = frozenset({"noticed_on", "arrived_on"})
 # Facts read from a whole sentence by the permit reader, not by an option's keywords (in
 # "居留许可延期介绍信" the 延期 is the permit's, not a delayed graduation).
 STRICTLY_READ = frozenset({"student_status"})
+# Fields that name a place, read from the messages with the words written before it.
+PLACE_FIELDS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType({
+    "destination": DESTINATION_CUES, "visitor_country": ORIGIN_CUES})
 
 
 # The response that tells a person what a "who is it for?" answer needs, by field.
@@ -306,6 +310,11 @@ def facts_from_conversation(tracker: Tracker, case_type: str) -> dict[str, str]:
         chosen = _choice_in(case_type, name, texts)
         if chosen is not None:
             facts[name] = chosen
+        if name in PLACE_FIELDS:
+            place = next(filter(None, (place_in(text, PLACE_FIELDS[name]) for text in texts)),
+                         None)
+            if place is not None:
+                facts[name] = place
     dates = [name for name in fields if is_date_field(name)]
     day = _one_date_in(tracker, texts, dates[0]) if len(dates) == 1 else None
     if day is not None:

@@ -507,6 +507,25 @@ async def test_yes_to_an_offered_request_opens_that_type_with_the_facts_already_
     assert required == ["case_type", "request_confirmed"]  # nothing left to ask: the summary
 
 
+REENTRY_BUTTON = {"text": "I can open the request for you now:", "metadata": {},
+                  "data": {"buttons": [{"title": "Re-entry certificate (zero-entry X visa)",
+                                        "payload": '/open_request{"case_type":'
+                                                   '"reentry_certificate"}'}]}}
+
+
+async def test_a_trip_request_takes_the_destination_the_question_named(
+    database: str, domain: dict[str, Any]
+) -> None:
+    known_person()
+    tracker = after_answer("I'm from Pakistan and I have a zero-entry X visa, flying to "
+                           "Bangkok on 15 January 2028", REENTRY_BUTTON, "yes", "affirm",
+                           slots={"institution": "JSNU"})
+    fields = (await new_request(tracker, domain))["request_facts"]["fields"]
+    assert fields["destination"] == "Bangkok"  # where the trip goes, not where they are from
+    assert fields["leaving_on"] == "2028-01-15"
+    assert "reason" not in fields
+
+
 async def test_a_request_after_the_rules_do_not_settle_a_case_goes_to_a_person_with_the_question(
     database: str, domain: dict[str, Any]
 ) -> None:
