@@ -1,16 +1,30 @@
-"""Start and stop the staff app (``python -m staff.api``) as a real server process."""
+"""Start and stop the staff app (``python -m staff.api``) as a real server process.
+
+Each server is a process of its own, forked from one that imported the staff app once
+(``tests/staff/preload.py``): the same ``staff.api.main`` a ``python -m staff.api`` runs, with
+the test's environment, without importing everything again for each of the sixty starts.
+"""
 
 from __future__ import annotations
 
+import atexit
+import json
+import os
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import IO
 
 import httpx
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def free_port() -> int:
@@ -18,6 +32,47 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+class _Preloaded:
+    """The process the servers are forked from (one per test session), and its requests."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.staff.preload"], cwd=REPO_ROOT,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.lock = threading.Lock()
+        atexit.register(self.close)
+
+    def fork(self, argv: list[str], env: dict[str, str], output: str) -> int:
+        """Starts a server process; returns its pid."""
+        assert self.process.stdin is not None and self.process.stdout is not None
+        with self.lock:
+            self.process.stdin.write(json.dumps({"argv": argv, "env": env,
+                                                 "output": output}) + "\n")
+            self.process.stdin.flush()
+            answer = self.process.stdout.readline()
+        if not answer:
+            raise AssertionError("the staff app's preloaded process has exited")
+        return int(json.loads(answer)["pid"])
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        self.process.wait(timeout=30)
+
+
+@cache
+def _preloaded() -> _Preloaded:
+    return _Preloaded()
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 @dataclass
@@ -28,14 +83,24 @@ class RunningStaffApp:
     full pipe would block the server in the middle of a request.
     """
 
-    process: subprocess.Popen[bytes]
+    pid: int
     url: str
     output: IO[str]
 
+    def running(self) -> bool:
+        """Whether the server process is still there."""
+        return _running(self.pid)
+
     def stop(self) -> str:
-        """Stop the server; return everything it printed."""
-        self.process.terminate()
-        self.process.wait(timeout=30)
+        """Stop the server (SIGTERM, then SIGKILL after 30 s); return everything it printed."""
+        if self.running():
+            os.kill(self.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 30
+        while self.running():
+            if time.monotonic() > deadline:
+                os.kill(self.pid, signal.SIGKILL)
+                deadline = time.monotonic() + 30
+            time.sleep(0.05)
         self.output.seek(0)
         printed = self.output.read()
         self.output.close()
@@ -45,18 +110,17 @@ class RunningStaffApp:
 def start_staff_app(env: dict[str, str]) -> RunningStaffApp:
     """Start the staff app on a free port; return it once it answers."""
     port = free_port()
-    output = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed by stop()
-    process = subprocess.Popen([sys.executable, "-m", "staff.api", "--port", str(port)],
-                               env=env, stdout=output, stderr=subprocess.STDOUT)
-    app = RunningStaffApp(process, f"http://127.0.0.1:{port}", output)
+    output = tempfile.NamedTemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed by stop()
+    pid = _preloaded().fork(["--port", str(port)], env, output.name)
+    app = RunningStaffApp(pid, f"http://127.0.0.1:{port}", output)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if process.poll() is not None:
+        if not app.running():
             raise AssertionError(f"staff app exited early:\n{app.stop()}")
         try:
             if httpx.get(f"{app.url}/health", timeout=1).status_code == 200:
                 return app
         except httpx.TransportError:
-            time.sleep(0.1)
-    process.kill()
+            time.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)
     raise AssertionError(f"staff app did not answer within 60 s:\n{app.stop()}")
