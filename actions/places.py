@@ -69,8 +69,8 @@ _ONLY_CAPITALISED: Final = frozenset({"chad", "jordan", "turkey", "georgia", "gu
 
 
 def _names(code: str) -> Iterable[str]:
-    yield Locale("en").territories[code]
-    yield Locale("zh").territories[code]
+    yield str(Locale("en").territories[code])
+    yield str(Locale("zh").territories[code])
     yield from _ALIASES.get(code, ())
 
 
@@ -79,7 +79,8 @@ def _pattern() -> re.Pattern[str]:
     """Every name, longest first (so "Hong Kong" wins over a shorter name inside it); Latin
     names only as whole words, case-insensitively ("flying to bangkok")."""
     codes = [code for code in Locale("en").territories
-             if len(code) == 2 and code.isalpha() and code not in _NOT_PLACES]
+             if isinstance(code, str) and len(code) == 2 and code.isalpha()
+             and code not in _NOT_PLACES]
     names = {name for code in codes for name in _names(code)}
     names |= {name for demonyms in _DEMONYMS.values() for name in demonyms}
     names |= set(_CITIES)
@@ -93,7 +94,7 @@ def _pattern() -> re.Pattern[str]:
 def _canonical() -> dict[str, str]:
     """A name as typed (lower case) -> the name to store: a demonym becomes its country."""
     english = Locale("en").territories
-    table = {demonym.lower(): _ALIASES.get(code, (english[code],))[0]
+    table = {demonym.lower(): _ALIASES.get(code, (str(english[code]),))[0]
              for code, demonyms in _DEMONYMS.items() for demonym in demonyms}
     for short in ("the US", "U.S."):
         table[short.lower()] = "USA"
