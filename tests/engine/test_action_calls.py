@@ -4,9 +4,8 @@ against Rasa's own RemoteAction, tracker and domain)."""
 from __future__ import annotations
 
 import json
-import subprocess
 
-from supervisor.processes import REPO_ROOT, rasa_environment, rasa_python
+from tests.engine_runner import run_in_engine
 
 CHECK = """
 import json
@@ -47,8 +46,7 @@ print(json.dumps({
 
 
 def test_calls_carry_what_the_actions_read_and_leave_rasa_objects_alone() -> None:
-    run = subprocess.run([str(rasa_python()), "-c", CHECK], cwd=REPO_ROOT, env=rasa_environment(),
-                         capture_output=True, text=True, timeout=300, check=True)
+    run = run_in_engine(CHECK, timeout=300, check=True)
     result = json.loads(run.stdout.strip().splitlines()[-1])
     assert result["domain_keys"] == ["forms", "slots"]
     assert result["forms_same"] and result["slots_same"]

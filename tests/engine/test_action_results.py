@@ -4,9 +4,8 @@ own environment, against Rasa's own RemoteAction)."""
 from __future__ import annotations
 
 import json
-import subprocess
 
-from supervisor.processes import REPO_ROOT, rasa_environment, rasa_python
+from tests.engine_runner import run_in_engine
 
 CHECK = """
 import json
@@ -31,8 +30,7 @@ print(json.dumps({"accepted": accepted, "refused": refused, "built": info.misses
 
 
 def test_answers_are_validated_as_rasa_does_with_a_validator_built_once() -> None:
-    run = subprocess.run([str(rasa_python()), "-c", CHECK], cwd=REPO_ROOT, env=rasa_environment(),
-                         capture_output=True, text=True, timeout=300, check=True)
+    run = run_in_engine(CHECK, timeout=300, check=True)
     result = json.loads(run.stdout.strip().splitlines()[-1])
     assert result["accepted"] is True
     assert result["refused"] is not None and "Failed to validate Action server response" in \

@@ -9,13 +9,13 @@ being trained anew.
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from supervisor.processes import REPO_ROOT, rasa_environment, rasa_python
+from supervisor.processes import REPO_ROOT, rasa_environment
+from tests.engine_runner import run_in_engine
 
 # Imports, the tiny data set, the components' settings and the messages they are asked about,
 # shared by both processes. The settings are config.yml's; the classifier weighs its own
@@ -290,11 +290,8 @@ EARLIER = {"choose_institution": 0.9, "lost_passport": 0.1}
 
 def in_engine(script: str, storage: Path) -> dict[str, Any]:
     """What ``script`` prints last, run in the engine's environment on ``storage``."""
-    run = subprocess.run(
-        [str(rasa_python()), "-c", script, str(storage)],
-        cwd=REPO_ROOT, env={**rasa_environment(), "PYTHONPATH": str(REPO_ROOT)},
-        capture_output=True, text=True, timeout=600, check=False,
-    )
+    run = run_in_engine(script, str(storage),
+                        env={**rasa_environment(), "PYTHONPATH": str(REPO_ROOT)}, timeout=600)
     assert run.returncode == 0, run.stderr[-3000:]
     result: dict[str, Any] = json.loads(run.stdout.strip().splitlines()[-1])
     return result

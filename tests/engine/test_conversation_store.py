@@ -4,11 +4,11 @@ every event is stored once, and a long session comes back compacted with its sta
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
-from supervisor.processes import REPO_ROOT, rasa_environment, rasa_python
+from supervisor.processes import REPO_ROOT, rasa_environment
+from tests.engine_runner import run_in_engine
 
 OPENING = """
 async def open_session(store):
@@ -59,11 +59,8 @@ asyncio.run(main())
 
 def in_engine(script: str, folder: Path) -> dict[str, Any]:
     """What ``script`` prints last, run in the engine's environment on a fresh SQLite file."""
-    run = subprocess.run(
-        [str(rasa_python()), "-c", script, f"sqlite:///{folder / 'conversations.db'}"],
-        cwd=REPO_ROOT, env={**rasa_environment(), "PYTHONPATH": str(REPO_ROOT)},
-        capture_output=True, text=True, timeout=300, check=False,
-    )
+    run = run_in_engine(script, f"sqlite:///{folder / 'conversations.db'}",
+                        env={**rasa_environment(), "PYTHONPATH": str(REPO_ROOT)}, timeout=300)
     assert run.returncode == 0, run.stderr[-3000:]
     result: dict[str, Any] = json.loads(run.stdout.strip().splitlines()[-1])
     return result

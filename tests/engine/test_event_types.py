@@ -4,9 +4,8 @@ event_types.py), with the answers of its own walk (in the engine's own environme
 from __future__ import annotations
 
 import json
-import subprocess
 
-from supervisor.processes import REPO_ROOT, rasa_environment, rasa_python
+from tests.engine_runner import run_in_engine
 
 CHECK = """
 import json
@@ -46,8 +45,7 @@ print(json.dumps({
 
 
 def test_event_classes_are_found_as_rasa_finds_them_with_one_walk() -> None:
-    run = subprocess.run([str(rasa_python()), "-c", CHECK], cwd=REPO_ROOT, env=rasa_environment(),
-                         capture_output=True, text=True, timeout=300, check=True)
+    run = run_in_engine(CHECK, timeout=300, check=True)
     result = json.loads(run.stdout.strip().splitlines()[-1])
     assert result["same"] is True and result["count"] > 20
     assert result["walks"] == 2  # the table, and once more for the unknown name

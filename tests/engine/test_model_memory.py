@@ -5,9 +5,8 @@ own environment, with the model route's own blueprint)."""
 from __future__ import annotations
 
 import json
-import subprocess
 
-from supervisor.processes import REPO_ROOT, rasa_environment, rasa_python
+from tests.engine_runner import run_in_engine
 
 CHECK = """
 import gc, json, weakref
@@ -34,8 +33,7 @@ print(json.dumps({"frozen": frozen_with_old, "kept_while_frozen": still_there,
 
 
 def test_a_loaded_model_is_frozen_and_an_older_one_thawed_and_collected() -> None:
-    run = subprocess.run([str(rasa_python()), "-c", CHECK], cwd=REPO_ROOT, env=rasa_environment(),
-                         capture_output=True, text=True, timeout=300, check=True)
+    run = run_in_engine(CHECK, timeout=300, check=True)
     result = json.loads(run.stdout.strip().splitlines()[-1])
     assert result["frozen"] > 10_000  # Rasa and its libraries are imported
     assert result["kept_while_frozen"] is True

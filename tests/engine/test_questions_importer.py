@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
-from supervisor.processes import REPO_ROOT, rasa_environment, rasa_python
+from supervisor.processes import REPO_ROOT
+from tests.engine_runner import run_in_engine
 from tests.plain_question import CHINESE, ENGLISH, question, write
 
 # Run in the Rasa engine's environment: what Rasa's own importer chain makes of config.yml
@@ -34,8 +34,7 @@ print(json.dumps({
 
 
 def imported(data: Path) -> dict[str, object]:
-    run = subprocess.run([str(rasa_python()), "-c", READ, str(data)], cwd=REPO_ROOT,
-                         capture_output=True, text=True, env=rasa_environment(), timeout=600)
+    run = run_in_engine(READ, str(data), timeout=600)
     assert run.returncode == 0, run.stderr[-3000:]
     return dict(json.loads(run.stdout.strip().splitlines()[-1]))
 

@@ -4,9 +4,8 @@ hold (in the engine's own environment)."""
 from __future__ import annotations
 
 import json
-import subprocess
 
-from supervisor.processes import REPO_ROOT, rasa_environment, rasa_python
+from tests.engine_runner import run_in_engine
 
 RENDER = """
 import asyncio, json
@@ -40,9 +39,7 @@ asyncio.run(main())
 
 
 def test_a_value_holding_brackets_or_braces_is_filled_in_both_languages() -> None:
-    run = subprocess.run([str(rasa_python()), "-c", RENDER], cwd=REPO_ROOT,
-                         env=rasa_environment(), capture_output=True, text=True, timeout=300,
-                         check=True)
+    run = run_in_engine(RENDER, timeout=300, check=True)
     out = json.loads(run.stdout.strip().splitlines()[-1])
     assert "• Question: can I stay in room 10[B] {x}?" in out["summary"]
     assert "{lines}" not in out["summary"]
