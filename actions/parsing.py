@@ -350,18 +350,22 @@ _EN_NUMBERS = {word: n for n, word in enumerate((
 _EN_NUMBERS.update({"a": 1, "an": 1, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
                     "seventy": 70, "eighty": 80, "ninety": 90})
 _EN_UNIT_MONTHS = {"year": 12, "month": 1}
-_EN_UNIT_DAYS = {"week": 7, "day": 1}
+_EN_UNIT_DAYS = {"fortnight": 14, "week": 7, "day": 1}
 _EN_NUMBER = (r"\d+(?:\.\d+)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
               r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|"
               + "|".join(sorted(_EN_NUMBERS, key=len, reverse=True)))
 _EN_LENGTH = re.compile(
-    rf"\b({_EN_NUMBER})(\s+and\s+a\s+half)?[\s-]*(year|month|week|day)s?\b"
+    rf"\b({_EN_NUMBER})(\s+and\s+a\s+half)?[\s-]*(year|month|fortnight|week|day)s?\b"
     r"(\s+and\s+a\s+half)?(?!\s+(?:ago|later|before|after|from\s+now))",
     re.IGNORECASE)
 _EN_RATE = re.compile(
     r"\b(?:once|twice|times|per|each|every|yuan|rmb|fine|costs?|pay|paid|charged?)\s*$",
     re.IGNORECASE)
 _EN_HALF_YEAR = re.compile(r"\bhalf\s+(?:a\s+)?year\b", re.IGNORECASE)
+# A length the sentence says it is not ("a fortnight, not eight days", "不是八天，是两周"): the
+# correction's old value, left out.
+_NEGATED = re.compile(r"(?:\bnot|n't|\bno)\s+(?:a\s+|an\s+|just\s+|only\s+)?$|不是\s*$",
+                      re.IGNORECASE)
 _ZH_LENGTH = re.compile(
     rf"({_ZH_COUNT})\s*(个半|个)?\s*(年|月|星期|礼拜|周|天)(半)?(?![前后级底初])")
 _ZH_HALF_YEAR = re.compile(r"(?<![\d零〇一二两三四五六七八九十百个])半年")
@@ -400,6 +404,8 @@ def _english_lengths(text: str) -> list[StayLength | None]:
         if amount is None or (match.group(1).lower() in ("a", "an")
                               and _EN_RATE.search(text[:match.start()])):
             continue  # "once a day", "500 yuan per day": a rate, not a length
+        if _NEGATED.search(text[:match.start()]):
+            continue
         if match.group(2) or match.group(4):
             amount += 0.5
         unit = match.group(3).lower()
@@ -416,6 +422,8 @@ def _chinese_lengths(text: str) -> list[StayLength | None]:
         value = chinese_integer(count)
         if value is None or (unit == "月" and not measure) or (unit == "年" and value >= 1000):
             continue  # "3月" is March and "2026年" a year, not lengths
+        if _NEGATED.search(text[:match.start()]):
+            continue
         amount = value + (0.5 if half or measure == "个半" else 0)
         found.append(_as_length(amount, _ZH_UNIT_MONTHS.get(unit, 0), _ZH_UNIT_DAYS.get(unit, 0)))
     return found

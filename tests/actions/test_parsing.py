@@ -97,6 +97,11 @@ def test_chinese_integers_are_read_to_thousands(text: str, value: int | None) ->
         ("半年", 6, 0), ("两年", 24, 0), ("一年半", 18, 0), ("三个月", 3, 0), ("十八个月", 18, 0),
         ("一百八十天", 0, 180), ("365天", 0, 365), ("两周", 0, 14), ("两个星期", 0, 14),
         ("一年零三个月", 15, 0), ("读两年硕士用什么签证", 24, 0), ("我的签证过期三天了", 0, 3),
+        ("a fortnight", 0, 14),
+        # a correction: the length it says it is not is left out
+        ("wait, it's been a fortnight not eight days", 0, 14),
+        ("not eight days but two weeks", 0, 14), ("不是八天，是两周", 0, 14),
+        ("两个星期，不是三天", 0, 14),
     ],
 )
 def test_lengths_of_stay_are_read_in_both_languages(text: str, months: int, days: int) -> None:
@@ -107,7 +112,7 @@ def test_lengths_of_stay_are_read_in_both_languages(text: str, months: int, days
     "text",
     ["a semester", "一个学期", "a few months", "1.5 months", "一个半月", "半个月",
      "3 days ago", "两年后", "3月3日", "2026年", "一年级", "500 yuan a day",
-     "how much is the fine a day", "when must I apply?", ""],
+     "how much is the fine a day", "when must I apply?", "", "not 8 days"],
 )
 def test_a_length_that_cannot_be_counted_exactly_or_a_date_is_no_length(text: str) -> None:
     assert parse_stay_length(text) is None
