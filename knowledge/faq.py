@@ -77,11 +77,12 @@ VISA_TYPES = Topic("visa_types", Text("Which visa: X1 or X2", "签证类型：X1
            "After admission, apply at the Chinese embassy or consulate. An X1 visa gives 30 days "
            "of stay after entry, and you must apply for a residence permit before it expires. For "
            "an X2 visa the embassy sets validity, stay and entries; to continue studying after "
-           "the original period, apply to the university in advance and for a residence permit "
-           "before the visa expires.",
+           "the original period, apply to the university in advance for further study and, "
+           "before the visa expires, for a residence permit at the Exit and Entry Administration "
+           "Branch of Xuzhou Public Security Bureau.",
            "被录取后向中国驻所在国使领馆申请签证。X1签证入境后停留30天，须在签证到期前申请居留许可；"
            "X2签证的有效期、停留期限和入境次数由使领馆确定，如需在原定期限后继续学习，应提前向学校申请"
-           "续读并在签证到期前申请居留许可。",
+           "续读，并在签证到期前向徐州市公安局出入境管理支队申请居留许可。",
            (*cite(JSNU, "1", "2"), STUDY_VISA_TYPES.citation)),
     _national(
         "National law: the X1 visa is for study in China longer than 180 days, the X2 visa for "
@@ -139,10 +140,11 @@ RESIDENCE_PERMIT_APPLICATION = Topic(
         _entry(JSNU,
                "With an X1 visa you have 30 days of stay after entry and must apply for a "
                "residence permit before the visa expires, at the Exit and Entry Administration "
-               "Branch of Xuzhou Public Security Bureau. X2 holders who continue their studies "
-               "apply before their visa expires.",
+               "Branch of Xuzhou Public Security Bureau. X2 holders who want to study on after "
+               "their original study period apply to the university in advance for further "
+               "study, then at the same branch for a residence permit before the visa expires.",
                "持X1签证入境后停留30天，须在签证到期前向徐州市公安局出入境管理支队申请居留许可。持X2签证"
-               "继续学习的，在签证到期前申请。",
+               "在原定学习期限结束后需继续学习的，应提前向学校申请续读，并在签证到期前向该支队申请居留许可。",
                (*cite(JSNU, "1", "2"), X1_RESIDENCE_PERMIT.citation)),
         _entry(WESTLAKE,
                "Full-time foreign employees get a work visa and, after arrival, a work and "

@@ -70,8 +70,11 @@ def visa_for_stay(institution_code: str, planned_days: int) -> Decision:
         if visa == X2:
             steps = (Text(
                 "To continue after the original study period, apply to the university in "
-                "advance and for a residence permit before the X2 visa expires.",
-                "如原定学习期限结束后需继续学习，应提前向学校申请续读，并在X2签证到期前申请居留许可。"),)
+                "advance for further study and, before the X2 visa expires, for a residence "
+                "permit at the Exit and Entry Administration Branch of Xuzhou Public Security "
+                "Bureau.",
+                "如原定学习期限结束后需继续学习，应提前向学校申请续读，并在X2签证到期前向徐州市公安局"
+                "出入境管理支队申请居留许可。"),)
     return Decision(VISA_TYPES, True, answer, citations, steps)
 
 
