@@ -9,6 +9,7 @@ the case only after the person confirms. `FIELDS` names the response asking each
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from datetime import date
 from types import MappingProxyType
@@ -31,7 +32,7 @@ from actions.conversation import (
     speaker,
     today,
 )
-from actions.faq import offer_case, offered_request, request_payload
+from actions.faq import offer_case, offered_request, request_payload, topic_of
 from actions.loops import ListeningFormValidation
 from actions.parsing import find_dates, parse_choice, parse_yes_no, read_date
 from actions.permit_text import stated_permit_facts
@@ -75,7 +76,8 @@ HANDOFF_OFFERS = frozenset({"utter_offer_request"})
 # The button that adds a note to a request already open (`offer_note_or_another`).
 ADD_NOTE_PAYLOAD = "/add_case_note"
 # Actions that open a request without a form, and the type they open.
-OPENED_AT_ONCE = MappingProxyType({"action_talk_to_person": "talk_to_person"})
+TALK_TO_PERSON: Final = "talk_to_person"
+OPENED_AT_ONCE = MappingProxyType({"action_talk_to_person": TALK_TO_PERSON})
 # A request's facts are read from the person's latest message and the ones just before it.
 RECENT_MESSAGES = 2
 PAST_DATE_FIELDS = frozenset({"noticed_on", "arrived_on"})
@@ -224,7 +226,7 @@ async def open_request(
     dispatcher.utter_message(response="utter_case_opened", reference=reference)
     if speaker(tracker).channel not in PUSHED_CHANNELS:
         dispatcher.utter_message(response="utter_case_not_pushed")
-    elif case_type == "talk_to_person":
+    elif case_type == TALK_TO_PERSON:
         dispatcher.utter_message(response="utter_handoff_next")
     return reference
 
@@ -286,7 +288,7 @@ def offered_case_type(tracker: Tracker) -> str | None:
             if case_type and known_case_type(case_type):
                 offered.add(case_type)
         if (event.get("metadata") or {}).get("utter_action") in HANDOFF_OFFERS:
-            offered.add("talk_to_person")
+            offered.add(TALK_TO_PERSON)
     return offered.pop() if len(offered) == 1 else None
 
 
@@ -301,7 +303,7 @@ def facts_from_conversation(tracker: Tracker, case_type: str) -> dict[str, str]:
     facts: dict[str, str] = {}
     for text in reversed(texts):  # the newest message wins
         facts.update(details_in(text))
-    if case_type == "talk_to_person":
+    if case_type == TALK_TO_PERSON:
         # The question is what the person said before asking for the office; with nothing
         # before, the form asks for it.
         return {**facts, **handoff_facts(tracker)} if conversation_summary(tracker) else facts
@@ -382,6 +384,30 @@ class ActionLostPassport(Action):
         return []
 
 
+# Intents after which "can you ask them?" asks the office that question.
+_QUESTIONS_WITHOUT_A_TYPE: Final = frozenset({"out_of_scope", "nlu_fallback"})
+
+
+def asks_about_the_last_question(tracker: Tracker) -> bool:
+    """Whether a request that names no type follows a question the assistant answered
+    without offering any ("how much is a dorm room?" ... "can you open a request and ask
+    them?"): then it is that question, for a person at the office."""
+    previous, _ = previous_turn(tracker)
+    if previous is None or str(previous.get("text") or "").startswith("/"):
+        return False
+    intent = str(((previous.get("parse_data") or {}).get("intent") or {}).get("name") or "")
+    return topic_of(intent) is not None or intent in _QUESTIONS_WITHOUT_A_TYPE
+
+
+def describes_a_request(text: str) -> bool:
+    """Whether an answer to "which kind of request?" says what the person wants in words
+    (three words, or six Chinese characters), rather than a type's name or a button."""
+    text = text.strip()
+    if text.startswith("/"):
+        return False
+    return len(text.split()) >= 3 or len(re.findall(r"[\u4e00-\u9fff]", text)) >= 6
+
+
 class ActionNewRequest(Action):
     """Starts a request afresh: the type the message names, else the one the assistant just
     offered ("yes", "please open a request"), with the facts the person already gave."""
@@ -401,10 +427,11 @@ class ActionNewRequest(Action):
                                      reference=opened[1])
             return [*(SlotSet(slot, None) for slot in REQUEST_SLOTS),
                     FollowupAction("action_listen")]
-        case_type = named or offered_case_type(tracker)
+        case_type = named or offered_case_type(tracker) or \
+            (TALK_TO_PERSON if asks_about_the_last_question(tracker) else None)
         # Each question for a person is a thread of its own; any other type already open
         # gets a note rather than a twin, unless the person asks for another.
-        twin = case_type if case_type not in (None, "talk_to_person") \
+        twin = case_type if case_type not in (None, TALK_TO_PERSON) \
             and not asked_for_another(tracker) else None
         try:
             existing, stored = await in_store(what_the_store_knows, tracker, twin)
@@ -461,11 +488,19 @@ class ValidateRequestForm(ListeningFormValidation):
     def validate_case_type(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        case_type = known_case_type(value) or case_type_in(str(value or ""), [])
+        text = str(value or "")
+        case_type = known_case_type(value) or case_type_in(text, [])
+        described = case_type is None and describes_a_request(text)
+        if described:
+            # No type fits what they describe ("ask them the price of a dorm room"): it goes
+            # to a person at the office, with their words as the question.
+            dispatcher.utter_message(response="utter_request_goes_to_a_person")
+            case_type = TALK_TO_PERSON
         if case_type is None:
             dispatcher.utter_message(response="utter_request_unknown_type")
             return {"case_type": None}
-        facts = {**named_university(tracker), **carried_facts(tracker, case_type)}
+        facts = {**named_university(tracker), **carried_facts(tracker, case_type),
+                 **({"question": text} if described else {})}
         stored = tracker.get_slot("request_facts")
         asked = isinstance(stored, dict) and stored.get("case_type") == case_type \
             and stored.get(ASKED) is True
@@ -666,7 +701,7 @@ class ActionSubmitRequest(Action):
         if case_type is None or next_field(case_type, facts) is not None or not confirmed:
             dispatcher.utter_message(response="utter_request_discarded")
         elif (await open_request(tracker, dispatcher, case_type, facts) is not None
-              and case_type != "talk_to_person"):
+              and case_type != TALK_TO_PERSON):
             response, values = checklist_response(case_type, institution(tracker),
                                                   language(tracker))
             dispatcher.utter_message(response=response, **values)

@@ -312,6 +312,44 @@ async def test_an_unknown_type_is_asked_again_with_a_button_per_type(
     assert '/inform{"case_type":"transfer"}' in [b["payload"] for b in buttons]
 
 
+async def test_a_request_no_type_fits_goes_to_a_person_with_the_persons_words(
+    database: str, domain: dict[str, Any]
+) -> None:
+    slots = await start("I want to open a request", domain)
+    described = "price of a single room in the international dorm per semester"
+    slots, dispatcher = await answer(slots, described, domain)
+    assert uttered(dispatcher.messages, domain) == [("utter_request_goes_to_a_person", {})]
+    assert slots["case_type"] == "talk_to_person"
+    assert slots["request_facts"]["fields"]["question"] == described
+    assert (await asked(slots, domain))["response"] != "utter_request_ask_question"
+    # in Chinese too; a word or two that names no type is still asked again
+    slots = await start("我想提交申请", domain)
+    slots, dispatcher = await answer(slots, "邀请印度学者参加研讨会 询问签证材料", domain)
+    assert slots["case_type"] == "talk_to_person"
+    slots = await start("I want to open a request", domain)
+    slots, dispatcher = await answer(slots, "dorm room", domain)
+    assert slots["case_type"] is None
+
+
+async def test_asking_for_a_request_after_an_answer_without_one_asks_the_office_that_question(
+    database: str, domain: dict[str, Any]
+) -> None:
+    known_person()
+    question = "How much is a single room in the international students' dorm at CPU?"
+    tracker = after_answer(question, {"text": "The office handles ...", "data": {},
+                                      "metadata": {}},
+                           "can you open a request and ask them?", "open_request")
+    tracker.events[1]["parse_data"]["intent"] = {"name": "office_responsibilities"}
+    slots = await new_request(tracker, domain)
+    assert slots["case_type"] == "talk_to_person"
+    assert slots["request_facts"]["fields"]["question"] == question
+    # the same words with nothing asked before: the type is asked
+    slots = await new_request(turn_tracker({"institution": "CPU"},
+                                           "can you open a request and ask them?",
+                                           intent="open_request"), domain)
+    assert slots["case_type"] is None
+
+
 async def test_an_unreadable_date_is_asked_again(database: str, domain: dict[str, Any]) -> None:
     slots = await start("I need a re-entry certificate", domain)
     slots, _ = await answer(slots, "Thailand", domain)
