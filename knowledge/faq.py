@@ -681,9 +681,9 @@ OFFICE_RESPONSIBILITIES = Topic(
     "office_responsibilities",
     Text("Who does what in the international office", "国际处的职责分工"), STAFF, (
         _entry(QJNU,
-               "The International Exchange and Cooperation Office has ten areas of "
-               "responsibility:",
-               "国际交流与合作处共有十项职责：",
+               "The International Exchange and Cooperation Office (founded July 2006) has ten "
+               "areas of responsibility:",
+               "国际交流与合作处（2006年7月成立）共有十项职责：",
                cite(QJNU, "0", *(str(item.number) for item in qjnu.RESPONSIBILITIES)),
                tuple(Text(f"{item.title.en}: {item.duties.en}",
                           f"{item.title.zh}：{item.duties.zh}")
