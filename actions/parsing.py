@@ -268,12 +268,15 @@ _DATE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p, re.IGNORECASE)
     r"(?:上|下|本|这)个?(?:周|星期|礼拜)[一二三四五六日天]",
     r"\b(?:\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
     r"(?:days?|weeks?)\s+ago\b",
-    rf"{_ZH_COUNT}\s*天(?:以前|之前|前)",
+    r"\bin\s+(?:\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
+    r"(?:days?|weeks?)(?!\s+(?:of|after|before|from))\b",
+    rf"{_ZH_COUNT}\s*天(?:以前|之前|前|以后|之后|后)",
 ))
 _HAS_YEAR = re.compile(r"\d{4}|明年|今年|去年|后年")
 # Days named relative to today: never moved to another year.
-_RELATIVE = re.compile(r"ago|today|tomorrow|yesterday|tonight|next|this|last|前|今天|明天|后天|"
-                       r"今早|今晚|周|星期|礼拜", re.IGNORECASE)
+_RELATIVE = re.compile(r"ago|today|tomorrow|yesterday|tonight|next|this|last|days?\b|weeks?\b|"
+                       r"前|今天|明天|后天|今早|今晚|周|星期|礼拜|天后|天之后|天以后",
+                       re.IGNORECASE)
 
 
 @dataclass(frozen=True)

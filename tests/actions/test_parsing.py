@@ -148,6 +148,11 @@ def test_past_relative_dates_are_read(text: str, language: str, expected: date) 
         ("my permit expires 05/03/2027, what now", False, [date(2027, 3, 5)]),
         ("我2027年9月5号入境的", False, [date(2027, 9, 5)]),
         ("the 5th of March 2027", False, [date(2027, 3, 5)]),
+        # days from today, forward
+        ("i need to fly home in 5 days", False, [date(2026, 11, 28)]),
+        ("leaving in two weeks, do I need approval", True, [date(2026, 12, 7)]),
+        ("我5天后回国", False, [date(2026, 11, 28)]), ("三天以后出发", False, [date(2026, 11, 26)]),
+        ("within 30 days of entry", False, []), ("I stay for 5 days", False, []),
     ],
 )
 def test_every_date_in_a_sentence_is_found_in_order(
