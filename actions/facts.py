@@ -90,7 +90,8 @@ FACTS: Final[Mapping[str, Fact]] = MappingProxyType({fact.name: fact for fact in
              # Longer than the "yes" phrases they contain, so that they win.
              "n't applied to withdraw", "not applied to withdraw", "n't applied for withdrawal",
              "not applied for withdrawal", "没申请", "未申请", "不申请",
-             "没有申请", "没提交", "未提交")),
+             "没有申请", "没提交", "未提交", "没办退学", "没办休学", "没有办退学", "没有办休学",
+             "未办理退学", "未办理休学", "没办理退学", "没办withdraw", "没有办withdraw")),
     Fact("university_consent",
          yes=("university agreed", "university has agreed", "university approved",
               "with the university's consent", "with approval", "学校同意了", "学校已同意",

@@ -101,6 +101,9 @@ def test_a_bare_date_answers_the_fact_just_asked() -> None:
         ("withdrawal_applied", "and i didnt submit anything", False),
         ("withdrawal_applied", "i havent applied to withdraw", False),
         ("work_annotation", "im not sure", None),
+        # Mixed-language: the English word inside a Chinese sentence.
+        ("withdrawal_applied", "学费还是没交上，也没办withdrawal", False),
+        ("withdrawal_applied", "我没办退学手续", False),
     ],
 )
 def test_yes_and_no_are_read_only_from_clear_phrases(
