@@ -41,7 +41,6 @@ import logging
 import os
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -60,6 +59,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from casestore.db import migrate
 from config.settings import load_settings
+from supervisor.ports import free_port
 from supervisor.processes import (
     REPO_ROOT,
     ProcessGroup,
@@ -171,11 +171,6 @@ class Bot:
     pids: dict[str, int] = field(default_factory=dict)
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def percentile(values: Sequence[float], q: float) -> float:

@@ -43,7 +43,6 @@ import argparse
 import json
 import os
 import re
-import socket
 import sys
 import tempfile
 import uuid
@@ -64,6 +63,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from knowledge import format_date
 from knowledge.core import SOURCE_NAMES
+from supervisor.ports import free_port
 
 REPO_ROOT: Final = Path(__file__).resolve().parent.parent
 CONVERSATIONS: Final = REPO_ROOT / "tests" / "conversations"
@@ -944,11 +944,6 @@ def as_json(results: Sequence[Result], model: str) -> dict[str, Any]:
 # ----------------------------------------------------------------------------- the servers
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextmanager

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -22,6 +21,7 @@ from playwright.sync_api import Browser, sync_playwright
 
 from casestore.db import migrate
 from config.settings import Settings, load_settings
+from supervisor.ports import free_port
 from supervisor.processes import REPO_ROOT, ProcessGroup, assistant_processes, with_run_secrets
 from tests import postgres
 from tests.database import (  # noqa: F401  (fixtures offered to every suite)
@@ -44,11 +44,6 @@ def rest_id(sender: str) -> str:
     return f"rest:{sender}"
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 CHROMIUM = Path("/usr/bin/chromium")
