@@ -1,6 +1,10 @@
-"""``python -c SCRIPT`` in the Rasa engine's environment, through one process that imported
-Rasa once (``tests/engine_preload.py``): the same script, arguments, environment and working
-directory, the same CompletedProcess back, without 10-15 s of importing Rasa each time."""
+"""``python -c SCRIPT`` or ``python -m MODULE`` through a process that imported their libraries
+once (``tests/preload.py``): the same arguments, environment, working directory and standard
+input, the same CompletedProcess back, without importing everything again for each run.
+
+``run_in_engine`` runs in the Rasa engine's environment (Rasa preloaded: 10-15 s saved per
+run); ``run_module`` in the project's own (the staff command line preloaded).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import atexit
 import json
 import select
 import subprocess
+import sys
 import tempfile
 import threading
 from collections.abc import Mapping
@@ -18,32 +23,38 @@ from supervisor.processes import rasa_environment, rasa_python
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
+# What the engine checks import, loaded once.
+ENGINE_MODULES = ("rasa.core.agent", "rasa.core.actions.action", "rasa.shared.core.domain",
+                  "rasa.shared.importers.importer", "rasa.core.nlg.response", "keras",
+                  "engine.components")
+PROJECT_MODULES = ("staff.cli",)
+
 
 class _Preloaded:
-    """The engine process the scripts are forked from (one per test session)."""
+    """A process the runs are forked from (one per interpreter and test session)."""
 
-    def __init__(self) -> None:
+    def __init__(self, python: str, modules: tuple[str, ...], env: dict[str, str]) -> None:
         self.process = subprocess.Popen(
-            [str(rasa_python()), "-m", "tests.engine_preload"],
-            cwd=REPO_ROOT, env={**rasa_environment(), "PYTHONPATH": str(REPO_ROOT)},
+            [python, "-m", "tests.preload", *modules], cwd=REPO_ROOT,
+            env={**env, "PYTHONPATH": str(REPO_ROOT)},
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         self.lock = threading.Lock()
         atexit.register(self.close)
 
     def run(self, request: dict[str, object], timeout: float) -> int:
-        """Sends one request; returns the script's exit status."""
+        """Sends one request; returns the exit status of what it ran."""
         assert self.process.stdin is not None and self.process.stdout is not None
         self.process.stdin.write(json.dumps(request) + "\n")
         self.process.stdin.flush()
         ready, _, _ = select.select([self.process.stdout], [], [], timeout)
         if not ready:
             self.process.kill()
-            _preloaded.cache_clear()
-            raise subprocess.TimeoutExpired(["python", "-c", "..."], timeout)
+            _engine.cache_clear()
+            _project.cache_clear()
+            raise subprocess.TimeoutExpired(["python", "..."], timeout)
         answer = self.process.stdout.readline()
         if not answer:
-            _preloaded.cache_clear()
-            raise AssertionError("the engine's preloaded process has exited")
+            raise AssertionError("a preloaded process of the tests has exited")
         return int(json.loads(answer)["status"])
 
     def close(self) -> None:
@@ -53,8 +64,34 @@ class _Preloaded:
 
 
 @cache
-def _preloaded() -> _Preloaded:
-    return _Preloaded()
+def _engine() -> _Preloaded:
+    return _Preloaded(str(rasa_python()), ENGINE_MODULES, rasa_environment())
+
+
+@cache
+def _project() -> _Preloaded:
+    return _Preloaded(sys.executable, PROJECT_MODULES, {})
+
+
+def _run(preloaded: _Preloaded, what: dict[str, object], args: tuple[str, ...],
+         env: Mapping[str, str], cwd: Path, stdin: str | None, timeout: float,
+         check: bool) -> subprocess.CompletedProcess[str]:
+    with tempfile.TemporaryDirectory() as folder:
+        given, out, err = (Path(folder) / name for name in ("stdin", "stdout", "stderr"))
+        if stdin is not None:
+            given.write_text(stdin, encoding="utf-8")
+        with preloaded.lock:
+            status = preloaded.run({**what, "argv": list(args), "env": dict(env),
+                                    "cwd": str(cwd), "stdin": str(given) if stdin else None,
+                                    "stdout": str(out), "stderr": str(err)}, timeout)
+        label = ["python", "-m", str(what["module"])] if "module" in what else \
+            ["python", "-c", str(what["script"])]
+        done = subprocess.CompletedProcess([*label, *args], status,
+                                           out.read_text(encoding="utf-8", errors="replace"),
+                                           err.read_text(encoding="utf-8", errors="replace"))
+    if check:
+        done.check_returncode()
+    return done
 
 
 def run_in_engine(script: str, *args: str, env: Mapping[str, str] | None = None,
@@ -62,17 +99,14 @@ def run_in_engine(script: str, *args: str, env: Mapping[str, str] | None = None,
                   check: bool = False) -> subprocess.CompletedProcess[str]:
     """What ``subprocess.run([engine python, "-c", script, *args], capture_output=True,
     text=True)`` returns, run in a fresh process forked from the preloaded engine."""
-    environment = dict(rasa_environment() if env is None else env)
-    with tempfile.TemporaryDirectory() as folder:
-        out, err = Path(folder) / "stdout", Path(folder) / "stderr"
-        preloaded = _preloaded()
-        with preloaded.lock:
-            status = preloaded.run({"script": script, "argv": list(args), "env": environment,
-                                    "cwd": str(cwd), "stdout": str(out), "stderr": str(err)},
-                                   timeout)
-        done = subprocess.CompletedProcess(["python", "-c", script, *args], status,
-                                           out.read_text(encoding="utf-8", errors="replace"),
-                                           err.read_text(encoding="utf-8", errors="replace"))
-    if check:
-        done.check_returncode()
-    return done
+    return _run(_engine(), {"script": script}, args,
+                rasa_environment() if env is None else env, cwd, None, timeout, check)
+
+
+def run_module(module: str, *args: str, env: Mapping[str, str], input: str | None = None,
+               cwd: Path = REPO_ROOT, timeout: float = 120,
+               check: bool = False) -> subprocess.CompletedProcess[str]:
+    """What ``subprocess.run([sys.executable, "-m", module, *args], input=input,
+    capture_output=True, text=True)`` returns (standard input empty without ``input``), run
+    in a fresh process forked from the project's preloaded interpreter."""
+    return _run(_project(), {"module": module}, args, env, cwd, input, timeout, check)

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from supervisor.processes import REPO_ROOT, rasa_environment
-from tests.engine_runner import run_in_engine
+from tests.preloaded import run_in_engine
 
 # Imports, the tiny data set, the components' settings and the messages they are asked about,
 # shared by both processes. The settings are config.yml's; the classifier weighs its own

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from supervisor.processes import REPO_ROOT, rasa_environment
-from tests.engine_runner import run_in_engine
+from tests.preloaded import run_in_engine
 
 OPENING = """
 async def open_session(store):

@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 from supervisor.processes import REPO_ROOT
-from tests.engine_runner import run_in_engine
 from tests.plain_question import CHINESE, ENGLISH, question, write
+from tests.preloaded import run_in_engine
 
 # Run in the Rasa engine's environment: what Rasa's own importer chain makes of config.yml
 # with a data folder that holds one question file.

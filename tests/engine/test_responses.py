@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from tests.engine_runner import run_in_engine
+from tests.preloaded import run_in_engine
 
 RENDER = """
 import asyncio, json

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from casestore.cases import change_status, find_case, get_or_create_person, open_case
 from casestore.notifications import pending_notifications
 from staff.cli import CREDENTIAL_REFUSED, credential_problem
+from tests.preloaded import run_module
 
 TODAY = date(2026, 3, 9)
 TOKEN = "cli-staff-token-93a1"
@@ -27,10 +28,8 @@ def _staff(env: dict[str, str], *args: str, token: str | None = TOKEN,
     """Run the CLI as staff do in scripts: the token on standard input (--token-stdin)."""
     env = {**env, "STAFF_API_TOKEN": configured} if configured is not None else env
     given = ["--token-stdin"] if token is not None else []
-    return subprocess.run([sys.executable, "-m", "staff.cli", "--actor", "ann", *given, *args],
-                          env=env, input=f"{token}\n" if token is not None else None,
-                          stdin=None if token is not None else subprocess.DEVNULL,
-                          capture_output=True, text=True, timeout=120)
+    return run_module("staff.cli", "--actor", "ann", *given, *args, env=env,
+                      input=f"{token}\n" if token is not None else None)
 
 
 def _seed(factory: sessionmaker[Session]) -> None:
