@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -10,7 +11,8 @@ from supervisor import ports
 
 
 def test_ports_are_free_distinct_and_below_the_ephemeral_range() -> None:
-    low, _ = (int(n) for n in open("/proc/sys/net/ipv4/ip_local_port_range").read().split())
+    ephemeral = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text(encoding="utf-8")
+    low = int(ephemeral.split()[0])
     given = [ports.free_port() for _ in range(50)]
     assert len(set(given)) == 50
     assert all(port < low for port in given)
