@@ -158,7 +158,10 @@ class ValidatePermitDurationForm(ListeningFormValidation):
         quietly: the form asks for that slot later if it is still missing.
         """
         options = CHOICES[slot]
-        choice = value if value in options else parse_choice(str(value), options)
+        # A whole statement is read by its patterns first ("both semesters paid" is the year,
+        # though it says "semester"); a short answer by its keywords.
+        stated = stated_permit_facts(str(value)).get(slot) if value not in options else None
+        choice = value if value in options else stated or parse_choice(str(value), options)
         if choice is None and tracker.get_slot("requested_slot") == slot:
             dispatcher.utter_message(response="utter_invalid_choice")
         return {slot: choice}

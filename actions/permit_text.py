@@ -58,7 +58,15 @@ _CHOICES: Final[Mapping[str, tuple[tuple[str | bool, re.Pattern[str]], ...]]] = 
         ("none", _any(*map(re.escape, NOT_PAID),
                       r"\b(?:not|n't|never)\s+(?:yet\s+|already\s+)?paid",
                       r"\bhaven'?t\s+paid", r"\bno\s+(?:fees?|tuition)\s+paid")),
+        # Both semesters are the year: before "semester", which they contain.
+        ("year", _any(r"\b(?:both|two|2)\s+(?:semesters|terms)\b",
+                      r"(?:两|2)个?学期(?:的)?(?:学费|费用)?(?:都|全)(?:交|缴|付)",
+                      r"(?:交|缴|付)(?:了|过|清)?(?:两|2)个?学期", r"上下(?:两个)?学期")),
         ("semester", _any(r"\bpaid\b[^.,;]{0,30}?\b(?:semester|term|half)\b",
+                          r"\b(?:one|1|a|the\s+first|first|this|fall|autumn|spring)\s+"
+                          r"(?:semester|term)(?:'s)?\b[^.,;]{0,15}?\b(?:is|was|has\s+been|are)\s+"
+                          r"(?:already\s+)?paid",
+                          r"(?:只|仅)(?:交|缴|付)了?(?:上|下|第一|这个|本|一个)学期",
                           r"\b(?:semester|term)(?:'s)?\s+(?:fees?|tuition)\s+(?:is\s+|are\s+)?paid",
                           r"(?:交|缴|付)(?:了|过|清)?(?:第?一|1)?(?:个)?学期",
                           r"(?:交|缴|付)(?:了|过)?半年",
@@ -67,6 +75,10 @@ _CHOICES: Final[Mapping[str, tuple[tuple[str | bool, re.Pattern[str]], ...]]] = 
                       r"\b(?:whole|full|entire|academic|one|a|the|this|for\s+the)\s+"
                       r"(?:\d{4}\s*[-–/]\s*\d{2,4}\s+)?(?:academic\s+)?year\b",
                       r"\bpaid\s+(?:for\s+)?(?:the\s+)?year\b", r"\bpaid\s+annually\b",
+                      r"\b(?:one|full|whole|entire|this)\s+(?:academic\s+)?year(?:'s)?\b"
+                      r"[^.,;]{0,15}?\b(?:is|was|has\s+been|are)\s+(?:already\s+|fully\s+)?paid",
+                      r"\bpaid\s+(?:everything|all|in\s+full)\s+for\s+(?:the\s+)?"
+                      r"(?:20\d\d\s*[-–/]\s*\d{2,4}|academic\s+year|year)",
                       r"\bpaid\s*(?:for\s*)?(?:一整年|一年|整年|全年|一学年)",
                       r"\b(?:annual|full[- ]year|year'?s)\s+(?:fees?|tuition)\s+"
                       r"(?:is\s+|are\s+)?paid",

@@ -268,6 +268,11 @@ def test_a_chinese_date_is_stored_as_a_calendar_date(domain: dict[str, Any]) -> 
                                          "needs_courses_or_lab": True}),
     ("延毕了 课和实验都弄完了", {"student_status": "delayed_graduation",
                           "needs_courses_or_lab": False}),
+    # Both semesters are the year; a semester said in the passive is still one semester.
+    ("I paid for both semesters", {"paid": "year"}), ("两个学期都交了", {"paid": "year"}),
+    ("交了两个学期", {"paid": "year"}), ("only the first semester is paid", {"paid": "semester"}),
+    ("只交了上学期", {"paid": "semester"}), ("the whole year is paid", {"paid": "year"}),
+    ("paid everything for 2026-2027", {"paid": "year", "academic_year": 2026}),
 ])
 def test_facts_stated_in_the_question_are_read(text: str, expected: dict[str, Any]) -> None:
     assert stated_permit_facts(text) == expected
@@ -307,3 +312,16 @@ def test_every_reader_of_the_fees_takes_a_not_paid_statement_alike(said: str) ->
     assert parse_choice(said, CHOICES["paid"]) == "none"
     assert stated_permit_facts(f"how long is my permit? {said}")["paid"] == "none"
     assert phrase_answer(FACTS["fees_paid"], said) is False
+
+
+@pytest.mark.parametrize(("answer", "paid"), [
+    ("I paid for both semesters", "year"), ("两个学期都交了", "year"),
+    ("only the first semester is paid", "semester"), ("one semester", "semester"),
+    ("the whole year", "year"), ("还没交", "none"),
+])
+def test_the_answer_about_fees_is_read_as_a_statement_first(answer: str, paid: str) -> None:
+    tracker = make_tracker(text=answer, requested_slot="paid")
+    dispatcher = CollectingDispatcher()
+    assert ValidatePermitDurationForm().validate_paid(answer, dispatcher, tracker, {}) == \
+        {"paid": paid}
+    assert dispatcher.messages == []
