@@ -67,14 +67,15 @@ def visa_for_stay(institution_code: str, planned_days: int) -> Decision:
                 "不要持其他签证入境：其他签证不得延期或变更，须限期回国。"),)
     elif code == jsnu.CODE:
         citations = cite(code, "1", "2") + citations
-        if visa == X2:
-            steps = (Text(
-                "To continue after the original study period, apply to the university in "
-                "advance for further study and, before the X2 visa expires, for a residence "
-                "permit at the Exit and Entry Administration Branch of Xuzhou Public Security "
-                "Bureau.",
-                "如原定学习期限结束后需继续学习，应提前向学校申请续读，并在X2签证到期前向徐州市公安局"
-                "出入境管理支队申请居留许可。"),)
+        # Art. 2 also answers a student already in China on an X2 visa who now stays longer:
+        # not a new X1, but further study and a residence permit.
+        steps = (Text(
+            "Already in China on an X2 visa: to continue after the original study period, "
+            "apply to the university in advance for further study and, before the X2 visa "
+            "expires, for a residence permit at the Exit and Entry Administration Branch of "
+            "Xuzhou Public Security Bureau.",
+            "已持X2签证在华的：如原定学习期限结束后需继续学习，应提前向学校申请续读，并在X2签证到期前"
+            "向徐州市公安局出入境管理支队申请居留许可。"),)
     return Decision(VISA_TYPES, True, answer, citations, steps)
 
 
