@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from datetime import date
 from types import MappingProxyType
 from typing import Final
 
@@ -11,7 +13,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.conversation import institution, known_institution, language
+from actions.conversation import institution, known_institution, language, today
+from actions.parsing import find_dates
 from casestore.case_types import CASE_TYPES
 from config.questions import plain_topics
 from knowledge import (
@@ -20,12 +23,14 @@ from knowledge import (
     Decision,
     Text,
     faq_answer,
+    permit_after_studies,
     topic,
     who_handles,
 )
 from knowledge import institution as institution_profile
 from knowledge.faq import topic_answer
 from knowledge.institutions import westlake
+from knowledge.visas import DISMISSAL, GRADUATION, SUSPENSION, WITHDRAWAL
 
 # Intents whose name is not the topic id. Every other topic id is its own intent.
 INTENT_TOPICS: Final[Mapping[str, str]] = MappingProxyType({
@@ -143,6 +148,43 @@ def offer_case(
                   "payload": request_payload(case_type)}])
 
 
+# When studies end, the day a question says the person leaves ("I move out of the dorm on 25
+# June", "我7月1号离校") is the day the permit is cancelled (CPU Art. 10); its words name how
+# studies end. English says the leaving before the date, Chinese after it.
+_LEAVING_BEFORE: Final = re.compile(r"\b(?:leav(?:e|ing)|mov(?:e|ing)\s+out|check(?:ing)?\s+out)"
+                                    r"\b[^.,;!?]{0,25}$", re.IGNORECASE)
+_LEAVING_AFTER: Final = re.compile(r"^\s*(?:的|就|要|会|将)?\s*(?:离校|搬出|离开学校|退宿)")
+_YEAR: Final = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+_STUDY_ENDS: Final = ((WITHDRAWAL, ("withdraw", "drop out", "退学")),
+                      (SUSPENSION, ("suspend", "休学")), (DISMISSAL, ("dismiss", "expel", "开除")))
+
+
+def _leaving_day(question: str) -> date | None:
+    """The day the question says the person leaves the university, in the year of the other
+    dates it gives ("valid till 15 July 2028 ... move out on 25 June")."""
+    mentions = find_dates(question, today(), "en")
+    years = [date(int(year), 7, 1) for year in _YEAR.findall(question)]  # "June 2028", "2028年"
+    near = max([mention.day for mention in mentions] + years, default=None)
+    for mention in find_dates(question, today(), "en", near=near):
+        if _LEAVING_BEFORE.search(mention.before) or \
+                _LEAVING_AFTER.search(question[mention.end:]):
+            return mention.day
+    return None
+
+
+def _permit_on_leaving(question: str, institution_code: str) -> Decision | None:
+    """The cancellation dated by the leaving day the question gives; None without one, or
+    where the university's rule sets no date."""
+    day = _leaving_day(question)
+    if day is None:
+        return None
+    lowered = question.lower()
+    event = next((event for event, words in _STUDY_ENDS if any(w in lowered for w in words)),
+                 GRADUATION)
+    decision = permit_after_studies(institution_code, event, day)
+    return decision if decision.covered and decision.valid_until == day else None
+
+
 def answer_for(intent: str, question: str, institution_code: str) -> Decision | None:
     """The answer `knowledge` gives to a topic intent, None when the intent is no topic."""
     topic_id = topic_of(intent)
@@ -154,6 +196,10 @@ def answer_for(intent: str, question: str, institution_code: str) -> Decision | 
         # handled for foreign experts only), answers better than the list of all duties.
         if duty.covered or any(c.article not in _OVERVIEWS for c in duty.citations):
             return duty
+    if topic_id == "permit_cancellation":
+        dated = _permit_on_leaving(question, institution_code)
+        if dated is not None:
+            return dated
     plain = plain_topics().get(topic_id) if topic_id not in FAQ_TOPICS else None
     return topic_answer(plain, institution_code) if plain else faq_answer(topic_id,
                                                                           institution_code)

@@ -286,6 +286,7 @@ class DateMention:
     day: date
     start: int
     before: str
+    end: int = -1  # where the date's words end in the sentence
 
 
 def _nearest_year(day: date, near: date) -> date:
@@ -326,7 +327,7 @@ def find_dates(text: str, on: date, lang: str = "en", in_past: bool = False,
             found = _nearest_year(found, near)
         elif in_past and found > on and calendar_day:
             found = found.replace(year=found.year - 1)
-        mentions.append(DateMention(found, start, text[previous_end:start]))
+        mentions.append(DateMention(found, start, text[previous_end:start], end))
         previous_end = end
     return mentions
 

@@ -21,7 +21,13 @@ from actions.deadlines import (
     find_date,
 )
 from actions.fallback import ActionAskAffirmation, ActionTalkToPerson
-from actions.faq import INTENT_TOPICS, TOPIC_CASE_TYPES, ActionAnswerFaq, general_answer
+from actions.faq import (
+    INTENT_TOPICS,
+    TOPIC_CASE_TYPES,
+    ActionAnswerFaq,
+    answer_for,
+    general_answer,
+)
 from actions.institution import ActionChooseInstitution, ActionSessionStart
 from actions.permit import ActionRestorePermitFacts, answered_facts
 from actions.store import sessions
@@ -632,3 +638,22 @@ def test_the_china_date_is_used_for_relative_dates() -> None:
 def test_a_university_name_in_the_slot_is_read_as_its_code(database: str) -> None:
     assert institution(make_tracker(slots={"institution": "西湖大学"})) == "WESTLAKE"
     assert institution(make_tracker(slots={"institution": "Hogwarts"})) == "CPU"
+
+
+@pytest.mark.parametrize(("question", "day", "says"), [
+    ("I graduate in June 2028, my permit is valid till 15 July 2028 and I'll move out of the "
+     "dorm on 25 June. Can I travel until my permit ends?", date(2028, 6, 25), "graduation"),
+    ("我2028年6月毕业，打算7月1号离校，居留许可到7月15号，离校后能在国内玩吗",
+     date(2028, 7, 1), "graduation"),
+    ("I withdraw and leave on 3 March 2027", date(2027, 3, 3), "withdrawal"),
+])
+def test_the_permit_is_cancelled_from_the_leaving_day_the_question_gives(
+    question: str, day: date, says: str,
+) -> None:
+    decision = answer_for("permit_cancellation", question, "CPU")
+    assert decision is not None and decision.valid_until == day
+    assert says in decision.render("en") and "Article 10" in decision.render("en")
+    # without a leaving day, the rule itself
+    undated = answer_for("permit_cancellation", "what happens to my permit after graduation?",
+                         "CPU")
+    assert undated is not None and undated.valid_until is None
