@@ -275,8 +275,11 @@ _DATE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p, re.IGNORECASE)
 _HAS_YEAR = re.compile(r"\d{4}|明年|今年|去年|后年")
 # Days named relative to today: never moved to another year.
 _RELATIVE = re.compile(r"ago|today|tomorrow|yesterday|tonight|next|this|last|days?\b|weeks?\b|"
-                       r"前|今天|明天|后天|今早|今晚|周|星期|礼拜|天后|天之后|天以后",
+                       r"前|昨天|今天|明天|后天|今早|今晚|周|星期|礼拜|天后|天之后|天以后",
                        re.IGNORECASE)
+
+
+_APPOSITION = re.compile(r"\s*[(（,，:：-]\s*(?:i\.e\.\s*|即|也就是)?\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -329,7 +332,12 @@ def find_dates(text: str, on: date, lang: str = "en", in_past: bool = False,
             found = found.replace(year=found.year - 1)
         mentions.append(DateMention(found, start, text[previous_end:start], end))
         previous_end = end
-    return mentions
+    # "today (3 March 2027)", "昨天（3月2日）": the calendar date says which day the relative
+    # word means, and is kept alone.
+    return [mention for index, mention in enumerate(mentions)
+            if not (index + 1 < len(mentions)
+                    and _RELATIVE.search(text[mention.start:mention.end])
+                    and _APPOSITION.fullmatch(mentions[index + 1].before))]
 
 
 def find_date(text: str, on: date, lang: str = "en", in_past: bool = False,

@@ -153,6 +153,11 @@ def test_past_relative_dates_are_read(text: str, language: str, expected: date) 
         ("leaving in two weeks, do I need approval", True, [date(2026, 12, 7)]),
         ("我5天后回国", False, [date(2026, 11, 28)]), ("三天以后出发", False, [date(2026, 11, 26)]),
         ("within 30 days of entry", False, []), ("I stay for 5 days", False, []),
+        # a relative day with its date beside it is that date
+        ("got my new passport today (3 march 2027), what now", False, [date(2027, 3, 3)]),
+        ("我昨天（2027年3月2日）拿到的", True, [date(2027, 3, 2)]),
+        ("arrived yesterday and my visa expires 3 March 2027", False,
+         [date(2026, 11, 22), date(2027, 3, 3)]),
     ],
 )
 def test_every_date_in_a_sentence_is_found_in_order(
