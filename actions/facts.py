@@ -33,13 +33,15 @@ from knowledge.durations import StayLength
 class Fact:
     """One input of a rule and the words that point at it in a sentence.
 
-    ``cues`` (dates): words written before a date that say it is this fact. ``yes`` and
+    ``cues`` (dates): words written before a date that say it is this fact; ``cues_after``:
+    words written right after it (Chinese puts the verb there: "7月1号离校"). ``yes`` and
     ``no`` (yes/no facts): phrases that answer it; the longest phrase found wins, so
     "未经学校同意" (no) beats the "经学校同意" (yes) inside it.
     """
 
     name: str
     cues: tuple[str, ...] = ()
+    cues_after: tuple[str, ...] = ()
     yes: tuple[str, ...] = ()
     no: tuple[str, ...] = ()
 
@@ -153,14 +155,28 @@ def assign_dates(
     return assigned
 
 
-def cued_dates(facts: Sequence[Fact], text: str, today: date, lang: str) -> Facts:
-    """The dates of ``text`` that the words just before them say are one of ``facts`` (a date
-    without such words is left alone: nothing asked for it)."""
+# What may stand between a date and a cue written after it ("7月1号就离校").
+_AFTER_A_DATE: Final = re.compile(r"^\s*(?:的|就|要|会|将)?\s*")
+
+
+def _cued_after(fact: Fact, words: str) -> bool:
+    """Whether ``words``, the text right after a date, start with a cue of ``fact``."""
+    rest = _AFTER_A_DATE.sub("", words, count=1)
+    return any(rest.startswith(cue) for cue in fact.cues_after)
+
+
+def cued_dates(facts: Sequence[Fact], text: str, today: date, lang: str,
+               near: date | None = None) -> Facts:
+    """The dates of ``text`` that the words just after or before them say are one of
+    ``facts`` (a date without such words is left alone: nothing asked for it). ``near``: a
+    date without a year is read in the year nearest to it (as `find_dates` does)."""
     found: Facts = {}
-    for mention in find_dates(text, today, lang, reads_as_past(text, False)):
+    for mention in find_dates(text, today, lang, reads_as_past(text, False), near=near):
         free = [fact for fact in facts if fact.name not in found]
-        cued = max(free, key=lambda fact: _cue_position(fact, mention.before), default=None)
-        if cued is not None and _cue_position(cued, mention.before) >= 0:
+        after = next((fact for fact in free if _cued_after(fact, text[mention.end:])), None)
+        cued = after or max(free, key=lambda fact: _cue_position(fact, mention.before),
+                            default=None)
+        if cued is not None and (after is not None or _cue_position(cued, mention.before) >= 0):
             found[cued.name] = mention.day
     return found
 

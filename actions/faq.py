@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.conversation import institution, known_institution, language, today
+from actions.facts import Fact, cued_dates
 from actions.parsing import find_dates
 from casestore.case_types import CASE_TYPES
 from config.questions import plain_topics
@@ -150,10 +151,10 @@ def offer_case(
 
 # When studies end, the day a question says the person leaves ("I move out of the dorm on 25
 # June", "我7月1号离校") is the day the permit is cancelled (CPU Art. 10); its words name how
-# studies end. English says the leaving before the date, Chinese after it.
-_LEAVING_BEFORE: Final = re.compile(r"\b(?:leav(?:e|ing)|mov(?:e|ing)\s+out|check(?:ing)?\s+out)"
-                                    r"\b[^.,;!?]{0,25}$", re.IGNORECASE)
-_LEAVING_AFTER: Final = re.compile(r"^\s*(?:的|就|要|会|将)?\s*(?:离校|搬出|离开学校|退宿)")
+# studies end.
+_LEAVING: Final = Fact("leaving", cues=("leave", "leaving", "move out", "moving out",
+                                        "check out"),
+                       cues_after=("离校", "搬出", "离开学校", "退宿"))
 _YEAR: Final = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 _STUDY_ENDS: Final = ((WITHDRAWAL, ("withdraw", "drop out", "退学")),
                       (SUSPENSION, ("suspend", "休学")), (DISMISSAL, ("dismiss", "expel", "开除")))
@@ -162,14 +163,11 @@ _STUDY_ENDS: Final = ((WITHDRAWAL, ("withdraw", "drop out", "退学")),
 def _leaving_day(question: str) -> date | None:
     """The day the question says the person leaves the university, in the year of the other
     dates it gives ("valid till 15 July 2028 ... move out on 25 June")."""
-    mentions = find_dates(question, today(), "en")
     years = [date(int(year), 7, 1) for year in _YEAR.findall(question)]  # "June 2028", "2028年"
-    near = max([mention.day for mention in mentions] + years, default=None)
-    for mention in find_dates(question, today(), "en", near=near):
-        if _LEAVING_BEFORE.search(mention.before) or \
-                _LEAVING_AFTER.search(question[mention.end:]):
-            return mention.day
-    return None
+    near = max([mention.day for mention in find_dates(question, today(), "en")] + years,
+               default=None)
+    found = cued_dates((_LEAVING,), question, today(), "en", near=near).get(_LEAVING.name)
+    return found if isinstance(found, date) else None
 
 
 def _permit_on_leaving(question: str, institution_code: str) -> Decision | None:

@@ -160,8 +160,8 @@ class ValidatePermitDurationForm(ListeningFormValidation):
         options = CHOICES[slot]
         # A whole statement is read by its patterns first ("both semesters paid" is the year,
         # though it says "semester"); a short answer by its keywords.
-        stated = stated_permit_facts(str(value)).get(slot) if value not in options else None
-        choice = value if value in options else stated or parse_choice(str(value), options)
+        choice = value if value in options else \
+            stated_permit_facts(str(value)).get(slot) or parse_choice(str(value), options)
         if choice is None and tracker.get_slot("requested_slot") == slot:
             dispatcher.utter_message(response="utter_invalid_choice")
         return {slot: choice}

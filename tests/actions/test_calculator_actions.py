@@ -21,7 +21,16 @@ from actions.calculators import (
     ValidateCalculatorForm,
 )
 from actions.conversation import today
-from actions.facts import FACTS, assign_dates, decode, encode, phrase_answer, read_facts
+from actions.facts import (
+    FACTS,
+    Fact,
+    assign_dates,
+    cued_dates,
+    decode,
+    encode,
+    phrase_answer,
+    read_facts,
+)
 from actions.loops import interrupted_form
 from actions.parsing import DateMention
 from knowledge import dependent_permit, overstay_penalty_since, visiting_scholar_stay
@@ -444,3 +453,13 @@ async def test_cpu_article_10bis_the_chinese_text_sets_no_full_time_condition(
     answer = texts(dispatcher)[0]
     assert "may stay until 30 June 2027" in answer
     assert "full-time" not in answer
+
+
+def test_a_cue_written_right_after_a_date_names_it_as_chinese_puts_it() -> None:
+    leaving = Fact("leaving", cues=("leave",), cues_after=("离校",))
+    on = date(2026, 12, 7)
+    said = "我7月1号离校，居留许可到7月15号"
+    assert cued_dates((leaving,), said, on, "zh") == {"leaving": date(2027, 7, 1)}
+    assert cued_dates((leaving,), "I leave on 1 July 2027, permit until 15 July 2027", on,
+                      "en") == {"leaving": date(2027, 7, 1)}
+    assert cued_dates((leaving,), "居留许可到7月15号", on, "zh") == {}
