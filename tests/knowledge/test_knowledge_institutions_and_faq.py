@@ -183,6 +183,12 @@ FAQ = {
         "residence_permit_application", "WESTLAKE", True, "work and residence permit"),
     "Qujing staff are pointed to responsibility 3, not the X1 rule": (
         "residence_permit_application", "QJNU", True, "foreign experts"),
+    "JSNU work-study names the fine for illegal employment": ("work_study", "JSNU", True,
+                                                             "RMB 5,000 to 20,000"),
+    "JSNU Art. 2: an X2 student studies on in Xuzhou": (
+        "residence_permit_application", "JSNU", True, "apply to the university in advance"),
+    "Qujing's responsibilities say when the office was founded": (
+        "office_responsibilities", "QJNU", True, "founded July 2006"),
 }
 
 

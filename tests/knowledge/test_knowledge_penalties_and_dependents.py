@@ -59,6 +59,8 @@ def test_an_overstay_answer_names_warning_fine_and_detention_with_citations() ->
     assert decision.amount_range == (0, 1_500)
     assert {("CPU", "12"), ("CN", "78")} <= {(c.institution, c.article) for c in decision.citations}
     assert "1500元" in decision.render("zh")
+    # below the cap, the cap is said too
+    assert "at most RMB 10,000" in english and "不超过10000元" in decision.render("zh")
 
 
 def test_a_long_overstay_says_the_cap_applies() -> None:

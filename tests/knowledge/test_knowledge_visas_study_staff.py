@@ -47,6 +47,12 @@ def test_cpu_warns_long_term_students_not_to_enter_on_another_visa() -> None:
     assert ("CPU", "2") in {(c.institution, c.article) for c in decision.citations}
 
 
+@pytest.mark.parametrize("days", [90, 365])
+def test_jsnu_tells_an_x2_student_how_to_study_on_whatever_the_length(days: int) -> None:
+    english = visa_for_stay("JSNU", days).render("en")
+    assert "Already in China on an X2 visa" in english and "Xuzhou" in english
+
+
 EXPIRY = date(2026, 3, 1)
 WITHDRAWAL = {
     "a CPU student who paid is not withdrawn": ("CPU", True, False, date(2026, 3, 2), True,
