@@ -35,7 +35,8 @@ _ALIASES: Final[dict[str, tuple[str, ...]]] = {
 
 # What people call someone from a country ("a German professor").
 _DEMONYMS: Final[dict[str, tuple[str, ...]]] = {
-    "US": ("American",), "GB": ("British", "English"), "DE": ("German",), "FR": ("French",),
+    # Not "English": it is the language people ask to go on in far more often.
+    "US": ("American",), "GB": ("British",), "DE": ("German",), "FR": ("French",),
     "IT": ("Italian",), "ES": ("Spanish",), "JP": ("Japanese",), "KR": ("Korean",),
     "IN": ("Indian",), "PK": ("Pakistani",), "RU": ("Russian",), "TH": ("Thai",),
     "VN": ("Vietnamese",), "AU": ("Australian",), "CA": ("Canadian",), "BR": ("Brazilian",),
@@ -65,7 +66,7 @@ _NOT_ABROAD: Final = "CN"
 _NOT_PLACES: Final = frozenset({_NOT_ABROAD, "EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"})
 # Names that are also common words or given names: only capitalised ("Jordan", not "jordan").
 _ONLY_CAPITALISED: Final = frozenset({"chad", "jordan", "turkey", "georgia", "guinea", "niger",
-                                      "mali", "jersey", "guernsey", "man", "american"})
+                                      "mali", "jersey", "guernsey", "american"})
 
 
 def _names(code: str) -> Iterable[str]:

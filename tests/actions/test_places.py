@@ -27,6 +27,7 @@ def test_the_place_a_message_names_is_read_in_both_languages(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["I study in China at CPU", "michael jordan said so",
+                                  "can we continue in English?",
                                   "the unknown region of my mind", "no place here", "我在南京读书"])
 def test_china_common_words_and_names_are_no_destination(text: str) -> None:
     assert place_in(text, DESTINATION_CUES) is None
