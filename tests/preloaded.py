@@ -18,6 +18,7 @@ import threading
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from supervisor.processes import rasa_environment, rasa_python
 
@@ -30,32 +31,34 @@ ENGINE_MODULES = ("rasa.core.agent", "rasa.core.actions.action", "rasa.shared.co
 PROJECT_MODULES = ("staff.cli",)
 
 
-class _Preloaded:
-    """A process the runs are forked from (one per interpreter and test session)."""
+class Preloaded:
+    """A process that imported its libraries once and answers one JSON line per request (one
+    per interpreter and test session): ``tests/preload.py`` here, the staff app's servers in
+    ``tests/staff/preload.py``."""
 
-    def __init__(self, python: str, modules: tuple[str, ...], env: dict[str, str]) -> None:
+    def __init__(self, python: str, module: str, *args: str, env: Mapping[str, str]) -> None:
         self.process = subprocess.Popen(
-            [python, "-m", "tests.preload", *modules], cwd=REPO_ROOT,
+            [python, "-m", module, *args], cwd=REPO_ROOT,
             env={**env, "PYTHONPATH": str(REPO_ROOT)},
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         self.lock = threading.Lock()
         atexit.register(self.close)
 
-    def run(self, request: dict[str, object], timeout: float) -> int:
-        """Sends one request; returns the exit status of what it ran."""
+    def ask(self, request: Mapping[str, object], timeout: float) -> dict[str, Any]:
+        """Sends one request and returns the answer; the process is killed when it does not
+        answer within ``timeout`` seconds."""
         assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.write(json.dumps(request) + "\n")
-        self.process.stdin.flush()
-        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
-        if not ready:
-            self.process.kill()
-            _engine.cache_clear()
-            _project.cache_clear()
-            raise subprocess.TimeoutExpired(["python", "..."], timeout)
-        answer = self.process.stdout.readline()
+        with self.lock:
+            self.process.stdin.write(json.dumps(request) + "\n")
+            self.process.stdin.flush()
+            ready, _, _ = select.select([self.process.stdout], [], [], timeout)
+            if not ready:
+                self.process.kill()
+                raise subprocess.TimeoutExpired(self.process.args, timeout)
+            answer = self.process.stdout.readline()
         if not answer:
-            raise AssertionError("a preloaded process of the tests has exited")
-        return int(json.loads(answer)["status"])
+            raise AssertionError(f"the preloaded process {self.process.args} has exited")
+        return dict(json.loads(answer))
 
     def close(self) -> None:
         if self.process.poll() is None and self.process.stdin is not None:
@@ -64,26 +67,32 @@ class _Preloaded:
 
 
 @cache
-def _engine() -> _Preloaded:
-    return _Preloaded(str(rasa_python()), ENGINE_MODULES, rasa_environment())
+def _engine() -> Preloaded:
+    return Preloaded(str(rasa_python()), "tests.preload", *ENGINE_MODULES,
+                     env=rasa_environment())
 
 
 @cache
-def _project() -> _Preloaded:
-    return _Preloaded(sys.executable, PROJECT_MODULES, {})
+def _project() -> Preloaded:
+    return Preloaded(sys.executable, "tests.preload", *PROJECT_MODULES, env={})
 
 
-def _run(preloaded: _Preloaded, what: dict[str, object], args: tuple[str, ...],
+def _run(preloaded: Preloaded, what: dict[str, object], args: tuple[str, ...],
          env: Mapping[str, str], cwd: Path, stdin: str | None, timeout: float,
          check: bool) -> subprocess.CompletedProcess[str]:
     with tempfile.TemporaryDirectory() as folder:
         given, out, err = (Path(folder) / name for name in ("stdin", "stdout", "stderr"))
         if stdin is not None:
             given.write_text(stdin, encoding="utf-8")
-        with preloaded.lock:
-            status = preloaded.run({**what, "argv": list(args), "env": dict(env),
-                                    "cwd": str(cwd), "stdin": str(given) if stdin else None,
-                                    "stdout": str(out), "stderr": str(err)}, timeout)
+        try:
+            status = int(preloaded.ask({**what, "argv": list(args), "env": dict(env),
+                                        "cwd": str(cwd), "stdin": str(given) if stdin else None,
+                                        "stdout": str(out), "stderr": str(err)},
+                                       timeout)["status"])
+        except subprocess.TimeoutExpired:
+            _engine.cache_clear()  # the next run starts a fresh one
+            _project.cache_clear()
+            raise
         label = ["python", "-m", str(what["module"])] if "module" in what else \
             ["python", "-c", str(what["script"])]
         done = subprocess.CompletedProcess([*label, *args], status,

@@ -7,60 +7,24 @@ the test's environment, without importing everything again for each of the sixty
 
 from __future__ import annotations
 
-import atexit
-import json
 import os
 import signal
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import IO
 
 import httpx
 
 from supervisor.ports import free_port
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-
-
-
-
-class _Preloaded:
-    """The process the servers are forked from (one per test session), and its requests."""
-
-    def __init__(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.staff.preload"], cwd=REPO_ROOT,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        self.lock = threading.Lock()
-        atexit.register(self.close)
-
-    def fork(self, argv: list[str], env: dict[str, str], output: str) -> int:
-        """Starts a server process; returns its pid."""
-        assert self.process.stdin is not None and self.process.stdout is not None
-        with self.lock:
-            self.process.stdin.write(json.dumps({"argv": argv, "env": env,
-                                                 "output": output}) + "\n")
-            self.process.stdin.flush()
-            answer = self.process.stdout.readline()
-        if not answer:
-            raise AssertionError("the staff app's preloaded process has exited")
-        return int(json.loads(answer)["pid"])
-
-    def close(self) -> None:
-        if self.process.stdin is not None:
-            self.process.stdin.close()
-        self.process.wait(timeout=30)
+from tests.preloaded import Preloaded
 
 
 @cache
-def _preloaded() -> _Preloaded:
-    return _Preloaded()
+def _preloaded() -> Preloaded:
+    return Preloaded(sys.executable, "tests.staff.preload", env=os.environ)
 
 
 def _running(pid: int) -> bool:
@@ -107,7 +71,8 @@ def start_staff_app(env: dict[str, str]) -> RunningStaffApp:
     """Start the staff app on a free port; return it once it answers."""
     port = free_port()
     output = tempfile.NamedTemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed by stop()
-    pid = _preloaded().fork(["--port", str(port)], env, output.name)
+    pid = int(_preloaded().ask({"argv": ["--port", str(port)], "env": env,
+                                "output": output.name}, timeout=60)["pid"])
     app = RunningStaffApp(pid, f"http://127.0.0.1:{port}", output)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
